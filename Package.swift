@@ -1,0 +1,115 @@
+// swift-tools-version:6.0
+//
+// Quarry: a semantic search server and toolkit on FAISS.
+//
+// Layers (a module only imports modules listed below it):
+//
+//   quarry (CLI)        QuarryServer (HTTP)
+//          \              /
+//            QuarryCore
+//           /          \
+//     Embeddings       Faiss
+//     (CBLAS, ...)       |
+//                      CFaiss (extern "C" shim over Debian's libfaiss.a)
+import PackageDescription
+
+let package = Package(
+    name: "Quarry",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "quarry", targets: ["quarry"]),
+        .library(name: "Faiss", targets: ["Faiss"]),
+        .library(name: "Embeddings", targets: ["Embeddings"]),
+        .library(name: "QuarryCore", targets: ["QuarryCore"]),
+        .library(name: "QuarryServer", targets: ["QuarryServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // MARK: FAISS binding
+
+        .target(
+            name: "CFaiss",
+            cxxSettings: [
+                .headerSearchPath("omp"),
+                .define("FINTEGER", to: "int"),
+            ],
+            linkerSettings: [
+                .linkedLibrary("faiss"),
+                .linkedLibrary("openblas"),
+                .linkedLibrary("gomp"),
+                .linkedLibrary("m"),
+                .linkedLibrary("stdc++"),
+            ]
+        ),
+        .target(name: "Faiss", dependencies: ["CFaiss"]),
+
+        // MARK: Embeddings
+
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .target(name: "CQuantKernels"),
+        .target(
+            name: "CImageCodecs",
+            linkerSettings: [
+                .linkedLibrary("jpeg"),
+                .linkedLibrary("png16"),
+                .linkedLibrary("webp"),
+            ]
+        ),
+        .target(name: "Embeddings", dependencies: ["CBLAS", "CQuantKernels", "CImageCodecs"]),
+
+        // MARK: Engine, server, CLI
+
+        .target(
+            name: "QuarryCore",
+            dependencies: [
+                "Faiss",
+                "Embeddings",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "QuarryServer",
+            dependencies: [
+                "QuarryCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "quarry",
+            dependencies: [
+                "QuarryCore",
+                "QuarryServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Benchmarks
+
+        .executableTarget(
+            name: "faiss-bench",
+            dependencies: ["Faiss"],
+            path: "benchmarks/faiss/Sources"
+        ),
+
+        // MARK: Tests
+
+        .testTarget(name: "FaissTests", dependencies: ["Faiss"]),
+        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings"]),
+        .testTarget(name: "QuarryCoreTests", dependencies: ["QuarryCore"]),
+        .testTarget(
+            name: "QuarryServerTests",
+            dependencies: [
+                "QuarryServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ],
+    cxxLanguageStandard: .cxx17
+)

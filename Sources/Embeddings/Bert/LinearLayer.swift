@@ -1,0 +1,99 @@
+import CBLAS
+import CQuantKernels
+
+/// A fully connected layer `y = x Wᵀ + b` with `W` stored `[outputs][inputs]`, either as
+/// fp32 (multiplied with OpenBLAS `sgemm`) or as 4-bit Q4_0 blocks (repacked for the
+/// int8 × int4 SIMD kernels of `CQuantKernels`; activations are quantised to int8 per
+/// block of 32 on the fly).
+final class LinearLayer: @unchecked Sendable {
+    enum Weights {
+        case dense(AlignedBuffer<Float>)
+        case q4(packed: AlignedBuffer<UInt8>, scales: AlignedBuffer<Float>)
+    }
+
+    let inputs: Int
+    let outputs: Int
+    let weights: Weights
+    let bias: AlignedBuffer<Float>
+
+    /// A dense layer from row-major `[outputs][inputs]` floats.
+    init(dense: [Float], bias: [Float], outputs: Int, inputs: Int) {
+        precondition(dense.count == outputs * inputs && bias.count == outputs)
+        self.inputs = inputs
+        self.outputs = outputs
+        self.weights = .dense(AlignedBuffer(dense))
+        self.bias = AlignedBuffer(bias)
+    }
+
+    /// A 4-bit layer from row-major Q4_0 blocks (`outputs` rows of `inputs / 32` blocks).
+    /// `outputs` must be a multiple of 16 and `inputs` of 128.
+    init(q4Blocks: UnsafeRawBufferPointer, bias: [Float], outputs: Int, inputs: Int) {
+        precondition(outputs % Int(QK_ROW_GROUP) == 0 && inputs % 32 == 0)
+        precondition(q4Blocks.count == outputs * inputs / 32 * Int(QK_Q4_BLOCK_BYTES) && bias.count == outputs)
+        self.inputs = inputs
+        self.outputs = outputs
+        let packed = AlignedBuffer<UInt8>(count: outputs * inputs / 2)
+        let scales = AlignedBuffer<Float>(count: outputs * inputs / 32)
+        qk_q4_repack(q4Blocks.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(outputs), Int32(inputs),
+                     packed.pointer, scales.pointer)
+        self.weights = .q4(packed: packed, scales: scales)
+        self.bias = AlignedBuffer(bias)
+    }
+
+    var isQuantized: Bool {
+        if case .q4 = weights { return true }
+        return false
+    }
+
+    /// y[r, :] = x[r, :] Wᵀ + b for `rows` rows. `x` has stride `inputs`, `y` stride `outputs`.
+    /// `scratch` must be sized for at least `rows` × `inputs` (see ``QuantScratch``).
+    func apply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>,
+               scratch: QuantScratch, threads: Int) {
+        guard rows > 0 else { return }
+        switch weights {
+        case let .dense(w):
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs),
+                        1, x, Int32(inputs), w.pointer, Int32(inputs), 0, y, Int32(outputs))
+            let b = UncheckedSendable((y, bias.pointer, outputs))
+            parallelRanges(rows, threads: threads >= 2 && rows >= 256 ? threads : 1) { r in
+                qk_add_bias(b.value.0 + r.lowerBound * b.value.2, Int32(r.count), Int32(b.value.2), Int32(b.value.2), b.value.1)
+            }
+        case let .q4(packed, scales):
+            let blocks = inputs / 32
+            let args = UncheckedSendable((x, y, scratch, packed.pointer, scales.pointer, bias.pointer))
+            let n = inputs, m = outputs
+            // Quantise the activations (rows split across threads), then the product
+            // (output row groups split across threads).
+            // Split on whole 8-token tiles (the quantised layout is tiled).
+            let tiles = (rows + Int(QK_TILE) - 1) / Int(QK_TILE)
+            parallelRanges(tiles, threads: threads >= 2 && rows >= 128 ? threads : 1) { t in
+                let (x, _, s, _, _, _) = args.value
+                let r0 = t.lowerBound * Int(QK_TILE), r1 = min(rows, t.upperBound * Int(QK_TILE))
+                qk_quantize_q8(x + r0 * n, Int32(r1 - r0), Int32(n), Int32(n),
+                               s.q.pointer + r0 * n, s.d.pointer + r0 * blocks, s.s.pointer + r0 * blocks)
+            }
+            let groups = m / Int(QK_ROW_GROUP)
+            parallelRanges(groups, threads: threads) { g in
+                let (_, y, s, packed, scales, bias) = args.value
+                qk_gemm_q4q8(Int32(rows), Int32(n), s.q.pointer, s.d.pointer, s.s.pointer, packed, scales,
+                             Int32(g.lowerBound), Int32(g.upperBound), bias, y, Int32(m))
+            }
+        }
+    }
+}
+
+/// Per-call buffers for quantised activations.
+final class QuantScratch: @unchecked Sendable {
+    let q: AlignedBuffer<Int8>
+    let d: AlignedBuffer<Float>
+    let s: AlignedBuffer<Int32>
+
+    /// Buffers for up to `rows` tokens of up to `maxInputs` values (rounded up to whole
+    /// 8-token tiles, the layout `qk_quantize_q8` writes).
+    init(rows: Int, maxInputs: Int) {
+        let padded = rows > 0 ? Int(qk_q8_padded_rows(Int32(rows))) : 0
+        q = AlignedBuffer(count: padded * maxInputs)
+        d = AlignedBuffer(count: padded * maxInputs / 32 + 1)
+        s = AlignedBuffer(count: padded * maxInputs / 32 + 1)
+    }
+}

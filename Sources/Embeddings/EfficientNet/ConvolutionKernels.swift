@@ -1,0 +1,134 @@
+import CBLAS
+import CImageCodecs
+
+/// The numeric kernels of the image network, on NHWC float tensors (row, column, channel;
+/// channels contiguous). Pointwise and standard convolutions are matrix products through
+/// OpenBLAS; depthwise convolutions use a C kernel with run-time CPU dispatch; the epilogues
+/// (bias, ReLU6, residual) are loops over 8-wide SIMD vectors. Every channel count of
+/// EfficientNet-Lite0 is a multiple of 8.
+enum ConvolutionKernels {
+    typealias Vector = SIMD8<Float>
+    static let lanes = 8
+
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>) -> Vector {
+        UnsafeRawPointer(p).loadUnaligned(as: Vector.self)
+    }
+
+    @inline(__always)
+    static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
+    }
+
+    /// Clamps `count` contiguous values to [0, 6] (a plain loop: the compiler vectorises it,
+    /// whereas the generic `pointwiseMin`/`pointwiseMax` are not inlined).
+    @inline(__always)
+    static func relu6(_ p: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count {
+            let v = p[i]
+            p[i] = v < 0 ? 0 : (v > 6 ? 6 : v)
+        }
+    }
+
+    /// `output[m, n] = Σ_k input[m, k] · weight[n, k]` for an `m × k` input and an `n × k`
+    /// weight (PyTorch's [out, in] layout), through `cblas_sgemm`.
+    static func matmulTransposedB(_ input: UnsafePointer<Float>, rows m: Int, inner k: Int,
+                                  weight: UnsafePointer<Float>, columns n: Int,
+                                  output: UnsafeMutablePointer<Float>) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(m), blasint(n), blasint(k),
+                    1, input, blasint(k), weight, blasint(k), 0, output, blasint(n))
+    }
+
+    /// Adds `bias` to each of `rows` rows of `channels` values, then optionally clamps to
+    /// [0, 6] or adds `residual` (same shape).
+    static func epilogue(_ data: UnsafeMutablePointer<Float>, rows: Int, channels: Int,
+                         bias: UnsafePointer<Float>, relu6 applyRelu6: Bool,
+                         residual: UnsafePointer<Float>?) {
+        precondition(channels % lanes == 0)
+        for r in 0..<rows {
+            let row = data + r * channels
+            var c = 0
+            if let residual {
+                let res = residual + r * channels
+                while c < channels {
+                    store(load(row + c) + load(bias + c) + load(res + c), row + c)
+                    c += lanes
+                }
+            } else if applyRelu6 {
+                while c < channels {
+                    store(load(row + c) + load(bias + c), row + c)
+                    c += lanes
+                }
+                relu6(row, count: channels)
+            } else {
+                while c < channels {
+                    store(load(row + c) + load(bias + c), row + c)
+                    c += lanes
+                }
+            }
+        }
+    }
+
+    /// TensorFlow "SAME" padding along one axis: output `ceil(size / stride)`, total padding
+    /// `max((out − 1)·stride + kernel − size, 0)`, the smaller half before (top/left).
+    static func samePadding(size: Int, kernel: Int, stride: Int) -> (output: Int, before: Int) {
+        let out = (size + stride - 1) / stride
+        let total = max((out - 1) * stride + kernel - size, 0)
+        return (out, total / 2)
+    }
+
+    /// Depthwise k×k convolution with "SAME" padding, folded bias and ReLU6, through the
+    /// vectorised C kernel of CImageCodecs (AVX-512 / AVX2 / portable, chosen at run time).
+    /// `input` is `height × width × channels`; `weight` is `k × k × channels`;
+    /// `output` is `ceil(height / s) × ceil(width / s) × channels`.
+    static func depthwise(_ input: UnsafePointer<Float>, height: Int, width: Int, channels: Int,
+                          weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, kernel k: Int, stride s: Int,
+                          output: UnsafeMutablePointer<Float>) {
+        let (outH, padTop) = samePadding(size: height, kernel: k, stride: s)
+        let (outW, padLeft) = samePadding(size: width, kernel: k, stride: s)
+        cic_depthwise_conv_nhwc(input, Int32(height), Int32(width), Int32(channels), weight, bias, Int32(k), Int32(s),
+                                Int32(padTop), Int32(padLeft), output, Int32(outH), Int32(outW), 1)
+    }
+
+    /// Gathers the 3×3 stride-2 "SAME" patches of an `height × width × 3` image into rows of
+    /// 27 values ordered (ky, kx, channel); out-of-image taps are zero.
+    static func im2col3x3s2(_ input: UnsafePointer<Float>, height: Int, width: Int,
+                            output: UnsafeMutablePointer<Float>) {
+        let (outH, padTop) = samePadding(size: height, kernel: 3, stride: 2)
+        let (outW, padLeft) = samePadding(size: width, kernel: 3, stride: 2)
+        for oy in 0..<outH {
+            for ox in 0..<outW {
+                let row = output + (oy * outW + ox) * 27
+                for ky in 0..<3 {
+                    let iy = oy * 2 + ky - padTop
+                    for kx in 0..<3 {
+                        let ix = ox * 2 + kx - padLeft
+                        let dst = row + (ky * 3 + kx) * 3
+                        if iy >= 0 && iy < height && ix >= 0 && ix < width {
+                            let src = input + (iy * width + ix) * 3
+                            dst[0] = src[0]
+                            dst[1] = src[1]
+                            dst[2] = src[2]
+                        } else {
+                            dst[0] = 0
+                            dst[1] = 0
+                            dst[2] = 0
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Mean over `rows` rows of `channels` values into `output`.
+    static func averageRows(_ input: UnsafePointer<Float>, rows: Int, channels: Int, output: UnsafeMutablePointer<Float>) {
+        var c = 0
+        let inverse = 1 / Float(rows)
+        while c < channels {
+            var acc = Vector(repeating: 0)
+            for r in 0..<rows { acc += load(input + r * channels + c) }
+            store(acc * inverse, output + c)
+            c += lanes
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// Why an image could not be decoded. The associated values say enough to report the
+/// problem to a user (e.g. as an HTTP 400/413/415 answer).
+public enum ImageDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The input has no bytes.
+    case empty
+    /// Not a JPEG, PNG or WebP image (or an unsupported variant, e.g. an animated WebP).
+    /// `format` is what the magic bytes suggest; `detail` is a readable explanation.
+    case unsupportedFormat(format: ImageFormat, detail: String)
+    /// The data is truncated or corrupt; `reason` is the codec's explanation.
+    case corrupt(reason: String)
+    /// The image's width × height is above the decoder's pixel limit (a possible
+    /// decompression bomb). Detected from the header, before any pixel is decoded.
+    case tooManyPixels(width: Int, height: Int, limit: Int)
+    /// The encoded input is larger than the decoder's byte limit.
+    case tooManyBytes(count: Int, limit: Int)
+    /// Memory for the decoded pixels could not be allocated.
+    case outOfMemory(reason: String)
+
+    public var description: String {
+        switch self {
+        case .empty:
+            return "image data is empty"
+        case let .unsupportedFormat(_, detail):
+            return "unsupported image format: \(detail)"
+        case let .corrupt(reason):
+            return "cannot decode image: \(reason)"
+        case let .tooManyPixels(width, height, limit):
+            return "image is \(width)×\(height) = \(width * height) pixels, more than the limit of \(limit)"
+        case let .tooManyBytes(count, limit):
+            return "image data is \(count) bytes, more than the limit of \(limit)"
+        case let .outOfMemory(reason):
+            return "out of memory decoding image: \(reason)"
+        }
+    }
+}

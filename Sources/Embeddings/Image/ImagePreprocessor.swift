@@ -1,0 +1,74 @@
+/// Turns a decoded image into the network input of an ImageNet classifier, reproducing
+/// the reference pipeline (PIL): resize so the shorter side is ``shorterSide`` with Pillow's
+/// antialiased bilinear filter, crop the centre ``cropSize`` × ``cropSize`` square, then
+/// map each byte `x` to `(x − mean) / scale`.
+///
+/// Output layout is HWC (row, column, channel R/G/B), `cropSize × cropSize × 3` floats.
+public struct ImagePreprocessor: Sendable, Equatable {
+    /// Length of the shorter side after resizing (default 256).
+    public var shorterSide: Int
+    /// Side of the centre crop (default 224).
+    public var cropSize: Int
+    /// Subtracted from each byte (default 127).
+    public var mean: Float
+    /// Divides the centred byte (default 128).
+    public var scale: Float
+    /// Pass order of the two resampling passes (default: as Pillow 13).
+    public var passOrder: ImageResampler.PassOrder
+
+    /// The EfficientNet-Lite preprocessing: 256 → centre 224, (x − 127) / 128.
+    public init(shorterSide: Int = 256, cropSize: Int = 224, mean: Float = 127, scale: Float = 128,
+                passOrder: ImageResampler.PassOrder = .pillow) {
+        precondition(shorterSide >= cropSize && cropSize > 0, "need shorterSide ≥ cropSize > 0")
+        self.shorterSide = shorterSide
+        self.cropSize = cropSize
+        self.mean = mean
+        self.scale = scale
+        self.passOrder = passOrder
+    }
+
+    /// Number of floats in one preprocessed image (`cropSize² × 3`).
+    public var elementCount: Int { cropSize * cropSize * 3 }
+
+    /// The size after resizing: the shorter side `s` becomes ``shorterSide`` exactly and a
+    /// longer side `L` becomes `(L · shorterSide + s / 2) / s` in integer arithmetic (the exact
+    /// ratio rounded half up), as the reference pipeline.
+    public func resizedSize(width: Int, height: Int) -> (width: Int, height: Int) {
+        let s = min(width, height)
+        func scaled(_ side: Int) -> Int { side == s ? shorterSide : (side * shorterSide + s / 2) / s }
+        return width <= height ? (shorterSide, scaled(height)) : (scaled(width), shorterSide)
+    }
+
+    /// Top-left corner of the centre crop in an image of the given size:
+    /// `((width − cropSize) / 2, (height − cropSize) / 2)`, rounded down.
+    public func cropOrigin(width: Int, height: Int) -> (x: Int, y: Int) {
+        ((width - cropSize) / 2, (height - cropSize) / 2)
+    }
+
+    /// Resizes and crops: the `cropSize × cropSize` RGB image the network sees.
+    public func resizeAndCrop(_ image: DecodedImage) -> DecodedImage {
+        let size = resizedSize(width: image.width, height: image.height)
+        let resized = ImageResampler.resizeBilinear(image, width: size.width, height: size.height, passOrder: passOrder)
+        let o = cropOrigin(width: resized.width, height: resized.height)
+        return resized.cropped(x: o.x, y: o.y, width: cropSize, height: cropSize)
+    }
+
+    /// The normalised HWC tensor of an image.
+    public func tensor(_ image: DecodedImage) -> [Float] {
+        [Float](unsafeUninitializedCapacity: elementCount) { buffer, count in
+            write(image, into: buffer.baseAddress!)
+            count = elementCount
+        }
+    }
+
+    /// Writes the normalised HWC tensor of an image into `destination` (``elementCount`` floats).
+    public func write(_ image: DecodedImage, into destination: UnsafeMutablePointer<Float>) {
+        let cropped = resizeAndCrop(image)
+        let mean = self.mean, scale = self.scale
+        cropped.pixels.withUnsafeBufferPointer { src in
+            for i in 0..<elementCount {
+                destination[i] = (Float(src[i]) - mean) / scale
+            }
+        }
+    }
+}

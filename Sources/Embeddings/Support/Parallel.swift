@@ -1,0 +1,27 @@
+import Dispatch
+
+/// Runs `body` over `0 ..< count` split into at most `threads` contiguous ranges, in
+/// parallel when `threads > 1` (on Dispatch's worker threads) and inline otherwise.
+/// Returns when every range is done.
+@inline(__always)
+func parallelRanges(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+    let parts = max(1, min(threads, count))
+    if parts <= 1 {
+        if count > 0 { body(0..<count) }
+        return
+    }
+    withoutActuallyEscaping(body) { body in
+        let box = UncheckedSendable(body)
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            let lo = count * p / parts, hi = count * (p + 1) / parts
+            if lo < hi { box.value(lo..<hi) }
+        }
+    }
+}
+
+/// Wraps a value whose thread safety is guaranteed by the caller (here: closures that
+/// write disjoint parts of per-call buffers).
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Faiss
+import Foundation
+import Hummingbird
+import Logging
+import QuarryCore
+import QuarryServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve every collection found in the data folder over HTTP."
+    )
+
+    @Option(help: "Address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port = 8080
+
+    @Option(help: "Data folder with one sub-folder per collection.")
+    var data = "data"
+
+    func run() async throws {
+        // Parallelise across requests, not inside FAISS calls.
+        FaissRuntime.threadCount = 1
+        var logger = Logger(label: "quarry")
+        logger.logLevel = .info
+        logger.info("starting", metadata: ["build": "\(BuildInfo.summary)", "host": "\(host)", "port": "\(port)"])
+        let configuration = ServerConfiguration(host: host, port: port, dataDirectory: URL(fileURLWithPath: data))
+        try await QuarryApplication.make(configuration: configuration, logger: logger).runService()
+    }
+}

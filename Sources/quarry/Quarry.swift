@@ -1,0 +1,12 @@
+import ArgumentParser
+import QuarryCore
+
+@main
+struct Quarry: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quarry",
+        abstract: "Semantic search server and toolkit on FAISS.",
+        version: BuildInfo.summary,
+        subcommands: [ServeCommand.self]
+    )
+}

@@ -1,0 +1,55 @@
+import XCTest
+@testable import Embeddings
+
+final class MiniLMEncoderTests: XCTestCase {
+    /// cosine(Swift, sentence-transformers) ≥ 0.9999 on every fixture sentence.
+    func testMatchesSentenceTransformersOnEveryFixture() throws {
+        let encoder = try TextFixtures.miniLMEncoder()
+        let fixtures = try TextFixtures.miniLM()
+        let batch = try encoder.embed(fixtures.map(\.text), role: .passage)
+        var worst: (Float, String) = (1, "")
+        for (i, entry) in fixtures.enumerated() {
+            let c = cosine(batch[i], entry.vector)
+            if c < worst.0 { worst = (c, entry.id) }
+            XCTAssertGreaterThanOrEqual(c, 0.9999, entry.id)
+        }
+        print("minilm-l6: min cosine vs sentence-transformers = \(worst.0) at \(worst.1)")
+    }
+
+    func testBatchEqualsSingleAndRolesAreEquivalent() throws {
+        let encoder = try TextFixtures.miniLMEncoder()
+        let texts = try TextFixtures.miniLM().map(\.text).prefix(10) + [""]
+        let batch = try encoder.embed(Array(texts), role: .passage)
+        for (i, t) in texts.enumerated() {
+            let single = try encoder.embed(t, role: .query)  // no prefixes: roles are the same
+            XCTAssertGreaterThanOrEqual(cosine(batch[i], single), 0.99999, "text \(i)")
+        }
+    }
+
+    func testEmptyAndLongInputs() throws {
+        let encoder = try TextFixtures.miniLMEncoder()
+        XCTAssertEqual(encoder.tokenWindows("", role: .query), [[101, 102]])
+        let v = try encoder.embed("", role: .query)
+        XCTAssertEqual(v.count, 384)
+        XCTAssertTrue(v.allSatisfy(\.isFinite))
+        let long = String(repeating: "vector search ", count: 400)
+        let windows = encoder.tokenWindows(long, role: .passage)
+        XCTAssertEqual(windows.count, 1)
+        XCTAssertEqual(windows[0].count, 256)
+        XCTAssertEqual(encoder.longInputPolicy, .truncate)
+    }
+
+    func testConcurrentCallsGiveIdenticalResults() async throws {
+        let encoder = try TextFixtures.miniLMEncoder()
+        let texts = ["how much protein should a female eat", "vector databases", "", "short"]
+        let expected = try texts.map { try encoder.embed($0, role: .query) }
+        try await withThrowingTaskGroup(of: (Int, [Float]).self) { group in
+            for k in 0..<24 {
+                group.addTask { (k % texts.count, try encoder.embed(texts[k % texts.count], role: .query)) }
+            }
+            for try await (i, v) in group {
+                XCTAssertGreaterThanOrEqual(cosine(v, expected[i]), 0.999999, "text \(i)")
+            }
+        }
+    }
+}

