@@ -27,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: FAISS binding
@@ -68,6 +71,9 @@ let package = Package(
             dependencies: [
                 "Faiss",
                 "Embeddings",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -96,6 +102,11 @@ let package = Package(
             name: "faiss-bench",
             dependencies: ["Faiss"],
             path: "benchmarks/faiss/Sources"
+        ),
+        .executableTarget(
+            name: "image-bench",
+            dependencies: ["Embeddings", "CBLAS"],
+            path: "benchmarks/embeddings/image/Sources"
         ),
 
         // MARK: Tests

@@ -6,7 +6,7 @@
 #include <immintrin.h>
 
 typedef void (*depthwise_fn)(const float *, int, int, int, const float *, const float *, int, int, int, int,
-                             float *, int, int, int);
+                             float *, int, int, int, int, int);
 
 static inline float clamp6(float v, int relu6) {
     if (!relu6) return v;
@@ -14,8 +14,10 @@ static inline float clamp6(float v, int relu6) {
 }
 
 static void depthwise_scalar(const float *in, int h, int w, int c, const float *wt, const float *bias, int k,
-                             int stride, int pad_top, int pad_left, float *out, int oh, int ow, int relu6) {
-    for (int oy = 0; oy < oh; oy++) {
+                             int stride, int pad_top, int pad_left, float *out, int oh, int ow, int relu6,
+                             int row0, int row1) {
+    (void)oh;
+    for (int oy = row0; oy < row1; oy++) {
         const int iy0 = oy * stride - pad_top;
         const int ky0 = iy0 < 0 ? -iy0 : 0, ky1 = (h - iy0) < k ? (h - iy0) : k;
         for (int ox = 0; ox < ow; ox++) {
@@ -37,9 +39,11 @@ static void depthwise_scalar(const float *in, int h, int w, int c, const float *
 
 __attribute__((target("avx2,fma"))) static void depthwise_avx2(const float *in, int h, int w, int c, const float *wt,
                                                                 const float *bias, int k, int stride, int pad_top,
-                                                                int pad_left, float *out, int oh, int ow, int relu6) {
+                                                                int pad_left, float *out, int oh, int ow, int relu6,
+                                                                int row0, int row1) {
     const __m256 zero = _mm256_setzero_ps(), six = _mm256_set1_ps(6.0f);
-    for (int oy = 0; oy < oh; oy++) {
+    (void)oh;
+    for (int oy = row0; oy < row1; oy++) {
         const int iy0 = oy * stride - pad_top;
         const int ky0 = iy0 < 0 ? -iy0 : 0, ky1 = (h - iy0) < k ? (h - iy0) : k;
         for (int ox = 0; ox < ow; ox++) {
@@ -96,9 +100,11 @@ __attribute__((target("avx2,fma"))) static void depthwise_avx2(const float *in, 
 
 __attribute__((target("avx512f"))) static void depthwise_avx512(const float *in, int h, int w, int c, const float *wt,
                                                                  const float *bias, int k, int stride, int pad_top,
-                                                                 int pad_left, float *out, int oh, int ow, int relu6) {
+                                                                 int pad_left, float *out, int oh, int ow, int relu6,
+                                                                int row0, int row1) {
     const __m512 zero = _mm512_setzero_ps(), six = _mm512_set1_ps(6.0f);
-    for (int oy = 0; oy < oh; oy++) {
+    (void)oh;
+    for (int oy = row0; oy < row1; oy++) {
         const int iy0 = oy * stride - pad_top;
         const int ky0 = iy0 < 0 ? -iy0 : 0, ky1 = (h - iy0) < k ? (h - iy0) : k;
         for (int ox = 0; ox < ow; ox++) {
@@ -165,7 +171,10 @@ const char *cic_depthwise_isa(void) {
 void cic_depthwise_conv_nhwc(const float *input, int32_t height, int32_t width, int32_t channels,
                              const float *weight, const float *bias, int32_t kernel, int32_t stride,
                              int32_t pad_top, int32_t pad_left, float *output, int32_t out_height,
-                             int32_t out_width, int relu6) {
+                             int32_t out_width, int relu6, int32_t row_begin, int32_t row_end) {
+    if (row_begin < 0) row_begin = 0;
+    if (row_end > out_height) row_end = out_height;
+    if (row_begin >= row_end) return;
     static depthwise_fn chosen = NULL;  // benign race: every thread computes the same value
     depthwise_fn f = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
     if (!f) {
@@ -173,5 +182,5 @@ void cic_depthwise_conv_nhwc(const float *input, int32_t height, int32_t width, 
         __atomic_store_n(&chosen, f, __ATOMIC_RELAXED);
     }
     f(input, height, width, channels, weight, bias, kernel, stride, pad_top, pad_left, output, out_height, out_width,
-      relu6);
+      relu6, row_begin, row_end);
 }

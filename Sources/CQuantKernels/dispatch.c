@@ -96,7 +96,7 @@ void qk_sum_rows(const float *x, int rows, int cols, int ld, float *out) {
 
 size_t qk_attention_scratch_count(int n_tokens, int head_dim) {
     size_t npad = ((size_t)(n_tokens > 0 ? n_tokens : 1) + 15) & ~(size_t)15;
-    return 2 * npad * (size_t)head_dim + 4 * npad + 64;
+    return 2 * npad * (size_t)head_dim + 8 * npad + 64;
 }
 
 void qk_attention(const float *qkv, int n_tokens, int ldqkv, int hidden, int heads,
@@ -105,4 +105,19 @@ void qk_attention(const float *qkv, int n_tokens, int ldqkv, int hidden, int hea
     QK_PICK(qk_attention_w16(qkv, n_tokens, ldqkv, hidden, heads, head_begin, head_end, out, ldout, scratch),
             qk_attention_w8(qkv, n_tokens, ldqkv, hidden, heads, head_begin, head_end, out, ldout, scratch),
             qk_attention_w4(qkv, n_tokens, ldqkv, hidden, heads, head_begin, head_end, out, ldout, scratch));
+}
+
+void qk_f32_pack(const float *w, int rows, int cols, float *packed) {
+    for (int g = 0; g < rows / 32; g++)
+        for (int k = 0; k < cols; k++)
+            for (int c = 0; c < 32; c++)
+                packed[((size_t)g * cols + k) * 32 + c] = w[(size_t)(g * 32 + c) * cols + k];
+}
+
+void qk_gemm_f32p(int rows, int cols, const float *x, int ldx, const float *packed, int group_begin,
+                  int group_end, const float *bias, float *y, int ldy) {
+    if (rows <= 0 || group_end <= group_begin) return;
+    QK_PICK(qk_gemm_f32p_w16(rows, cols, x, ldx, packed, group_begin, group_end, bias, y, ldy),
+            qk_gemm_f32p_w8(rows, cols, x, ldx, packed, group_begin, group_end, bias, y, ldy),
+            qk_gemm_f32p_w4(rows, cols, x, ldx, packed, group_begin, group_end, bias, y, ldy));
 }

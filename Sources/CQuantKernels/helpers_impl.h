@@ -20,26 +20,26 @@ typedef float FN(vfu) __attribute__((ext_vector_type(QK_W), aligned(4)));
 #define VF FN(vf)
 #define VI FN(vi)
 
-ATTR static inline VF FN(load)(const float *p) { return *(const FN(vfu) *)p; }
-ATTR static inline void FN(store)(float *p, VF v) { *(FN(vfu) *)p = v; }
-ATTR static inline VF FN(splat)(float x) { return (VF)(x); }
-ATTR static inline float FN(hsum)(VF v) {
+ATTR static inline __attribute__((always_inline)) VF FN(load)(const float *p) { return *(const FN(vfu) *)p; }
+ATTR static inline __attribute__((always_inline)) void FN(store)(float *p, VF v) { *(FN(vfu) *)p = v; }
+ATTR static inline __attribute__((always_inline)) VF FN(splat)(float x) { return (VF)(x); }
+ATTR static inline __attribute__((always_inline)) float FN(hsum)(VF v) {
     float s = 0.0f;
     for (int i = 0; i < QK_W; i++) s += v[i];
     return s;
 }
-ATTR static inline float FN(hmax)(VF v) {
+ATTR static inline __attribute__((always_inline)) float FN(hmax)(VF v) {
     float m = v[0];
     for (int i = 1; i < QK_W; i++) m = v[i] > m ? v[i] : m;
     return m;
 }
-ATTR static inline VF FN(vmax)(VF a, VF b) {
+ATTR static inline __attribute__((always_inline)) VF FN(vmax)(VF a, VF b) {
     VI m = a > b;  // all ones where a > b
     return (VF)((m & (VI)a) | (~m & (VI)b));
 }
 
 /// e^x for x in about [-87, 88] (clamped), relative error ≈ 2e-7.
-ATTR static inline VF FN(vexp)(VF x) {
+ATTR static inline __attribute__((always_inline)) VF FN(vexp)(VF x) {
     const VF hi = FN(splat)(88.3762626647949f), lo = FN(splat)(-87.3365478515625f);
     x = FN(vmax)(x, lo);
     x = -FN(vmax)(-x, -hi);
@@ -58,13 +58,13 @@ ATTR static inline VF FN(vexp)(VF x) {
     return p * (VF)e;
 }
 
-ATTR static inline float FN(sexp)(float x) {
+ATTR static inline __attribute__((always_inline)) float FN(sexp)(float x) {
     VF v = FN(splat)(x);
     return FN(vexp)(v)[0];
 }
 
 /// Φ-based GELU: 0.5 · x · (1 + erf(x / √2)), erf from Abramowitz & Stegun 7.1.26.
-ATTR static inline VF FN(vgelu)(VF x) {
+ATTR static inline __attribute__((always_inline)) VF FN(vgelu)(VF x) {
     const VI absmask = (VI)(0x7FFFFFFF);
     VF z = x * 0.70710678118654752f;
     VF az = (VF)((VI)z & absmask);
@@ -149,83 +149,84 @@ ATTR void FN(qk_sum_rows)(const float *x, int rows, int cols, int ld, float *out
     }
 }
 
-/// Scores, softmax and context for `nq` (≤ 4) consecutive queries starting at `i0`, so every
-/// pass over the (L2-resident) transposed keys and values serves several queries.
-ATTR static inline void FN(attend_queries)(const float *qkv, int ldqkv, int i0, int nq, int n, int npad, int dh,
+/// Scores, softmax and context for `nq` (≤ QK_QB) consecutive queries starting at `i0`, so
+/// every pass over the (cache-resident) keys and values serves several queries.
+ATTR static inline __attribute__((always_inline)) void FN(attend_queries)(const float *qkv, int ldqkv, int i0, int nq, int n, int npad, int dh,
                                            int h, const float *kt, const float *vt, float *p, float *out, int ldout) {
-    const float *q[4];
-    for (int r = 0; r < 4; r++) q[r] = qkv + (size_t)(i0 + (r < nq ? r : 0)) * ldqkv + (size_t)h * dh;
+    const float *q[QK_QB];
+    for (int r = 0; r < QK_QB; r++) q[r] = qkv + (size_t)(i0 + (r < nq ? r : 0)) * ldqkv + (size_t)h * dh;
     // Scores: p[r][j] = q_r · k_j / √d (kt is pre-scaled).
     for (int j = 0; j < npad; j += QK_W) {
-        VF a0 = FN(splat)(0.0f), a1 = a0, a2 = a0, a3 = a0;
+        VF acc[QK_QB];
+        for (int r = 0; r < QK_QB; r++) acc[r] = FN(splat)(0.0f);
         const float *col = kt + j;
         for (int e = 0; e < dh; e++, col += npad) {
             const VF k = FN(load)(col);
-            a0 += q[0][e] * k;
-            a1 += q[1][e] * k;
-            a2 += q[2][e] * k;
-            a3 += q[3][e] * k;
+            for (int r = 0; r < QK_QB; r++) acc[r] += q[r][e] * k;
         }
-        FN(store)(p + j, a0);
-        FN(store)(p + npad + j, a1);
-        FN(store)(p + 2 * (size_t)npad + j, a2);
-        FN(store)(p + 3 * (size_t)npad + j, a3);
+        for (int r = 0; r < QK_QB; r++) FN(store)(p + (size_t)r * npad + j, acc[r]);
     }
-    // Softmax of each row over the first n scores; the padding gets probability 0.
-    float inv[4];
-    for (int r = 0; r < 4; r++) {
+    // Softmax of each row over the first n scores; the padding gets probability 0. Rows are
+    // padded to whole vectors, so the partial last vector is handled with a lane mask.
+    const int full = n / QK_W * QK_W;
+    VF tailmask;
+    for (int l = 0; l < QK_W; l++) tailmask[l] = full + l < n ? 1.0f : 0.0f;
+    float inv[QK_QB];
+    for (int r = 0; r < nq; r++) {
         float *pr = p + (size_t)r * npad;
         float m = pr[0];
         int j = 0;
-        if (n >= QK_W) {
+        if (full > 0) {
             VF vm = FN(load)(pr);
-            for (j = QK_W; j + QK_W <= n; j += QK_W) vm = FN(vmax)(vm, FN(load)(pr + j));
+            for (j = QK_W; j < full; j += QK_W) vm = FN(vmax)(vm, FN(load)(pr + j));
             m = FN(hmax)(vm);
         }
-        for (; j < n; j++) m = pr[j] > m ? pr[j] : m;
+        for (j = full; j < n; j++) m = pr[j] > m ? pr[j] : m;
         VF vs = FN(splat)(0.0f);
-        for (j = 0; j + QK_W <= n; j += QK_W) {
+        for (j = 0; j < full; j += QK_W) {
             VF ex = FN(vexp)(FN(load)(pr + j) - m);
             FN(store)(pr + j, ex);
             vs += ex;
         }
-        float sum = FN(hsum)(vs);
-        for (; j < n; j++) {
-            pr[j] = FN(sexp)(pr[j] - m);
-            sum += pr[j];
+        if (full < npad) {
+            VF ex = FN(vexp)(FN(load)(pr + full) - m) * tailmask;
+            FN(store)(pr + full, ex);
+            vs += ex;
+            for (j = full + QK_W; j < npad; j += QK_W) FN(store)(pr + j, FN(splat)(0.0f));
         }
-        for (; j < npad; j++) pr[j] = 0.0f;
-        inv[r] = 1.0f / sum;
+        inv[r] = 1.0f / FN(hsum)(vs);
     }
-    // Context: out[r][e] = Σ_j p[r][j] · v_j[e], as dot products with the rows of vᵀ.
-    for (int e = 0; e + 2 <= dh; e += 2) {
-        VF a00 = FN(splat)(0.0f), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-        const float *v0 = vt + (size_t)e * npad, *v1 = v0 + npad;
-        for (int j = 0; j < npad; j += QK_W) {
-            const VF x0 = FN(load)(v0 + j), x1 = FN(load)(v1 + j);
-            const VF p0 = FN(load)(p + j), p1 = FN(load)(p + npad + j);
-            const VF p2 = FN(load)(p + 2 * (size_t)npad + j), p3 = FN(load)(p + 3 * (size_t)npad + j);
-            a00 += p0 * x0; a01 += p0 * x1;
-            a10 += p1 * x0; a11 += p1 * x1;
-            a20 += p2 * x0; a21 += p2 * x1;
-            a30 += p3 * x0; a31 += p3 * x1;
+    for (int r = nq; r < QK_QB; r++) inv[r] = 0.0f;
+    // Context: out[r][:] = Σ_j p[r][j] · v_j, with v_j the rows of `vt` ([n][dh], contiguous),
+    // two vectors of the head at a time.
+    int e = 0;
+    for (; e + 2 * QK_W <= dh; e += 2 * QK_W) {
+        VF a[QK_QB], b[QK_QB];
+        for (int r = 0; r < QK_QB; r++) a[r] = b[r] = FN(splat)(0.0f);
+        const float *v = vt + e;
+        for (int j = 0; j < n; j++, v += dh) {
+            const VF x0 = FN(load)(v), x1 = FN(load)(v + QK_W);
+            for (int r = 0; r < QK_QB; r++) {
+                const float pj = p[(size_t)r * npad + j];
+                a[r] += pj * x0;
+                b[r] += pj * x1;
+            }
         }
-        const float r0[2] = {FN(hsum)(a00), FN(hsum)(a01)}, r1[2] = {FN(hsum)(a10), FN(hsum)(a11)};
-        const float r2[2] = {FN(hsum)(a20), FN(hsum)(a21)}, r3[2] = {FN(hsum)(a30), FN(hsum)(a31)};
-        const float *rows[4] = {r0, r1, r2, r3};
         for (int r = 0; r < nq; r++) {
             float *o = out + (size_t)(i0 + r) * ldout + (size_t)h * dh + e;
-            o[0] = rows[r][0] * inv[r];
-            o[1] = rows[r][1] * inv[r];
+            FN(store)(o, a[r] * inv[r]);
+            FN(store)(o + QK_W, b[r] * inv[r]);
         }
     }
-    if (dh % 2) {
-        const int e = dh - 1;
-        for (int r = 0; r < nq; r++) {
-            VF a = FN(splat)(0.0f);
-            for (int j = 0; j < npad; j += QK_W) a += FN(load)(p + (size_t)r * npad + j) * FN(load)(vt + (size_t)e * npad + j);
-            out[(size_t)(i0 + r) * ldout + (size_t)h * dh + e] = FN(hsum)(a) * inv[r];
+    for (; e < dh; e += QK_W) {
+        VF a[QK_QB];
+        for (int r = 0; r < QK_QB; r++) a[r] = FN(splat)(0.0f);
+        const float *v = vt + e;
+        for (int j = 0; j < n; j++, v += dh) {
+            const VF x0 = FN(load)(v);
+            for (int r = 0; r < QK_QB; r++) a[r] += p[(size_t)r * npad + j] * x0;
         }
+        for (int r = 0; r < nq; r++) FN(store)(out + (size_t)(i0 + r) * ldout + (size_t)h * dh + e, a[r] * inv[r]);
     }
 }
 
@@ -235,27 +236,61 @@ ATTR void FN(qk_attention)(const float *qkv, int n, int ldqkv, int hidden, int h
     const int npad = (n + 15) & ~15;
     const float scale = 1.0f / sqrtf((float)dh);
     float *kt = scratch;                          // [dh][npad]: keys of one head, transposed, × 1/√d
-    float *vt = scratch + (size_t)npad * dh;      // [dh][npad]: values of one head, transposed
-    float *p = scratch + (size_t)2 * npad * dh;   // [4][npad]: scores / probabilities of 4 queries
+    float *vt = scratch + (size_t)npad * dh;      // [n][dh]: values of one head, contiguous
+    float *p = scratch + (size_t)2 * npad * dh;   // [QK_QB][npad]: scores / probabilities
     for (int h = h0; h < h1; h++) {
         const float *kbase = qkv + hidden + (size_t)h * dh;
         const float *vbase = qkv + 2 * hidden + (size_t)h * dh;
         for (int j = 0; j < n; j++) {
             const float *kj = kbase + (size_t)j * ldqkv;
             const float *vj = vbase + (size_t)j * ldqkv;
-            for (int e = 0; e < dh; e++) {
-                kt[(size_t)e * npad + j] = kj[e] * scale;
-                vt[(size_t)e * npad + j] = vj[e];
+            for (int e = 0; e < dh; e++) kt[(size_t)e * npad + j] = kj[e] * scale;
+            memcpy(vt + (size_t)j * dh, vj, sizeof(float) * dh);
+        }
+        for (int e = 0; e < dh; e++)
+            for (int j = n; j < npad; j++) kt[(size_t)e * npad + j] = 0.0f;
+        for (int i = 0; i < n; i += QK_QB)
+            FN(attend_queries)(qkv, ldqkv, i, n - i < QK_QB ? n - i : QK_QB, n, npad, dh, h, kt, vt, p, out, ldout);
+    }
+}
+
+/// fp32 product for packed weights (see qk_f32_pack): y[t, g·32 + c] = Σ_k x[t, k] · wp[g][k][c]
+/// (+ bias) for tokens [0, rows) and 32-row groups [g0, g1). Tiles of QK_FT tokens; the
+/// accumulators of one tile stay in registers over the whole k loop.
+ATTR void FN(qk_gemm_f32p)(int rows, int cols, const float *x, int ldx, const float *wp, int g0, int g1,
+                           const float *bias, float *y, int ldy) {
+    enum { V = 32 / QK_W, CHUNK = 64 };
+    // Tokens in chunks (a chunk's activations stay in L2 while the weights stream past).
+    for (int c0 = 0; c0 < rows; c0 += CHUNK) {
+    const int c1 = c0 + CHUNK < rows ? c0 + CHUNK : rows;
+    for (int g = g0; g < g1; g++) {
+        const float *wg = wp + (size_t)g * cols * 32;
+        for (int t0 = c0; t0 < c1; t0 += QK_FT) {
+            const float *xr[QK_FT];
+            for (int t = 0; t < QK_FT; t++) xr[t] = x + (size_t)(t0 + t < c1 ? t0 + t : c1 - 1) * ldx;
+            VF acc[QK_FT][V];
+            for (int t = 0; t < QK_FT; t++)
+                for (int v = 0; v < V; v++) acc[t][v] = FN(splat)(0.0f);
+            const float *wk = wg;
+            for (int k = 0; k < cols; k++, wk += 32) {
+                VF w[V];
+                for (int v = 0; v < V; v++) w[v] = FN(load)(wk + v * QK_W);
+                for (int t = 0; t < QK_FT; t++) {
+                    const float xv = xr[t][k];
+                    for (int v = 0; v < V; v++) acc[t][v] += xv * w[v];
+                }
+            }
+            const int valid = c1 - t0 < QK_FT ? c1 - t0 : QK_FT;
+            for (int t = 0; t < valid; t++) {
+                float *yt = y + (size_t)(t0 + t) * ldy + (size_t)g * 32;
+                for (int v = 0; v < V; v++) {
+                    VF r = acc[t][v];
+                    if (bias) r += FN(load)(bias + (size_t)g * 32 + v * QK_W);
+                    FN(store)(yt + v * QK_W, r);
+                }
             }
         }
-        for (int e = 0; e < dh; e++) {
-            for (int j = n; j < npad; j++) {
-                kt[(size_t)e * npad + j] = 0.0f;
-                vt[(size_t)e * npad + j] = 0.0f;
-            }
-        }
-        for (int i = 0; i < n; i += 4)
-            FN(attend_queries)(qkv, ldqkv, i, n - i < 4 ? n - i : 4, n, npad, dh, h, kt, vt, p, out, ldout);
+    }
     }
 }
 

@@ -36,7 +36,9 @@ void qk_quantize_q8_scalar(const float *x, int rows, int cols, int ldx, int8_t *
     void qk_add_bias_##SUF(float *y, int rows, int cols, int ld, const float *bias);              \
     void qk_attention_##SUF(const float *qkv, int n, int ldqkv, int hidden, int heads, int h0,    \
                             int h1, float *out, int ldout, float *scratch);                       \
-    void qk_sum_rows_##SUF(const float *x, int rows, int cols, int ld, float *out);
+    void qk_sum_rows_##SUF(const float *x, int rows, int cols, int ld, float *out);                \
+    void qk_gemm_f32p_##SUF(int rows, int cols, const float *x, int ldx, const float *wp, int g0, int g1, \
+                            const float *bias, float *y, int ldy);
 QK_DECLARE_HELPERS(w4)
 #if QK_X86
 QK_DECLARE_HELPERS(w8)

@@ -9,20 +9,29 @@
 
 #define VNNI_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni")))
 
-// Four tokens of the tile (t..t+3), interleaved so their dependency chains overlap: int32
-// lane sums of the 16 rows × 32 weights of block b, converted to float and accumulated with
-// scale d_w · d_x into the accumulators A0..A3.
+// Four tokens of the tile (t0..t3): int32 lane sums of the 16 rows × 32 weights of block b,
+// converted to float and accumulated with scale d_w · d_x into A0..A3. Each token has two
+// independent chains of four vpdpbusd (low and high nibbles), and the four tokens are
+// interleaved, so eight chains are in flight.
 #define QK_DP(t, off, w, acc) "vpdpbusd " #t "*32+" #off "(%[qp])%{1to16%}, %%zmm" #w ", %%zmm" #acc "\n\t"
-#define QK_DP4(t0, t1, t2, t3, off, w) QK_DP(t0, off, w, 9) QK_DP(t1, off, w, 11) QK_DP(t2, off, w, 12) QK_DP(t3, off, w, 13)
+#define QK_DP8(t0, t1, t2, t3, off, w, offhi, whi)                               \
+    QK_DP(t0, off, w, 9) QK_DP(t1, off, w, 11) QK_DP(t2, off, w, 12) QK_DP(t3, off, w, 13) \
+    QK_DP(t0, offhi, whi, 25) QK_DP(t1, offhi, whi, 26) QK_DP(t2, offhi, whi, 27) QK_DP(t3, offhi, whi, 28)
 #define QK_VNNI_QUAD(t0, t1, t2, t3, A0, A1, A2, A3)                            \
     "vpbroadcastd " #t0 "*4(%[sp]), %%zmm9\n\t"                               \
     "vpbroadcastd " #t1 "*4(%[sp]), %%zmm11\n\t"                              \
     "vpbroadcastd " #t2 "*4(%[sp]), %%zmm12\n\t"                              \
     "vpbroadcastd " #t3 "*4(%[sp]), %%zmm13\n\t"                              \
-    QK_DP4(t0, t1, t2, t3, 0, 0) QK_DP4(t0, t1, t2, t3, 4, 1)                   \
-    QK_DP4(t0, t1, t2, t3, 8, 2) QK_DP4(t0, t1, t2, t3, 12, 3)                  \
-    QK_DP4(t0, t1, t2, t3, 16, 4) QK_DP4(t0, t1, t2, t3, 20, 5)                 \
-    QK_DP4(t0, t1, t2, t3, 24, 6) QK_DP4(t0, t1, t2, t3, 28, 7)                 \
+    "vpxord %%zmm25, %%zmm25, %%zmm25\n\t"                                     \
+    "vpxord %%zmm26, %%zmm26, %%zmm26\n\t"                                     \
+    "vpxord %%zmm27, %%zmm27, %%zmm27\n\t"                                     \
+    "vpxord %%zmm28, %%zmm28, %%zmm28\n\t"                                     \
+    QK_DP8(t0, t1, t2, t3, 0, 0, 16, 4) QK_DP8(t0, t1, t2, t3, 4, 1, 20, 5)     \
+    QK_DP8(t0, t1, t2, t3, 8, 2, 24, 6) QK_DP8(t0, t1, t2, t3, 12, 3, 28, 7)    \
+    "vpaddd %%zmm25, %%zmm9, %%zmm9\n\t"                                       \
+    "vpaddd %%zmm26, %%zmm11, %%zmm11\n\t"                                     \
+    "vpaddd %%zmm27, %%zmm12, %%zmm12\n\t"                                     \
+    "vpaddd %%zmm28, %%zmm13, %%zmm13\n\t"                                     \
     "vcvtdq2ps %%zmm9, %%zmm9\n\t"                                             \
     "vcvtdq2ps %%zmm11, %%zmm11\n\t"                                           \
     "vcvtdq2ps %%zmm12, %%zmm12\n\t"                                           \
@@ -90,7 +99,7 @@ VNNI_TARGET static void vnni_tile8(const uint8_t *pb, const float *sg, const int
         : [pb] "+r"(pb), [sg] "+r"(sg), [qp] "+r"(qp), [dp] "+r"(dp), [sp] "+r"(sp), [nb] "+r"(nb)
         : [out] "r"(out), [mask] "m"(low_nibbles)
         : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
-          "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm24", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm31", "memory", "cc");
+          "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm24", "xmm25", "xmm26", "xmm27", "xmm28", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm31", "memory", "cc");
 }
 
 /// Tokens are walked in chunks so a chunk's activations stay in L2 while every row group

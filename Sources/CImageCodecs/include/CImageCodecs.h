@@ -130,12 +130,13 @@ cic_status cic_encode_png(const uint8_t *rgb, int32_t width, int32_t height,
 /// contiguous) with per-channel weights laid out k × k × channels, a per-channel bias added
 /// first and, when relu6 is non-zero, the result clamped to [0, 6]. Padding is given
 /// explicitly (taps outside the input count as zero); the output is
-/// out_height × out_width × channels. Uses AVX-512F, AVX2+FMA or portable C, chosen at run
-/// time. Reentrant.
+/// out_height × out_width × channels, of which only rows [row_begin, row_end) are computed
+/// (so that callers can split the work between threads; pass 0, out_height for all).
+/// Uses AVX-512F, AVX2+FMA or portable C, chosen at run time. Reentrant.
 void cic_depthwise_conv_nhwc(const float *input, int32_t height, int32_t width, int32_t channels,
                              const float *weight, const float *bias, int32_t kernel, int32_t stride,
                              int32_t pad_top, int32_t pad_left, float *output, int32_t out_height,
-                             int32_t out_width, int relu6);
+                             int32_t out_width, int relu6, int32_t row_begin, int32_t row_end);
 
 /// The instruction set cic_depthwise_conv_nhwc uses on this CPU ("avx512f", "avx2+fma", "scalar").
 const char *cic_depthwise_isa(void);

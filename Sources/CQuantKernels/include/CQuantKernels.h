@@ -82,6 +82,19 @@ void qk_gemm_q4q8(int rows, int cols, const int8_t *q, const float *d, const int
                   const uint8_t *packed, const float *scales, int group_begin, int group_end,
                   const float *bias, float *y, int ldy);
 
+// MARK: - fp32 weights
+
+/// Repacks a row-major fp32 matrix W (`rows` × `cols`, `rows` a multiple of 32) for
+/// `qk_gemm_f32p`: `packed[(g·cols + k)·32 + c] = W[g·32 + c, k]` (`rows · cols` floats).
+void qk_f32_pack(const float *w, int rows, int cols, float *packed);
+
+/// y[t, o] = Σ_k x[t, k] · W[o, k] (+ bias[o]) for tokens t in [0, rows) (row stride `ldx`)
+/// and the outputs of the 32-row groups [group_begin, group_end), W packed by `qk_f32_pack`.
+/// `y` has row stride `ldy`; `bias` may be NULL. Meant for few tokens (a single query),
+/// where a BLAS library's thread pool costs more than it saves.
+void qk_gemm_f32p(int rows, int cols, const float *x, int ldx, const float *packed, int group_begin,
+                  int group_end, const float *bias, float *y, int ldy);
+
 // MARK: - fp32 helpers
 
 /// x[r, :] = LayerNorm(x[r, :] + residual[r, :]) · gamma + beta, in place, for `rows` rows of

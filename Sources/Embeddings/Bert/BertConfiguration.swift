@@ -39,5 +39,7 @@ public struct BertConfiguration: Sendable, Hashable {
               maxPositions > 2, tokenTypeCount > 0 else { throw fail("all sizes must be positive (\(self))") }
         guard hiddenSize % headCount == 0 else { throw fail("hidden size \(hiddenSize) is not a multiple of \(headCount) heads") }
         guard layerNormEpsilon.isFinite, layerNormEpsilon > 0 else { throw fail("LayerNorm epsilon \(layerNormEpsilon)") }
+        // The attention kernel works on whole 16-float vectors of a head.
+        guard headSize % 16 == 0 else { throw fail("head size \(headSize) is not a multiple of 16") }
     }
 }

@@ -1,5 +1,6 @@
 import CBLAS
 import CImageCodecs
+import Dispatch
 
 /// The numeric kernels of the image network, on NHWC float tensors (row, column, channel;
 /// channels contiguous). Pointwise and standard convolutions are matrix products through
@@ -77,17 +78,55 @@ enum ConvolutionKernels {
         return (out, total / 2)
     }
 
-    /// Depthwise k×k convolution with "SAME" padding, folded bias and ReLU6, through the
-    /// vectorised C kernel of CImageCodecs (AVX-512 / AVX2 / portable, chosen at run time).
-    /// `input` is `height × width × channels`; `weight` is `k × k × channels`;
-    /// `output` is `ceil(height / s) × ceil(width / s) × channels`.
-    static func depthwise(_ input: UnsafePointer<Float>, height: Int, width: Int, channels: Int,
+    /// Depthwise k×k convolution with "SAME" padding, folded bias and ReLU6 on `count`
+    /// consecutive images, through the vectorised C kernel of CImageCodecs (AVX-512 / AVX2 /
+    /// portable, chosen at run time). Each image of `input` is `height × width × channels`;
+    /// `weight` is `k × k × channels`; each output image is
+    /// `ceil(height / s) × ceil(width / s) × channels`. With `threads > 1` the output rows of
+    /// all images are split into that many parts, computed concurrently.
+    static func depthwise(_ input: UnsafePointer<Float>, count: Int, height: Int, width: Int, channels: Int,
                           weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, kernel k: Int, stride s: Int,
-                          output: UnsafeMutablePointer<Float>) {
+                          output: UnsafeMutablePointer<Float>, threads: Int) {
         let (outH, padTop) = samePadding(size: height, kernel: k, stride: s)
         let (outW, padLeft) = samePadding(size: width, kernel: k, stride: s)
-        cic_depthwise_conv_nhwc(input, Int32(height), Int32(width), Int32(channels), weight, bias, Int32(k), Int32(s),
-                                Int32(padTop), Int32(padLeft), output, Int32(outH), Int32(outW), 1)
+        let job = DepthwiseJob(input: input, height: height, width: width, channels: channels, weight: weight, bias: bias,
+                               kernel: k, stride: s, padTop: padTop, padLeft: padLeft, output: output,
+                               outHeight: outH, outWidth: outW)
+        let total = count * outH
+        let parts = min(max(threads, 1), total)
+        if parts == 1 {
+            job.run(rows: 0, total)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                job.run(rows: part * total / parts, (part + 1) * total / parts)
+            }
+        }
+    }
+
+    /// One depthwise layer over a batch; `run` computes a range of the output rows of the
+    /// images laid end to end. The pointers are only read (input, weights) or written in
+    /// disjoint rows (output), so parts may run on different threads.
+    struct DepthwiseJob: @unchecked Sendable {
+        let input: UnsafePointer<Float>
+        let height, width, channels: Int
+        let weight, bias: UnsafePointer<Float>
+        let kernel, stride, padTop, padLeft: Int
+        let output: UnsafeMutablePointer<Float>
+        let outHeight, outWidth: Int
+
+        func run(rows first: Int, _ last: Int) {
+            let inStride = height * width * channels, outStride = outHeight * outWidth * channels
+            var row = first
+            while row < last {
+                let image = row / outHeight, begin = row % outHeight
+                let end = min(outHeight, begin + (last - row))
+                cic_depthwise_conv_nhwc(input + image * inStride, Int32(height), Int32(width), Int32(channels), weight,
+                                        bias, Int32(kernel), Int32(stride), Int32(padTop), Int32(padLeft),
+                                        output + image * outStride, Int32(outHeight), Int32(outWidth), 1,
+                                        Int32(begin), Int32(end))
+                row += end - begin
+            }
+        }
     }
 
     /// Gathers the 3×3 stride-2 "SAME" patches of an `height × width × 3` image into rows of

@@ -1,4 +1,5 @@
 import CBLAS
+import CImageCodecs
 import Foundation
 
 /// EfficientNet-Lite0 (ImageNet), run in Swift on OpenBLAS: the image encoder of Quarry.
@@ -16,8 +17,10 @@ import Foundation
 ///
 /// Weights are immutable after loading and every call takes its own scratch buffers, so
 /// one instance serves many tasks at once. Matrix products use OpenBLAS with whatever
-/// thread count it is configured for; for a server that runs many requests in parallel,
-/// one BLAS thread per call is usually best (`openblas_set_num_threads(1)`).
+/// thread count it is configured for, and the depthwise convolutions split their rows over
+/// the same number of threads; for a server that runs many requests in parallel, one BLAS
+/// thread per call is usually best (`openblas_set_num_threads(1)`), for batch ingestion
+/// one per core.
 public final class EfficientNetLite0: ImageEncoder, @unchecked Sendable {
     /// Length of the feature vector.
     public static let featureDimension = 1280
@@ -35,6 +38,10 @@ public final class EfficientNetLite0: ImageEncoder, @unchecked Sendable {
         /// ImageNet logits (1000 values), or empty when not requested.
         public let logits: [Float]
     }
+
+    /// The instruction set the depthwise convolutions use on this CPU ("avx512f", "avx2+fma"
+    /// or "scalar"), chosen at run time.
+    public static var depthwiseInstructionSet: String { String(cString: cic_depthwise_isa()) }
 
     public var dimension: Int { Self.featureDimension }
     /// Decoder used by ``embed(imageData:)``.
@@ -81,7 +88,7 @@ public final class EfficientNetLite0: ImageEncoder, @unchecked Sendable {
     let classifierBias: [Float]
     /// Floats per image in the largest activation (the size of each scratch buffer).
     let activationElements: Int
-    private let scratch = ScratchPool(buffers: 3, keep: 4)
+    private let scratch = ScratchPool(buffers: 3, keep: 2)
 
     /// Loads the network from a safetensors file with the original PyTorch parameter names.
     /// - Throws: ``SafeTensorsError`` for a missing or malformed file, a missing tensor or a
@@ -227,6 +234,8 @@ public final class EfficientNetLite0: ImageEncoder, @unchecked Sendable {
         let side = preprocessor.cropSize
         let F = Self.featureDimension
         var pooled = [Float](repeating: 0, count: n * F)
+        // The depthwise convolutions use as many threads as OpenBLAS is set to use.
+        let threads = max(1, Int(openblas_get_num_threads()))
         scratch.with(capacity: activationElements * n) { buffers in
             var x = buffers.pointers[0], t1 = buffers.pointers[1]
             let t2 = buffers.pointers[2]
@@ -257,12 +266,9 @@ public final class EfficientNetLite0: ImageEncoder, @unchecked Sendable {
                 let (ow, _) = ConvolutionKernels.samePadding(size: w, kernel: d.kernel, stride: d.stride)
                 d.weight.withUnsafeBufferPointer { wt in
                     d.bias.withUnsafeBufferPointer { b in
-                        for i in 0..<n {
-                            ConvolutionKernels.depthwise(source + i * h * w * d.channels, height: h, width: w,
-                                                         channels: d.channels, weight: wt.baseAddress!,
-                                                         bias: b.baseAddress!, kernel: d.kernel, stride: d.stride,
-                                                         output: t2 + i * oh * ow * d.channels)
-                        }
+                        ConvolutionKernels.depthwise(source, count: n, height: h, width: w, channels: d.channels,
+                                                     weight: wt.baseAddress!, bias: b.baseAddress!, kernel: d.kernel,
+                                                     stride: d.stride, output: t2, threads: threads)
                     }
                 }
                 h = oh

@@ -1,17 +1,35 @@
 import Hummingbird
 import QuarryCore
 
-/// `GET /health`: liveness and build information.
+/// `GET /health` (liveness, build, collections) and `GET /ready` (collections loaded).
 struct HealthRoutes {
+    let library: CollectionLibrary
+
     struct Health: ResponseEncodable {
+        struct Collection: Encodable {
+            let name: String
+            let vectors: Int
+        }
         let status: String
         let version: String
         let faiss: String
+        let collections: [Collection]
+    }
+
+    struct Readiness: ResponseEncodable {
+        let ready: Bool
+        let collections: Int
     }
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("health") { _, _ in
-            Health(status: "ok", version: BuildInfo.version, faiss: BuildInfo.faissBuild)
+            Health(
+                status: "ok", version: BuildInfo.version, faiss: BuildInfo.faissBuild,
+                collections: library.allTextCollections.map { .init(name: $0.name, vectors: $0.index.count) }
+            )
+        }
+        router.get("ready") { _, _ in
+            Readiness(ready: true, collections: library.allTextCollections.count)
         }
     }
 }

@@ -21,13 +21,25 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Data folder with one sub-folder per collection.")
     var data = "data"
 
+    @Option(help: "Folder of the model files fetched by scripts/setup.sh.")
+    var models = "models"
+
+    @Option(help: "Collection answering the tutorial-compatible POST /text-search (default: the first text collection).")
+    var defaultCollection: String?
+
     func run() async throws {
         // Parallelise across requests, not inside FAISS calls.
         FaissRuntime.threadCount = 1
         var logger = Logger(label: "quarry")
         logger.logLevel = .info
         logger.info("starting", metadata: ["build": "\(BuildInfo.summary)", "host": "\(host)", "port": "\(port)"])
-        let configuration = ServerConfiguration(host: host, port: port, dataDirectory: URL(fileURLWithPath: data))
-        try await QuarryApplication.make(configuration: configuration, logger: logger).runService()
+        let configuration = ServerConfiguration(
+            host: host, port: port, dataDirectory: URL(fileURLWithPath: data), modelsDirectory: URL(fileURLWithPath: models),
+            defaultTextCollection: defaultCollection
+        )
+        let library = try CollectionLibrary(
+            dataDirectory: configuration.dataDirectory, modelsDirectory: configuration.modelsDirectory, logger: logger
+        )
+        try await QuarryApplication.make(library: library, configuration: configuration, logger: logger).runService()
     }
 }

@@ -111,7 +111,8 @@ final class EfficientNetLite0Tests: XCTestCase {
             var output = [Float](repeating: .nan, count: oh * ow * c)
             output.withUnsafeMutableBufferPointer { out in
                 cic_depthwise_conv_nhwc(input, Int32(h), Int32(w), Int32(c), weight, bias, Int32(k), Int32(s),
-                                        Int32(padTop), Int32(padLeft), out.baseAddress, Int32(oh), Int32(ow), 1)
+                                        Int32(padTop), Int32(padLeft), out.baseAddress, Int32(oh), Int32(ow), 1,
+                                        0, Int32(oh))
             }
             var worst: Float = 0
             for oy in 0..<oh {
@@ -132,6 +133,30 @@ final class EfficientNetLite0Tests: XCTestCase {
                 }
             }
             XCTAssertLessThan(worst, 1e-4, "\(h)×\(w)×\(c) k\(k) s\(s) (\(String(cString: cic_depthwise_isa())))")
+        }
+    }
+
+    /// Splitting the rows of a batch between threads gives exactly the single-thread result.
+    func testDepthwiseRowSplittingIsExact() {
+        var generator = SystemRandomNumberGenerator()
+        let (n, h, w, c, k) = (3, 13, 11, 48, 5)
+        let input = (0..<(n * h * w * c)).map { _ in Float.random(in: -2...2, using: &generator) }
+        let weight = (0..<(k * k * c)).map { _ in Float.random(in: -1...1, using: &generator) }
+        let bias = (0..<c).map { _ in Float.random(in: -1...1, using: &generator) }
+        for stride in [1, 2] {
+            let out = ((h + stride - 1) / stride) * ((w + stride - 1) / stride) * c * n
+            var results: [[Float]] = []
+            for threads in [1, 2, 5, 64] {
+                var output = [Float](repeating: .nan, count: out)
+                output.withUnsafeMutableBufferPointer { o in
+                    ConvolutionKernels.depthwise(input, count: n, height: h, width: w, channels: c, weight: weight,
+                                                 bias: bias, kernel: k, stride: stride, output: o.baseAddress!,
+                                                 threads: threads)
+                }
+                XCTAssertFalse(output.contains { $0.isNaN }, "threads \(threads): rows left unwritten")
+                results.append(output)
+            }
+            for r in results.dropFirst() { XCTAssertEqual(r, results[0], "stride \(stride)") }
         }
     }
 

@@ -115,6 +115,25 @@ final class ImageDecoderTests: XCTestCase {
         }
     }
 
+    /// A 20×12 CMYK JPEG written by Pillow (Adobe APP14, inverted CMYK): converted to RGB
+    /// with PIL's formula.
+    func testCMYKJPEGMatchesPIL() throws {
+        let data = try XCTUnwrap(Data(base64Encoded: Self.cmykJPEG))
+        XCTAssertEqual(try ImageDecoder.probe(data).sourceChannels, 4)
+        let image = try ImageDecoder().decode(data)
+        XCTAssertEqual([image.width, image.height], [20, 12])
+        XCTAssertEqual(ImageFixtures.fnv1a(image.pixels), 0x3455_6387_6601_aa4b)
+    }
+
+    /// A 20×12 lossless WebP with an EXIF chunk (orientation 8) written by Pillow.
+    func testWebPEXIFOrientationIsApplied() throws {
+        let data = try XCTUnwrap(Data(base64Encoded: Self.orientedWebP))
+        let image = try ImageDecoder().decode(data)
+        XCTAssertEqual(image.exifOrientation, 8)
+        XCTAssertEqual([image.width, image.height], [12, 20])
+        XCTAssertEqual(ImageFixtures.fnv1a(image.pixels), 0x0857_b7d5_2f0b_287d)
+    }
+
     func testTruncatedFilesAreCorrupt() throws {
         for name in ["chelsea.jpg", "motorcycle-alpha.png", "hubble.webp", "camera-gray.jpg"] {
             let data = try ImageFixtures.data(name)
@@ -236,6 +255,20 @@ final class ImageDecoderTests: XCTestCase {
     }
 
     // MARK: - Helpers
+
+    static let cmykJPEG = """
+        /9j/7gAOQWRvYmUAZAAAAAAA/9sAQwACAQEBAQECAQEBAgICAgIEAwICAgIFBAQDBAYFBgYGBQYGBgcJCAYHCQcGBggLCAkKCgoK
+        CgYICwwLCgwJCgoK/8AAFAgADAAUBEMRAE0RAFkRAEsRAP/EAB8AAAEFAQEBAQEBAAAAAAAAAAABAgMEBQYHCAkKC//EALUQAAIB
+        AwMCBAMFBQQEAAABfQECAwAEEQUSITFBBhNRYQcicRQygZGhCCNCscEVUtHwJDNicoIJChYXGBkaJSYnKCkqNDU2Nzg5OkNERUZH
+        SElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6g4SFhoeIiYqSk5SVlpeYmZqio6Slpqeoqaqys7S1tre4ubrCw8TFxsfIycrS09TV
+        1tfY2drh4uPk5ebn6Onq8fLz9PX29/j5+v/aAA4EQwBNAFkASwAAPwD8p/2JP+XT/gNfC/8Aw6S/6ln/AMg1+ff7Lf7Lf/Ht/wAS
+        70/gr9/K/YD9iT/l0/4DR/w6S/6ln/yDX6Qfst/st/8AHt/xLvT+Civ1E+E//Ik2v+ewo/4dJf8AUs/+Qa+8/h7+y3/xS8H/ABLv
+        /HPYUV/J3+xJ/wAun/Aa/oc/4Zt+E3/Qv/qP8K/N/wDZb+Hvhf8A0b/QfTuP8KK/YD9iT/l0/wCA0f8ADNvwm/6F/wDUf4V+kH7L
+        fw98L/6N/oPp3H+FFfqJ8J/+RJtf89hR/wAM2/Cb/oX/ANR/hX5hf8FxP+C4n/BSn9kD/gpT45/Za/Za+OWn+CfBvgnT9Ft7Cwsv
+        BWk30l5Jc6TaahLczy6hbXDmUveNEBGY4xHDF8m/zJJCv//Z
+        """.replacingOccurrences(of: "\n", with: "")
+
+    static let orientedWebP = "UklGRl4AAABXRUJQVlA4WAoAAAAIAAAAEwAACwAAVlA4TB4AAAAvE8ACALmM6H/sIqL/ASEBYYT/ezV1GCYhJgC41DVFWElGGgAAAE1NACoAAAAIAAEBEgADAAAAAQAIAAAAAAAA"
 
     /// Inserts an eXIf chunk (TIFF header + IFD0 with the orientation tag) after IHDR.
     static func insertingEXIF(into png: Data, orientation: Int, bigEndian: Bool) -> Data {

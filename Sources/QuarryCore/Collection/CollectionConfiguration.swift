@@ -1,0 +1,51 @@
+import Faiss
+import Foundation
+
+/// The settings of one collection, stored as `collection.json` in its folder.
+public struct CollectionConfiguration: Codable, Sendable, Equatable {
+    /// The collection's name, which is also its folder name.
+    public var name: String
+    public var kind: CollectionKind
+    /// Registry name of the embedding model (`e5-small`, `minilm-l6`, `efficientnet-lite0`).
+    public var model: String
+    public var dimension: Int
+    public var metric: Metric
+    /// FAISS factory string of the index, e.g. `"Flat"` or `"HNSW32,Flat"`.
+    public var factory: String
+    /// Search settings used when a request does not give its own.
+    public var searchDefaults: SearchDefaults
+    public var createdAt: Date
+
+    /// Per-collection defaults for searches.
+    public struct SearchDefaults: Codable, Sendable, Equatable {
+        public var topK: Int
+        public var nprobe: Int?
+        public var efSearch: Int?
+
+        public init(topK: Int = 5, nprobe: Int? = nil, efSearch: Int? = nil) {
+            self.topK = topK
+            self.nprobe = nprobe
+            self.efSearch = efSearch
+        }
+    }
+
+    public init(
+        name: String, kind: CollectionKind, model: String, dimension: Int, metric: Metric = .innerProduct,
+        factory: String, searchDefaults: SearchDefaults = .init(), createdAt: Date = Date()
+    ) {
+        self.name = name
+        self.kind = kind
+        self.model = model
+        self.dimension = dimension
+        self.metric = metric
+        self.factory = factory
+        self.searchDefaults = searchDefaults
+        self.createdAt = createdAt
+    }
+
+    /// Names are folder names: letters, digits, `-` and `_`, 1–64 characters.
+    public static func isValidName(_ name: String) -> Bool {
+        (1...64).contains(name.count)
+            && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }
+    }
+}

@@ -1,0 +1,69 @@
+import Embeddings
+import Faiss
+import Foundation
+
+extension TextCollection {
+    /// Answers a question: embeds it (with the model's query prefix), searches
+    /// the index and/or the keyword index, fuses the rankings, loads metadata,
+    /// filters, drops near-duplicates and applies `minScore`.
+    public func search(_ request: TextSearchRequest) throws -> TextSearchResult {
+        var timings: [String: Double] = [:]
+        let candidates = Self.candidateCount(topK: request.topK, filtered: !request.filter.isEmpty)
+
+        var vectorRanking: [(id: Int64, score: Double)] = []
+        if request.mode != .keyword {
+            let query = try measure("embed", into: &timings) { try encoder.embed(request.query, role: .query) }
+            vectorRanking = try measure("vector", into: &timings) {
+                try index.current.search(query, k: candidates, parameters: request.parameters)
+                    .map { (id: $0.id, score: Double($0.distance)) }
+            }
+        }
+        var keywordRanking: [(id: Int64, score: Double)] = []
+        if request.mode != .vector {
+            keywordRanking = try measure("keyword", into: &timings) {
+                try store.keywordSearch(request.query, limit: candidates, filter: request.filter)
+            }
+        }
+
+        let ids = Array(Set(vectorRanking.map(\.id) + keywordRanking.map(\.id)))
+        let passages = try measure("metadata", into: &timings) { try store.passages(ids: ids) }
+        let unknownIDs = ids.filter { passages[$0] == nil }.count
+        if unknownIDs > 0 {
+            logger.warning("index returned ids the store does not know", metadata: ["count": "\(unknownIDs)"])
+        }
+        let known = { (ranking: [(id: Int64, score: Double)]) in
+            ranking.filter { passages[$0.id].map(request.filter.matches) ?? false }
+        }
+
+        let ranked: [(id: Int64, score: Double)] = measure("fuse", into: &timings) {
+            switch request.mode {
+            case .vector: return known(vectorRanking)
+            case .keyword: return known(keywordRanking)
+            case .hybrid:
+                let fusion = ReciprocalRankFusion()
+                let best = 2 / (fusion.k + 1)
+                return fusion.fuse([known(vectorRanking).map(\.id), known(keywordRanking).map(\.id)])
+                    .map { (id: $0.id, score: $0.score / best) }
+            }
+        }
+        let deduplicated = ResultDeduplicator().deduplicate(ranked.map { (passage: passages[$0.id]!, score: $0.score) })
+        let hits = deduplicated
+            .filter { $0.score >= (request.minScore ?? -.infinity) }
+            .prefix(request.topK)
+            .enumerated()
+            .map { TextSearchHit(rank: $0.offset + 1, passage: $0.element.passage, score: $0.element.score) }
+        return TextSearchResult(hits: hits, timings: timings, unknownIDs: unknownIDs)
+    }
+
+    /// Candidates fetched per ranking: enough for fusion, de-duplication and filtering to still fill `topK`.
+    static func candidateCount(topK: Int, filtered: Bool) -> Int {
+        filtered ? min(max(topK * 20, 200), 2_000) : max(topK * 4, 40)
+    }
+}
+
+/// Runs `body` and records its duration in seconds under `stage`.
+func measure<T>(_ stage: String, into timings: inout [String: Double], _ body: () throws -> T) rethrows -> T {
+    let start = DispatchTime.now().uptimeNanoseconds
+    defer { timings[stage, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+    return try body()
+}

@@ -1,0 +1,50 @@
+import Embeddings
+import Foundation
+
+extension TextCollection {
+    /// Embeds and stores `document`, replacing the passages its source had.
+    /// A document whose content hash is unchanged is skipped (returns nil).
+    /// The store is committed before the index changes, so an acknowledged
+    /// write survives a crash (the index is repaired from the store on open).
+    @discardableResult
+    public func add(_ document: TextDocument) throws -> DocumentChange? {
+        if try store.contentHash(of: document.source) == document.contentHash { return nil }
+        let vectors = try encoder.embed(document.passages.map(\.indexedText), role: .passage)
+        let passages = document.passages.enumerated().map { offset, passage in
+            NewPassage(
+                text: passage.text, indexedText: passage.indexedText, chapter: passage.chapter, page: passage.page,
+                span: passage.span, metadata: passage.metadata, vector: Array(vectors[offset])
+            )
+        }
+        let change = try store.replaceDocument(
+            source: document.source, contentHash: document.contentHash, metadata: document.metadata, passages: passages
+        )
+        try apply(change)
+        return change
+    }
+
+    /// Deletes document `source` and its passages; returns how many passages were removed.
+    @discardableResult
+    public func deleteDocument(source: String) throws -> Int {
+        let removed = try store.deleteDocument(source: source)
+        try apply(DocumentChange(removedIDs: removed))
+        return removed.count
+    }
+
+    /// Writes the index and its manifest to disk.
+    public func checkpoint() throws {
+        try index.checkpoint()
+    }
+
+    private func apply(_ change: DocumentChange) throws {
+        if !change.removedIDs.isEmpty { try index.remove(ids: change.removedIDs) }
+        if !change.addedIDs.isEmpty { try index.add(ids: change.addedIDs, vectors: change.addedVectors) }
+    }
+}
+
+extension DocumentChange {
+    init(removedIDs: [Int64]) {
+        self.init()
+        self.removedIDs = removedIDs
+    }
+}

@@ -1,0 +1,84 @@
+import Embeddings
+import Faiss
+import Foundation
+import Logging
+
+/// A searchable collection of text passages: its SQLite store (the source of
+/// truth), the FAISS index over the passages' vectors, and the model that
+/// embeds both passages and questions.
+///
+/// Safe to share across tasks: searches run concurrently; writes are
+/// committed to the store first, then applied to the index.
+public final class TextCollection: Sendable {
+    public let configuration: CollectionConfiguration
+    public let folder: CollectionFolder
+    public let store: PassageStore
+    public let index: LiveIndex
+    public let encoder: any TextEncoder
+    /// What opening the index had to repair.
+    public let recovery: LiveIndex.Recovery
+    let logger: Logger
+
+    /// Collections up to this many passages use an exact `Flat` index; larger ones `HNSW32,Flat`.
+    public static let flatLimit = 50_000
+
+    /// The default factory for a text collection of `count` passages.
+    public static func defaultFactory(forCount count: Int) -> String {
+        count < flatLimit ? "Flat" : "HNSW32,Flat"
+    }
+
+    /// Creates an empty collection folder `<dataDirectory>/<name>`.
+    public static func create(
+        name: String, in dataDirectory: URL, encoder: any TextEncoder, factory: String? = nil, logger: Logger
+    ) throws -> TextCollection {
+        guard CollectionConfiguration.isValidName(name) else { throw CollectionError.invalidName(name) }
+        let folder = CollectionFolder(dataDirectory: dataDirectory, name: name)
+        guard !FileManager.default.fileExists(atPath: folder.configurationURL.path) else {
+            throw CollectionError.alreadyExists(name)
+        }
+        // Validate the factory string before anything is written.
+        _ = try Index(dimension: encoder.dimension, factory: factory ?? defaultFactory(forCount: 0))
+        try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
+        let configuration = CollectionConfiguration(
+            name: name, kind: .text, model: encoder.name, dimension: encoder.dimension,
+            factory: factory ?? defaultFactory(forCount: 0)
+        )
+        try folder.writeConfiguration(configuration)
+        return try open(folder: folder, encoder: encoder, logger: logger)
+    }
+
+    /// Opens an existing collection, repairing its index from the store if needed.
+    public static func open(folder: CollectionFolder, encoder: any TextEncoder, logger: Logger) throws -> TextCollection {
+        let configuration = try folder.readConfiguration()
+        guard configuration.kind == .text else {
+            throw CollectionError.wrongKind(name: configuration.name, expected: .text, actual: configuration.kind)
+        }
+        guard encoder.dimension == configuration.dimension else {
+            throw CollectionError.modelDimensionMismatch(
+                model: encoder.name, modelDimension: encoder.dimension, collectionDimension: configuration.dimension
+            )
+        }
+        var logger = logger
+        logger[metadataKey: "collection"] = "\(configuration.name)"
+        let store = try PassageStore(url: folder.storeURL, dimension: configuration.dimension)
+        let (index, recovery) = try LiveIndex.open(
+            folder: folder.url, factory: configuration.factory, metric: configuration.metric, source: store, logger: logger
+        )
+        return TextCollection(configuration: configuration, folder: folder, store: store, index: index, encoder: encoder, recovery: recovery, logger: logger)
+    }
+
+    init(
+        configuration: CollectionConfiguration, folder: CollectionFolder, store: PassageStore, index: LiveIndex,
+        encoder: any TextEncoder, recovery: LiveIndex.Recovery, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.folder = folder
+        self.store = store
+        self.index = index
+        self.encoder = encoder
+        self.recovery = recovery
+        self.logger = logger
+    }
+
+    public var name: String { configuration.name }
+}

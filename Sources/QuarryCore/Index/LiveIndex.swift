@@ -1,0 +1,66 @@
+import Faiss
+import Foundation
+import Synchronization
+
+/// The FAISS index serving a collection, kept in step with its store and
+/// checkpointed to `index.faiss` + `index.manifest.json`.
+///
+/// Searches take the current index and run concurrently. Mutations are
+/// serialised here (and are exclusive inside FAISS); ``replace(with:)`` swaps
+/// in an index built elsewhere at once, so a search sees the old or the new
+/// index, never a half-built one.
+public final class LiveIndex: Sendable {
+    private let state: Mutex<Faiss.Index>
+    private let mutation = Mutex<Void>(())
+    /// FAISS factory string the index is built from.
+    public let factory: String
+    let folder: URL
+
+    init(index: Faiss.Index, factory: String, folder: URL) {
+        state = Mutex(index)
+        self.factory = factory
+        self.folder = folder
+    }
+
+    /// The index searches should use now.
+    public var current: Faiss.Index { state.withLock { $0 } }
+
+    /// Vectors that searches can return.
+    public var count: Int { current.count }
+
+    var indexURL: URL { folder.appendingPathComponent("index.faiss") }
+    var manifestURL: URL { folder.appendingPathComponent("index.manifest.json") }
+
+    /// Adds vectors already committed to the store.
+    public func add(ids: [Int64], vectors: [Float]) throws(FaissError) {
+        try mutation.withLock { (_) throws(FaissError) in
+            try current.add(vectors: vectors, ids: ids)
+        }
+    }
+
+    /// Removes vectors already deleted from the store.
+    public func remove(ids: [Int64]) throws(FaissError) {
+        try mutation.withLock { (_) throws(FaissError) in
+            _ = try current.remove(ids: ids)
+        }
+    }
+
+    /// Makes `index` the one searches use.
+    public func replace(with index: Faiss.Index) {
+        mutation.withLock { _ in state.withLock { $0 = index } }
+    }
+
+    /// Writes the index and then its manifest, each atomically.
+    public func checkpoint() throws {
+        try mutation.withLock { _ in
+            let index = current
+            try index.write(to: indexURL)
+            let ids = try index.ids()
+            let manifest = IndexManifest(
+                count: index.count, highestID: ids.max() ?? 0, sha256: try FileDigest.sha256(of: indexURL),
+                factory: factory, writtenAt: Date()
+            )
+            try manifest.write(to: manifestURL)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Crypto
+import Foundation
+import GRDB
+
+extension PassageStore {
+    /// Content hash recorded for `source`, or nil when the document is not stored.
+    public func contentHash(of source: String) throws(StoreError) -> String? {
+        try read("read document") { db in
+            try String.fetchOne(db, sql: "SELECT content_hash FROM documents WHERE source = ?", arguments: [source])
+        }
+    }
+
+    /// Stores `passages` as the whole content of document `source`, replacing
+    /// what it had, in one transaction. A passage whose text is already stored
+    /// (in any document) is skipped: identical passages are stored once.
+    public func replaceDocument(
+        source: String, contentHash: String, metadata: [String: JSONValue] = [:], passages: [NewPassage]
+    ) throws(StoreError) -> DocumentChange {
+        for passage in passages where passage.vector.count != dimension {
+            throw StoreError(
+                operation: "store \(source)", path: path,
+                underlying: EmbeddingDimensionMismatch(expected: dimension, actual: passage.vector.count)
+            )
+        }
+        return try write("store \(source)") { db in
+            var change = DocumentChange()
+            change.removedIDs = try removeDocument(source: source, db)
+            try db.execute(
+                sql: "INSERT INTO documents (source, content_hash, ingested_at, metadata) VALUES (?, ?, ?, ?)",
+                arguments: [source, contentHash, Date().timeIntervalSince1970, JSONValue.encodeObject(metadata)]
+            )
+            let documentID = db.lastInsertedRowID
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO passages (document_id, ordinal, text, indexed_text, chapter, page, span_start, span_end,
+                                      text_hash, metadata, vector)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(text_hash) DO NOTHING
+                """)
+            for (ordinal, passage) in passages.enumerated() {
+                try insert.execute(arguments: [
+                    documentID, ordinal, passage.text, passage.indexedText, passage.chapter, passage.page,
+                    passage.span?.lowerBound, passage.span?.upperBound, Self.textHash(passage.text),
+                    JSONValue.encodeObject(passage.metadata), VectorCoding.encode(passage.vector),
+                ])
+                if db.changesCount == 0 {
+                    change.duplicatesSkipped += 1
+                } else {
+                    change.addedIDs.append(db.lastInsertedRowID)
+                    change.addedVectors.append(contentsOf: passage.vector)
+                }
+            }
+            return change
+        }
+    }
+
+    /// Deletes document `source` and its passages; returns the deleted passage ids.
+    @discardableResult
+    public func deleteDocument(source: String) throws(StoreError) -> [Int64] {
+        try write("delete \(source)") { db in try removeDocument(source: source, db) }
+    }
+
+    /// Sources of every stored document, sorted.
+    public func sources() throws(StoreError) -> [String] {
+        try read("list documents") { db in
+            try String.fetchAll(db, sql: "SELECT source FROM documents ORDER BY source")
+        }
+    }
+
+    private func removeDocument(source: String, _ db: Database) throws -> [Int64] {
+        guard let documentID = try Int64.fetchOne(db, sql: "SELECT id FROM documents WHERE source = ?", arguments: [source]) else {
+            return []
+        }
+        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM passages WHERE document_id = ?", arguments: [documentID])
+        try db.execute(sql: "DELETE FROM passages WHERE document_id = ?", arguments: [documentID])
+        try db.execute(sql: "DELETE FROM documents WHERE id = ?", arguments: [documentID])
+        return ids
+    }
+
+    /// SHA-256 of a text, hex-encoded.
+    static func textHash(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// A vector whose length differs from the collection's dimension.
+public struct EmbeddingDimensionMismatch: Error, CustomStringConvertible, Sendable {
+    public let expected: Int
+    public let actual: Int
+    public var description: String { "vector has \(actual) components, the collection expects \(expected)" }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+
+/// The SQLite store of a text collection (`store.sqlite`): documents, their
+/// passages with metadata and vectors, and an FTS5 keyword index.
+///
+/// SQLite is the source of truth: a passage's row id is its vector's id in
+/// FAISS, ids are never reused (AUTOINCREMENT), and the database runs in WAL
+/// mode with `synchronous=FULL`, so a committed write survives a crash.
+/// Safe to use from many tasks: reads run concurrently, writes are serialised.
+public final class PassageStore: Sendable {
+    let database: DatabasePool
+    /// Path of the SQLite file.
+    public let path: String
+    /// Components of every stored vector.
+    public let dimension: Int
+
+    /// Opens (creating and migrating when needed) the store at `url`.
+    public init(url: URL, dimension: Int) throws(StoreError) {
+        path = url.path
+        self.dimension = dimension
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            database = try DatabasePool(path: url.path, configuration: configuration)
+            try Self.migrator.migrate(database)
+        } catch {
+            throw StoreError(operation: "open", path: url.path, underlying: error)
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: documents, passages, keyword index") { db in
+            try db.execute(sql: """
+                CREATE TABLE documents (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    source TEXT NOT NULL UNIQUE,
+                    content_hash TEXT NOT NULL,
+                    ingested_at REAL NOT NULL,
+                    metadata TEXT NOT NULL DEFAULT '{}'
+                );
+                CREATE TABLE passages (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    ordinal INTEGER NOT NULL,
+                    text TEXT NOT NULL,
+                    indexed_text TEXT NOT NULL,
+                    chapter TEXT NOT NULL DEFAULT '',
+                    page INTEGER,
+                    span_start INTEGER,
+                    span_end INTEGER,
+                    text_hash TEXT NOT NULL UNIQUE,
+                    metadata TEXT NOT NULL DEFAULT '{}',
+                    vector BLOB NOT NULL
+                );
+                CREATE INDEX passages_document ON passages(document_id);
+                CREATE VIRTUAL TABLE passages_fts USING fts5(
+                    indexed_text, content='passages', content_rowid='id', tokenize='trigram'
+                );
+                CREATE TRIGGER passages_fts_insert AFTER INSERT ON passages BEGIN
+                    INSERT INTO passages_fts(rowid, indexed_text) VALUES (new.id, new.indexed_text);
+                END;
+                CREATE TRIGGER passages_fts_delete AFTER DELETE ON passages BEGIN
+                    INSERT INTO passages_fts(passages_fts, rowid, indexed_text) VALUES ('delete', old.id, old.indexed_text);
+                END;
+                """)
+        }
+        return migrator
+    }
+
+    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try database.read(body)
+        } catch {
+            throw StoreError(operation: operation, path: path, underlying: error)
+        }
+    }
+
+    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try database.write(body)
+        } catch {
+            throw StoreError(operation: operation, path: path, underlying: error)
+        }
+    }
+}

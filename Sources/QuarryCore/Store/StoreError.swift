@@ -1,0 +1,14 @@
+/// A failure of a collection's SQLite store, with the operation and store path.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public let operation: String
+    public let path: String
+    public let underlying: String
+
+    public init(operation: String, path: String, underlying: any Error) {
+        self.operation = operation
+        self.path = path
+        self.underlying = String(describing: underlying)
+    }
+
+    public var description: String { "store \(path): \(operation) failed: \(underlying)" }
+}

@@ -1,0 +1,31 @@
+import Hummingbird
+import Logging
+
+/// Answers every error as JSON: ``APIError`` as it is, Hummingbird's own
+/// HTTP errors (unknown route, body too large, …) with their status, and any
+/// other error as a logged 500 whose message reveals nothing internal.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as HTTPError {
+            throw APIError(error.status, code: Self.code(for: error.status), message: error.body ?? error.status.reasonPhrase)
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            throw APIError(.internalServerError, code: "internal_error", message: "the server failed to handle the request")
+        }
+    }
+
+    static func code(for status: HTTPResponse.Status) -> String {
+        switch status {
+        case .notFound: "not_found"
+        case .methodNotAllowed: "method_not_allowed"
+        case .contentTooLarge: "payload_too_large"
+        case .unsupportedMediaType: "unsupported_media_type"
+        case .unauthorized: "unauthorized"
+        default: status.code < 500 ? "invalid_request" : "internal_error"
+        }
+    }
+}

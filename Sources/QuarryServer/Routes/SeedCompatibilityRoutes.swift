@@ -1,0 +1,57 @@
+import Hummingbird
+import QuarryCore
+
+/// `POST /text-search`: the request and response shapes of the tutorial's
+/// FastAPI service, answered from the default text collection, so its
+/// client works against Quarry unchanged.
+struct SeedCompatibilityRoutes {
+    let library: CollectionLibrary
+    let limits: RequestLimits
+    /// Collection answering `/text-search`; the first text collection when nil.
+    let defaultCollection: String?
+
+    struct Body: Decodable {
+        var query: String
+        var topK: Int?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case query
+            case topK = "top_k"
+        }
+
+        init(from decoder: any Decoder) throws {
+            try StrictJSON.rejectUnknownKeys(in: decoder, allowed: CodingKeys.allCases.map(\.rawValue))
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            query = try container.decode(String.self, forKey: .query)
+            topK = try container.decodeIfPresent(Int.self, forKey: .topK)
+        }
+    }
+
+    struct Answer: ResponseEncodable {
+        struct Result: Encodable {
+            let rank: Int
+            let similarity: Double
+            let text: String
+            let metadata: [String: JSONValue]
+        }
+        let query: String
+        let results: [Result]
+    }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("text-search") { request, _ in
+            let body = try await StrictJSON.decode(Body.self, from: request, limit: limits.maxJSONBodyBytes)
+            let name = defaultCollection ?? library.allTextCollections.first?.name ?? ""
+            guard let collection = library.textCollection(named: name) else { throw APIError.collectionNotFound(name) }
+            let query = try limits.validatedQuery(body.query)
+            let result = try collection.search(TextSearchRequest(query: query, topK: try limits.validatedTopK(body.topK ?? 5), mode: .vector))
+            return Answer(query: query, results: result.hits.map { hit in
+                var metadata = hit.passage.metadata
+                metadata["source"] = .string(hit.passage.source)
+                metadata["chapter"] = .string(hit.passage.chapter)
+                metadata["page"] = hit.passage.page.map { .number(Double($0)) } ?? .null
+                return Answer.Result(rank: hit.rank, similarity: hit.score, text: hit.passage.text, metadata: metadata)
+            })
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Logging
+import QuarryCore
+import Testing
+
+@Suite(.serialized) struct TextCollectionTests {
+    static let logger = Logger(label: "test")
+
+    static let documents = [
+        TextDocument(source: "ivf.md", contentHash: "1", passages: [
+            .init(text: "IVF 索引先用 k-means 把向量聚成 nlist 个簇，查询时只搜索 nprobe 个最近的簇。", chapter: "索引 > IVF"),
+            .init(text: "nprobe 越大，召回率越高，但查询越慢。", chapter: "索引 > IVF"),
+        ]),
+        TextDocument(source: "hnsw.md", contentHash: "2", passages: [
+            .init(text: "HNSW 是分层的小世界图，efSearch 控制查询时的候选列表大小。", chapter: "索引 > HNSW"),
+        ]),
+        TextDocument(source: "pq.md", contentHash: "3", passages: [
+            .init(text: "Product quantization splits each vector into sub-vectors and quantizes each one separately.", chapter: "Compression > PQ"),
+        ]),
+    ]
+
+    func makeCollection(in folder: TemporaryFolder) throws -> TextCollection {
+        let collection = try TextCollection.create(name: "course", in: folder.url, encoder: TestModels.e5, logger: Self.logger)
+        for document in Self.documents { try collection.add(document) }
+        return collection
+    }
+
+    @Test func searchFindsTheAnsweringPassageInEveryMode() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let collection = try makeCollection(in: folder)
+        #expect(collection.index.count == 4)
+        #expect(try collection.store.passageCount() == 4)
+        for mode in SearchMode.allCases {
+            let result = try collection.search(TextSearchRequest(query: "HNSW 的 efSearch 参数有什么作用？", topK: 3, mode: mode))
+            #expect(result.hits.first?.passage.source == "hnsw.md", "\(mode)")
+            #expect(result.hits.map(\.rank) == Array(1...result.hits.count))
+        }
+        let english = try collection.search(TextSearchRequest(query: "how does product quantization compress vectors", topK: 1, mode: .vector))
+        #expect(english.hits.first?.passage.source == "pq.md")
+        #expect(english.hits[0].score > 0.5 && english.hits[0].score <= 1.0001)
+    }
+
+    @Test func filtersAndMinScore() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let collection = try makeCollection(in: folder)
+        let ivfOnly = try collection.search(TextSearchRequest(query: "索引", topK: 10, filter: .init(chapter: "索引 > IVF")))
+        #expect(!ivfOnly.hits.isEmpty)
+        #expect(ivfOnly.hits.allSatisfy { $0.passage.chapter == "索引 > IVF" })
+        let source = try collection.search(TextSearchRequest(query: "vector", topK: 10, mode: .vector, filter: .init(source: "pq.md")))
+        #expect(source.hits.map(\.passage.source) == ["pq.md"])
+        let strict = try collection.search(TextSearchRequest(query: "HNSW", topK: 10, mode: .vector, minScore: 0.99))
+        #expect(strict.hits.isEmpty)
+    }
+
+    @Test func unchangedDocumentsAreSkippedAndChangedOnesReplaced() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let collection = try makeCollection(in: folder)
+        #expect(try collection.add(Self.documents[0]) == nil)
+        var changed = Self.documents[0]
+        changed.contentHash = "1b"
+        changed.passages = [.init(text: "IVF 的 nlist 通常取 4·√N 左右。", chapter: "索引 > IVF")]
+        let change = try #require(try collection.add(changed))
+        #expect(change.removedIDs.count == 2)
+        #expect(collection.index.count == 3)
+        #expect(try collection.store.passageCount() == 3)
+        #expect(try collection.deleteDocument(source: "hnsw.md") == 1)
+        #expect(collection.index.count == 2)
+        let hits = try collection.search(TextSearchRequest(query: "HNSW efSearch", topK: 5))
+        #expect(!hits.hits.contains { $0.passage.source == "hnsw.md" })
+    }
+
+    @Test func reopeningRepairsAMissingOrCorruptIndex() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let collection = try makeCollection(in: folder)
+        try collection.checkpoint()
+        let collectionFolder = collection.folder
+
+        let reopened = try TextCollection.open(folder: collectionFolder, encoder: TestModels.e5, logger: Self.logger)
+        #expect(reopened.recovery == LiveIndex.Recovery())
+        #expect(reopened.index.count == 4)
+
+        // Rows committed after the last checkpoint are replayed into the index.
+        try reopened.add(TextDocument(source: "extra.md", contentHash: "4", passages: [.init(text: "余弦相似度等于归一化向量的内积。")]))
+        let replayed = try TextCollection.open(folder: collectionFolder, encoder: TestModels.e5, logger: Self.logger)
+        #expect(replayed.recovery.replayed == 1)
+        #expect(replayed.index.count == 5)
+
+        // A corrupt index file is rebuilt from the stored vectors.
+        let indexURL = collectionFolder.url.appendingPathComponent("index.faiss")
+        try Data(repeating: 0x42, count: 100).write(to: indexURL)
+        let rebuilt = try TextCollection.open(folder: collectionFolder, encoder: TestModels.e5, logger: Self.logger)
+        #expect(rebuilt.recovery.rebuilt)
+        #expect(rebuilt.index.count == 5)
+        #expect(try rebuilt.search(TextSearchRequest(query: "余弦相似度", topK: 1, mode: .vector)).hits.first?.passage.source == "extra.md")
+
+        try FileManager.default.removeItem(at: indexURL)
+        #expect(try TextCollection.open(folder: collectionFolder, encoder: TestModels.e5, logger: Self.logger).recovery.rebuilt)
+    }
+
+    @Test func creationErrors() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        #expect(throws: CollectionError.invalidName("../x")) {
+            try TextCollection.create(name: "../x", in: folder.url, encoder: TestModels.e5, logger: Self.logger)
+        }
+        _ = try TextCollection.create(name: "a", in: folder.url, encoder: TestModels.e5, logger: Self.logger)
+        #expect(throws: CollectionError.alreadyExists("a")) {
+            try TextCollection.create(name: "a", in: folder.url, encoder: TestModels.e5, logger: Self.logger)
+        }
+        #expect(throws: CollectionError.notFound("missing")) {
+            try TextCollection.open(folder: CollectionFolder(dataDirectory: folder.url, name: "missing"), encoder: TestModels.e5, logger: Self.logger)
+        }
+        #expect(throws: (any Error).self) {
+            try TextCollection.create(name: "b", in: folder.url, encoder: TestModels.e5, factory: "NoSuchIndex", logger: Self.logger)
+        }
+    }
+
+    @Test func overlappingPassagesOfOneSourceAreDeduplicated() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let collection = try TextCollection.create(name: "dedup", in: folder.url, encoder: TestModels.e5, logger: Self.logger)
+        try collection.add(TextDocument(source: "a.md", contentHash: "1", passages: [
+            .init(text: "向量检索的核心是近似最近邻搜索。", span: 0..<16),
+            .init(text: "近似最近邻搜索在精度和速度之间折中。", span: 8..<26),
+            .init(text: "另一个话题：数据库备份。", span: 40..<52),
+        ]))
+        let result = try collection.search(TextSearchRequest(query: "近似最近邻搜索", topK: 3))
+        #expect(result.hits.filter { $0.passage.span?.lowerBound ?? 99 < 26 }.count == 1)
+    }
+}

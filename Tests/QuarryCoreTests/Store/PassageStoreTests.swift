@@ -1,0 +1,105 @@
+import Foundation
+import QuarryCore
+import Testing
+
+@Suite struct PassageStoreTests {
+    static func vector(_ seed: Int, dimension: Int = 4) -> [Float] {
+        (0..<dimension).map { Float(($0 + 1) * (seed + 1) % 7) + 0.5 }
+    }
+
+    static func passage(_ text: String, chapter: String = "Intro", seed: Int) -> NewPassage {
+        NewPassage(text: text, indexedText: "\(chapter)\n\(text)", chapter: chapter, page: 3, span: seed..<(seed + text.count),
+                   metadata: ["lang": .string("zh")], vector: vector(seed))
+    }
+
+    @Test func replaceDeleteAndDeduplicate() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = try PassageStore(url: folder.url.appendingPathComponent("store.sqlite"), dimension: 4)
+
+        let first = try store.replaceDocument(source: "a.md", contentHash: "h1", passages: [
+            Self.passage("向量数据库用于相似度搜索。", seed: 1), Self.passage("倒排索引加速检索。", seed: 2),
+        ])
+        #expect(first.addedIDs.count == 2)
+        #expect(first.addedVectors == Self.vector(1) + Self.vector(2))
+        #expect(try store.contentHash(of: "a.md") == "h1")
+
+        // An identical passage in another document is stored once.
+        let second = try store.replaceDocument(source: "b.md", contentHash: "h2", passages: [
+            Self.passage("向量数据库用于相似度搜索。", seed: 3), Self.passage("HNSW 是一种图索引。", seed: 4),
+        ])
+        #expect(second.addedIDs.count == 1)
+        #expect(second.duplicatesSkipped == 1)
+        #expect(try store.passageCount() == 3)
+
+        // Replacing a document removes its old passages; ids are never reused.
+        let replaced = try store.replaceDocument(source: "a.md", contentHash: "h3", passages: [Self.passage("新的段落内容。", seed: 5)])
+        #expect(replaced.removedIDs == first.addedIDs)
+        #expect(replaced.addedIDs.allSatisfy { $0 > second.addedIDs.max()! })
+        #expect(try store.passageCount() == 2)
+
+        let stored = try store.passages(ids: replaced.addedIDs + first.addedIDs)
+        #expect(stored.count == 1)
+        let passage = try #require(stored[replaced.addedIDs[0]])
+        #expect(passage.source == "a.md")
+        #expect(passage.chapter == "Intro")
+        #expect(passage.page == 3)
+        #expect(passage.span == 5..<12)
+        #expect(passage.metadata["lang"] == .string("zh"))
+
+        #expect(try store.deleteDocument(source: "b.md") == second.addedIDs)
+        #expect(try store.sources() == ["a.md"])
+        #expect(try store.documentCount() == 1)
+    }
+
+    @Test func vectorsAreStoredExactly() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = try PassageStore(url: folder.url.appendingPathComponent("store.sqlite"), dimension: 4)
+        let passages = (0..<10).map { Self.passage("第\($0)段。", seed: $0) }
+        let change = try store.replaceDocument(source: "a.md", contentHash: "h", passages: passages)
+        var seen: [Int64] = []
+        var values: [Float] = []
+        try store.forEachVectorBatch(ids: nil, batchSize: 3) { ids, vectors in
+            seen += ids
+            values += vectors
+        }
+        #expect(seen == change.addedIDs)
+        #expect(values == change.addedVectors)
+        var some: [Int64] = []
+        try store.forEachVectorBatch(ids: [change.addedIDs[2], change.addedIDs[7]], batchSize: 1) { ids, _ in some += ids }
+        #expect(some == [change.addedIDs[2], change.addedIDs[7]])
+    }
+
+    @Test func wrongVectorDimensionIsRejected() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = try PassageStore(url: folder.url.appendingPathComponent("store.sqlite"), dimension: 8)
+        #expect(throws: StoreError.self) {
+            try store.replaceDocument(source: "a.md", contentHash: "h", passages: [Self.passage("x", seed: 1)])
+        }
+        #expect(try store.passageCount() == 0)
+    }
+
+    @Test func keywordSearchRanksByTrigramsAndFilters() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = try PassageStore(url: folder.url.appendingPathComponent("store.sqlite"), dimension: 4)
+        let a = try store.replaceDocument(source: "docs/a.md", contentHash: "1", passages: [
+            Self.passage("乘积量化把向量切分成子向量分别量化。", chapter: "索引 > PQ", seed: 1),
+            Self.passage("倒排文件索引先聚类再检索。", chapter: "索引 > IVF", seed: 2),
+        ])
+        let b = try store.replaceDocument(source: "notes/b.md", contentHash: "2", passages: [
+            Self.passage("乘积量化的压缩率很高。", chapter: "附录", seed: 3),
+        ])
+        let all = try store.keywordSearch("什么是乘积量化", limit: 10)
+        #expect(Set(all.map(\.id)) == [a.addedIDs[0], b.addedIDs[0]])
+        #expect(all.allSatisfy { $0.score > 0 })
+
+        #expect(try store.keywordSearch("乘积量化", limit: 10, filter: .init(source: "docs/")).map(\.id) == [a.addedIDs[0]])
+        #expect(try store.keywordSearch("乘积量化", limit: 10, filter: .init(chapter: "附录")).map(\.id) == [b.addedIDs[0]])
+        #expect(try store.keywordSearch("聚类", limit: 10).map(\.id) == [a.addedIDs[1]])
+        #expect(try store.keywordSearch("量化", limit: 1).count == 1)
+        #expect(try store.keywordSearch("!!!", limit: 10).isEmpty)
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Hummingbird
+import Logging
+import QuarryCore
+import QuarryServer
+
+/// A data folder with one small text collection, served by Quarry's router.
+struct TestServer {
+    let dataDirectory: URL
+    let library: CollectionLibrary
+    let configuration: ServerConfiguration
+
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    init(limits: RequestLimits = .init()) throws {
+        dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("quarry-server-\(UUID().uuidString)")
+        let logger = Logger(label: "test")
+        library = try CollectionLibrary(
+            dataDirectory: dataDirectory, modelsDirectory: Self.repositoryRoot.appendingPathComponent("models"), logger: logger
+        )
+        let course = try library.textCollection(creating: "course", model: "e5-small")
+        try course.add(TextDocument(source: "indexes.md", contentHash: "1", passages: [
+            .init(text: "IVF 索引查询时只搜索 nprobe 个最近的簇。", chapter: "索引 > IVF", page: 2, span: 10..<34, metadata: ["level": .string("basic")]),
+            .init(text: "HNSW 的 efSearch 控制查询时的候选列表大小。", chapter: "索引 > HNSW", span: 40..<66),
+        ]))
+        try course.add(TextDocument(source: "pq.md", contentHash: "2", passages: [
+            .init(text: "Product quantization compresses vectors into short codes.", chapter: "Compression"),
+        ]))
+        configuration = ServerConfiguration(dataDirectory: dataDirectory, limits: limits)
+    }
+
+    var application: some ApplicationProtocol {
+        Application(router: QuarryApplication.router(library: library, configuration: configuration))
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: dataDirectory)
+    }
+}
