@@ -112,8 +112,8 @@ let package = Package(
         // MARK: Tests
 
         .testTarget(name: "FaissTests", dependencies: ["Faiss"]),
-        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings"]),
-        .testTarget(name: "QuarryCoreTests", dependencies: ["QuarryCore"]),
+        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings"], exclude: ["Fixtures"]),
+        .testTarget(name: "QuarryCoreTests", dependencies: ["QuarryCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "QuarryServerTests",
             dependencies: [

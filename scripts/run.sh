@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
-# run.sh — set up, build a release binary and serve the data folder.
+# run.sh — set up, build a release binary, make sure the demo collections are
+# ingested (unchanged files are skipped, so a second start is quick), and serve.
 # Environment: QUARRY_HOST (127.0.0.1), QUARRY_PORT (8080), QUARRY_DATA (./data).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+DATA="${QUARRY_DATA:-data}"
+SHARED_COURSE="$ROOT/../shared/corpora/easy-vecdb"
 
 scripts/setup.sh
 swift build -c release --product quarry
-mkdir -p "${QUARRY_DATA:-data}"
-exec .build/release/quarry serve \
+quarry=.build/release/quarry
+
+echo "== demo collections"
+# The bundled sample course: Markdown, and the same material as slides, Word and PDF.
+"$quarry" ingest --data "$DATA" --collection course courses/sample/markdown
+"$quarry" ingest --data "$DATA" --collection course-formats courses/sample/slides courses/sample/docx courses/sample/pdf
+# The easy-vecdb course on vector databases, when the shared corpus is present.
+if [ -d "$SHARED_COURSE" ]; then
+    "$quarry" ingest --data "$DATA" --collection easy-vecdb "$SHARED_COURSE"
+fi
+
+exec "$quarry" serve \
+    --data "$DATA" \
+    --default-collection course \
     --host "${QUARRY_HOST:-127.0.0.1}" \
-    --port "${QUARRY_PORT:-8080}" \
-    --data "${QUARRY_DATA:-data}"
+    --port "${QUARRY_PORT:-8080}"

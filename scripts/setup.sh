@@ -15,6 +15,7 @@ PACKAGES=(
     libfaiss-dev libopenblas-dev    # vector search, dense math
     libsqlite3-dev                  # metadata store
     libjpeg62-turbo-dev libpng-dev libwebp-dev   # image decoding
+    poppler-utils                   # PDF text extraction (pdftotext)
     python3-venv unzip              # model fetching, reference venvs
 )
 

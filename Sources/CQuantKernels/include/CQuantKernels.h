@@ -95,6 +95,26 @@ void qk_f32_pack(const float *w, int rows, int cols, float *packed);
 void qk_gemm_f32p(int rows, int cols, const float *x, int ldx, const float *packed, int group_begin,
                   int group_end, const float *bias, float *y, int ldy);
 
+// MARK: - bf16 products
+
+/// Whether `qk_gemm_bf16` runs on hardware bf16 dot products (AVX-512 BF16) at the current
+/// code path; otherwise it falls back to slow portable code.
+int qk_bf16_fast(void);
+
+/// Packs a row-major fp32 matrix W (`rows` a multiple of 32, `cols` even) as bf16 (round to
+/// nearest even) in 32-row panels of column pairs:
+/// `packed[((g·cols/2 + p)·32 + r)·2 + j] = bf16(W[g·32 + r, 2p + j])` (`rows · cols` values).
+void qk_bf16_pack(const float *w, int rows, int cols, uint16_t *packed);
+
+/// Rounds `rows` rows of `cols` floats (stride `ldx`) to bf16, `out[r·cols + k]`.
+void qk_bf16_convert(const float *x, int rows, int cols, int ldx, uint16_t *out);
+
+/// y[t, o] = Σ_k x[t, k] · W[o, k] (+ bias[o]) with bf16 inputs (from `qk_bf16_convert` and
+/// `qk_bf16_pack`) and fp32 accumulation, for tokens [0, rows) and the 32-row groups
+/// [group_begin, group_end). `y` has row stride `ldy`; `bias` may be NULL.
+void qk_gemm_bf16(int rows, int cols, const uint16_t *x, const uint16_t *packed, int group_begin, int group_end,
+                  const float *bias, float *y, int ldy);
+
 // MARK: - fp32 helpers
 
 /// x[r, :] = LayerNorm(x[r, :] + residual[r, :]) · gamma + beta, in place, for `rows` rows of

@@ -72,8 +72,9 @@ extension BertEncoder {
         let ctx = AlignedBuffer<Float>(count: m * h)
         let tmp = AlignedBuffer<Float>(count: m * h)
         let inner = AlignedBuffer<Float>(count: m * ff)
-        let quantized = weights.layers.contains { $0.qkv.isQuantized || $0.intermediate.isQuantized || $0.output.isQuantized }
-        let scratch = QuantScratch(rows: quantized ? m : 0, maxInputs: max(h, ff))
+        let layers = weights.layers.flatMap { [$0.qkv, $0.attentionOutput, $0.intermediate, $0.output] }
+        let scratch = QuantScratch(rows: m, maxInputs: max(h, ff), int8: layers.contains(where: \.isQuantized),
+                                   bf16: layers.contains(where: \.isBF16))
 
         // Token offsets of the sequences in the packed matrix.
         var offsets: [Int] = []

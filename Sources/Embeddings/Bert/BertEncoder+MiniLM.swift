@@ -10,10 +10,13 @@ extension BertEncoder {
     /// `strip_accents`, `tokenize_chinese_chars`) and `sentence_bert_config.json`
     /// (`max_seq_length`, default 256).
     ///
-    /// Weights are fp32 and multiplied with OpenBLAS. No prefixes; texts longer than
-    /// `max_seq_length` tokens are truncated (``LongInputPolicy/truncate``), as
-    /// sentence-transformers does.
-    public static func miniLM(directory: URL, name: String = miniLMName, options: Options = Options()) throws -> BertEncoder {
+    /// Weights are fp32; `precision` chooses the arithmetic of the matrix products (by default
+    /// bf16 where the CPU has AVX-512 BF16, which doubles the speed at a cosine ≥ 0.99996 to
+    /// the fp32 reference; ``MatrixPrecision/float32`` for fp32 everywhere). No prefixes;
+    /// texts longer than `max_seq_length` tokens are truncated (``LongInputPolicy/truncate``),
+    /// as sentence-transformers does.
+    public static func miniLM(directory: URL, name: String = miniLMName, precision: MatrixPrecision = .automatic,
+                              options: Options = Options()) throws -> BertEncoder {
         func json(_ file: String, required: Bool) throws -> [String: Any]? {
             let url = directory.appendingPathComponent(file)
             guard FileManager.default.fileExists(atPath: url.path) else {
@@ -86,14 +89,16 @@ extension BertEncoder {
             let qkvW = try floats(a + "query.weight", [h, h]) + floats(a + "key.weight", [h, h]) + floats(a + "value.weight", [h, h])
             let qkvB = try floats(a + "query.bias", [h]) + floats(a + "key.bias", [h]) + floats(a + "value.bias", [h])
             layers.append(BertLayerWeights(
-                qkv: LinearLayer(dense: qkvW, bias: qkvB, outputs: 3 * h, inputs: h),
+                qkv: LinearLayer(dense: qkvW, bias: qkvB, outputs: 3 * h, inputs: h, precision: precision),
                 attentionOutput: LinearLayer(dense: try floats(p + "attention.output.dense.weight", [h, h]),
-                                             bias: try floats(p + "attention.output.dense.bias", [h]), outputs: h, inputs: h),
+                                             bias: try floats(p + "attention.output.dense.bias", [h]), outputs: h, inputs: h,
+                                             precision: precision),
                 attentionNorm: try norm(p + "attention.output.LayerNorm"),
                 intermediate: LinearLayer(dense: try floats(p + "intermediate.dense.weight", [ff, h]),
-                                          bias: try floats(p + "intermediate.dense.bias", [ff]), outputs: ff, inputs: h),
+                                          bias: try floats(p + "intermediate.dense.bias", [ff]), outputs: ff, inputs: h,
+                                          precision: precision),
                 output: LinearLayer(dense: try floats(p + "output.dense.weight", [h, ff]),
-                                    bias: try floats(p + "output.dense.bias", [h]), outputs: h, inputs: ff),
+                                    bias: try floats(p + "output.dense.bias", [h]), outputs: h, inputs: ff, precision: precision),
                 outputNorm: try norm(p + "output.LayerNorm")))
         }
         let weights = BertWeights(

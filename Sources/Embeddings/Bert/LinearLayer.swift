@@ -6,11 +6,14 @@ import CQuantKernels
 ///   multiple of 32; faster than OpenBLAS `sgemm` here at every batch size — about 55 vs 48
 ///   GMAC/s per core on Zen 4 — and free of BLAS thread-pool hand-offs for single queries),
 /// * fp32 row-major, multiplied with OpenBLAS `sgemm` (other shapes), or
+/// * bf16 repacked in 32-row panels (``MatrixPrecision/bfloat16``; activations are rounded
+///   to bf16 on the fly), or
 /// * 4-bit Q4_0 blocks repacked for the int8 × int4 kernels (activations are quantised to
 ///   int8 per block of 32 on the fly).
 final class LinearLayer: @unchecked Sendable {
     enum Weights {
         case panels(AlignedBuffer<Float>)
+        case bf16Panels(AlignedBuffer<UInt16>)
         case dense(AlignedBuffer<Float>)
         case q4(packed: AlignedBuffer<UInt8>, scales: AlignedBuffer<Float>)
     }
@@ -21,11 +24,15 @@ final class LinearLayer: @unchecked Sendable {
     let bias: AlignedBuffer<Float>
 
     /// A dense layer from row-major `[outputs][inputs]` floats.
-    init(dense: [Float], bias: [Float], outputs: Int, inputs: Int) {
+    init(dense: [Float], bias: [Float], outputs: Int, inputs: Int, precision: MatrixPrecision = .float32) {
         precondition(dense.count == outputs * inputs && bias.count == outputs)
         self.inputs = inputs
         self.outputs = outputs
-        if outputs % 32 == 0 {
+        if precision.resolved == .bfloat16, outputs % 32 == 0, inputs % 2 == 0 {
+            let panels = AlignedBuffer<UInt16>(count: outputs * inputs)
+            dense.withUnsafeBufferPointer { qk_bf16_pack($0.baseAddress!, Int32(outputs), Int32(inputs), panels.pointer) }
+            self.weights = .bf16Panels(panels)
+        } else if outputs % 32 == 0 {
             let panels = AlignedBuffer<Float>(count: outputs * inputs)
             dense.withUnsafeBufferPointer { qk_f32_pack($0.baseAddress!, Int32(outputs), Int32(inputs), panels.pointer) }
             self.weights = .panels(panels)
@@ -55,6 +62,11 @@ final class LinearLayer: @unchecked Sendable {
         return false
     }
 
+    var isBF16: Bool {
+        if case .bf16Panels = weights { return true }
+        return false
+    }
+
     /// y[r, :] = x[r, :] Wᵀ + b for `rows` rows. `x` has stride `inputs`, `y` stride `outputs`.
     /// `scratch` must be sized for at least `rows` × `inputs` (see ``QuantScratch``).
     func apply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>,
@@ -67,6 +79,17 @@ final class LinearLayer: @unchecked Sendable {
             parallelRanges(m / 32, threads: threads) { g in
                 let (x, y, w, bias) = args.value
                 qk_gemm_f32p(Int32(rows), Int32(n), x, Int32(n), w, Int32(g.lowerBound), Int32(g.upperBound), bias, y, Int32(m))
+            }
+        case let .bf16Panels(w):
+            let args = UncheckedSendable((x, y, w.pointer, bias.pointer, scratch))
+            let n = inputs, m = outputs
+            parallelRanges(rows, threads: threads >= 2 && rows >= 256 ? threads : 1) { r in
+                let (x, _, _, _, s) = args.value
+                qk_bf16_convert(x + r.lowerBound * n, Int32(r.count), Int32(n), Int32(n), s.bf16.pointer + r.lowerBound * n)
+            }
+            parallelRanges(m / 32, threads: threads) { g in
+                let (_, y, w, bias, s) = args.value
+                qk_gemm_bf16(Int32(rows), Int32(n), s.bf16.pointer, w, Int32(g.lowerBound), Int32(g.upperBound), bias, y, Int32(m))
             }
         case let .dense(w):
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs),
@@ -99,18 +122,21 @@ final class LinearLayer: @unchecked Sendable {
     }
 }
 
-/// Per-call buffers for quantised activations.
+/// Per-call buffers for activations converted for the matrix kernels: int8 blocks for
+/// 4-bit layers, bf16 for bf16 layers.
 final class QuantScratch: @unchecked Sendable {
     let q: AlignedBuffer<Int8>
     let d: AlignedBuffer<Float>
     let s: AlignedBuffer<Int32>
+    let bf16: AlignedBuffer<UInt16>
 
-    /// Buffers for up to `rows` tokens of up to `maxInputs` values (rounded up to whole
-    /// 8-token tiles, the layout `qk_quantize_q8` writes).
-    init(rows: Int, maxInputs: Int) {
-        let padded = rows > 0 ? Int(qk_q8_padded_rows(Int32(rows))) : 0
+    /// Buffers for up to `rows` tokens of up to `maxInputs` values: int8 ones (rounded up to
+    /// whole 8-token tiles, the layout `qk_quantize_q8` writes) if `int8`, bf16 ones if `bf16`.
+    init(rows: Int, maxInputs: Int, int8: Bool = true, bf16: Bool = false) {
+        let padded = rows > 0 && int8 ? Int(qk_q8_padded_rows(Int32(rows))) : 0
         q = AlignedBuffer(count: padded * maxInputs)
         d = AlignedBuffer(count: padded * maxInputs / 32 + 1)
         s = AlignedBuffer(count: padded * maxInputs / 32 + 1)
+        self.bf16 = AlignedBuffer(count: bf16 ? rows * maxInputs : 0)
     }
 }

@@ -45,13 +45,16 @@ public enum TextModelRegistry {
     }
 
     /// Loads model `name` from `modelsDirectory` (the setup script's `models/`).
+    /// - Parameter precision: arithmetic of fp32 models' matrix products (MiniLM); the 4-bit
+    ///   e5 model ignores it.
     public static func load(_ name: String, modelsDirectory: URL,
+                            precision: MatrixPrecision = .automatic,
                             options: BertEncoder.Options = BertEncoder.Options()) throws -> BertEncoder {
         let entry = try entry(named: name)
         let url = modelsDirectory.appendingPathComponent(entry.relativePath)
         switch entry.name {
         case e5Small.name: return try BertEncoder.e5Small(modelFile: url, options: options)
-        default: return try BertEncoder.miniLM(directory: url, options: options)
+        default: return try BertEncoder.miniLM(directory: url, precision: precision, options: options)
         }
     }
 }

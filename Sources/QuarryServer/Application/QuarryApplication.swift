@@ -9,7 +9,9 @@ public enum QuarryApplication {
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
         HealthRoutes(library: library).register(on: router)
-        CollectionRoutes(library: library, limits: configuration.limits).register(on: router)
+        CollectionRoutes(
+            library: library, limits: configuration.limits, authorization: AdminAuthorization(token: configuration.adminToken)
+        ).register(on: router)
         SeedCompatibilityRoutes(
             library: library, limits: configuration.limits, defaultCollection: configuration.defaultTextCollection
         ).register(on: router)

@@ -6,6 +6,7 @@ import QuarryCore
 struct CollectionRoutes {
     let library: CollectionLibrary
     let limits: RequestLimits
+    let authorization: AdminAuthorization
 
     func register(on router: Router<BasicRequestContext>) {
         let collections = router.group("v1/collections")
@@ -27,6 +28,43 @@ struct CollectionRoutes {
                 degraded: false, results: result.hits.map(SearchResponse.Result.init)
             )
         }
+        collections.post(":name/documents", use: addDocuments)
+    }
+
+    /// `POST …/documents`: adds or replaces documents given as JSON text.
+    func addDocuments(_ request: Request, _ context: BasicRequestContext) async throws -> EditedResponse<DocumentsResponse> {
+        try authorization.check(request)
+        let collection = try collection(context)
+        let body = try await StrictJSON.decode(DocumentsRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
+        try body.validate()
+        let ingestor = DocumentIngestor(chunker: try Chunker(
+            configuration: DocumentIngestor.defaultChunking, tokenCounter: EncoderTokenCounter(encoder: collection.encoder)
+        ))
+        var response = DocumentsResponse(collection: collection.name)
+        for document in body.documents {
+            let name = document.source.hasSuffix(".md") || document.source.hasSuffix(".markdown") ? document.source : document.source + ".txt"
+            let content: DocumentContent
+            do {
+                content = try ingestor.readers.read(data: Data(document.text.utf8), name: name)
+            } catch {
+                throw APIError(.unprocessableContent, code: "unreadable_document", message: "\(document.source): \(error.description)")
+            }
+            var prepared = ingestor.prepare(content, source: document.source, metadata: document.metadata ?? [:])
+            for index in prepared.passages.indices {
+                if let chapter = document.chapter {
+                    let inner = prepared.passages[index].chapter
+                    prepared.passages[index].chapter = inner.isEmpty ? chapter : chapter + " > " + inner
+                }
+                if let page = document.page { prepared.passages[index].page = page }
+            }
+            if let change = try collection.add(prepared) {
+                response.documents.append(.init(source: document.source, status: "stored", passages: change.addedIDs.count))
+            } else {
+                response.documents.append(.init(source: document.source, status: "unchanged", passages: 0))
+            }
+        }
+        response.vectors = collection.index.count
+        return EditedResponse(status: .created, response: response)
     }
 
     func collection(_ context: BasicRequestContext) throws -> TextCollection {

@@ -24,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Folder of the model files fetched by scripts/setup.sh.")
     var models = "models"
 
+    @Option(help: "File holding the admin bearer token for write endpoints (or set QUARRY_ADMIN_TOKEN).")
+    var adminTokenFile: String?
+
     @Option(help: "Collection answering the tutorial-compatible POST /text-search (default: the first text collection).")
     var defaultCollection: String?
 
@@ -35,11 +38,19 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("starting", metadata: ["build": "\(BuildInfo.summary)", "host": "\(host)", "port": "\(port)"])
         let configuration = ServerConfiguration(
             host: host, port: port, dataDirectory: URL(fileURLWithPath: data), modelsDirectory: URL(fileURLWithPath: models),
-            defaultTextCollection: defaultCollection
+            defaultTextCollection: defaultCollection, adminToken: try adminToken()
         )
+        try configuration.validate()
         let library = try CollectionLibrary(
             dataDirectory: configuration.dataDirectory, modelsDirectory: configuration.modelsDirectory, logger: logger
         )
         try await QuarryApplication.make(library: library, configuration: configuration, logger: logger).runService()
+    }
+
+    func adminToken() throws -> String? {
+        if let adminTokenFile {
+            return try String(contentsOfFile: adminTokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return ProcessInfo.processInfo.environment["QUARRY_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }
 }

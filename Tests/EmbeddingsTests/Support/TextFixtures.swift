@@ -83,19 +83,25 @@ enum TextFixtures {
         }
         return try BertEncoder.miniLM(directory: miniLMPath)
     }
+    private static let miniLMFloat32Result: Result<BertEncoder, Error> = Result {
+        _ = try miniLMResult.get()
+        return try BertEncoder.miniLM(directory: miniLMPath, precision: .float32)
+    }
 
     /// The e5 encoder, or a skip if the model is absent.
     static func e5Encoder() throws -> BertEncoder { try e5Result.get() }
-    /// The MiniLM encoder, or a skip if the model is absent.
+    /// The MiniLM encoder (default precision), or a skip if the model is absent.
     static func miniLMEncoder() throws -> BertEncoder { try miniLMResult.get() }
+    /// The MiniLM encoder with fp32 matrix products.
+    static func miniLMFloat32Encoder() throws -> BertEncoder { try miniLMFloat32Result.get() }
 }
 
-func cosine<A: Collection<Float>, B: Collection<Float>>(_ a: A, _ b: B) -> Float {
+func cosine<A: Collection<Float>, B: Collection<Float>>(_ a: A, _ b: B) -> Double {
     var dot: Double = 0, na: Double = 0, nb: Double = 0
     for (x, y) in zip(a, b) {
         dot += Double(x) * Double(y)
         na += Double(x) * Double(x)
         nb += Double(y) * Double(y)
     }
-    return Float(dot / max((na * nb).squareRoot(), 1e-30))
+    return dot / max((na * nb).squareRoot(), 1e-30)
 }

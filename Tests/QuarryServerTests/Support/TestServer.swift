@@ -13,6 +13,8 @@ struct TestServer {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    static let adminToken = "test-admin-token-0123456789"
+
     init(limits: RequestLimits = .init()) throws {
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("quarry-server-\(UUID().uuidString)")
         let logger = Logger(label: "test")
@@ -27,7 +29,7 @@ struct TestServer {
         try course.add(TextDocument(source: "pq.md", contentHash: "2", passages: [
             .init(text: "Product quantization compresses vectors into short codes.", chapter: "Compression"),
         ]))
-        configuration = ServerConfiguration(dataDirectory: dataDirectory, limits: limits)
+        configuration = ServerConfiguration(dataDirectory: dataDirectory, limits: limits, adminToken: Self.adminToken)
     }
 
     var application: some ApplicationProtocol {

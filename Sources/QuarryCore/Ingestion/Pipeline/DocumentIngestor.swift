@@ -20,13 +20,15 @@ public struct DocumentIngestor: Sendable {
     /// 40-token overlap, code blocks left out (they add noise to prose questions).
     public static let defaultChunking = ChunkerConfiguration(targetTokens: 200, overlapTokens: 40, codePolicy: .omit)
 
-    /// Cuts a read document into the passages a collection stores.
+    /// Cuts a read document into the passages a collection stores; every passage
+    /// carries `metadata` (plus `"code": true` for code passages).
     public func prepare(_ content: DocumentContent, source: String, metadata: [String: JSONValue] = [:]) -> TextDocument {
         let passages = chunker.chunk(content, source: source).map { passage in
-            TextDocument.Passage(
+            var passageMetadata = metadata
+            if passage.isCode { passageMetadata["code"] = .bool(true) }
+            return TextDocument.Passage(
                 text: passage.text, indexedText: passage.embeddingText(textOptions), chapter: passage.chapter,
-                page: passage.page, span: passage.span.map { $0.start..<$0.end },
-                metadata: passage.isCode ? ["code": .bool(true)] : [:]
+                page: passage.page, span: passage.span.map { $0.start..<$0.end }, metadata: passageMetadata
             )
         }
         var documentMetadata = metadata
