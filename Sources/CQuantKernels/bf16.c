@@ -29,8 +29,20 @@ void qk_bf16_pack(const float *w, int rows, int cols, uint16_t *packed) {
 }
 
 void qk_bf16_convert(const float *x, int rows, int cols, int ldx, uint16_t *out) {
-    for (int r = 0; r < rows; r++)
-        for (int k = 0; k < cols; k++) out[(size_t)r * cols + k] = to_bf16(x[(size_t)r * ldx + k]);
+    const int pairs = cols / 2;
+    const int padded = qk_q8_padded_rows(rows);
+    for (int r = 0; r < padded; r++) {
+        const int tile = r / QK_TILE, t = r % QK_TILE;
+        for (int p = 0; p < pairs; p++) {
+            uint16_t *o = out + (((size_t)tile * pairs + p) * QK_TILE + t) * 2;
+            if (r < rows) {
+                o[0] = to_bf16(x[(size_t)r * ldx + 2 * p]);
+                o[1] = to_bf16(x[(size_t)r * ldx + 2 * p + 1]);
+            } else {
+                o[0] = o[1] = 0;
+            }
+        }
+    }
 }
 
 static void gemm_bf16_scalar(int rows, int cols, const uint16_t *x, const uint16_t *packed, int g0, int g1,
@@ -40,9 +52,9 @@ static void gemm_bf16_scalar(int rows, int cols, const uint16_t *x, const uint16
         const uint16_t *wg = packed + (size_t)g * pairs * 64;
         for (int t = 0; t < rows; t++) {
             float acc[32] = {0};
-            const uint16_t *xt = x + (size_t)t * cols;
+            const uint16_t *xt = x + (size_t)(t / QK_TILE) * pairs * QK_TILE * 2 + (size_t)(t % QK_TILE) * 2;
             for (int kp = 0; kp < pairs; kp++) {
-                const float x0 = from_bf16(xt[2 * kp]), x1 = from_bf16(xt[2 * kp + 1]);
+                const float x0 = from_bf16(xt[kp * QK_TILE * 2]), x1 = from_bf16(xt[kp * QK_TILE * 2 + 1]);
                 const uint16_t *wk = wg + (size_t)kp * 64;
                 for (int r = 0; r < 32; r++) acc[r] += from_bf16(wk[2 * r]) * x0 + from_bf16(wk[2 * r + 1]) * x1;
             }
@@ -56,36 +68,62 @@ static void gemm_bf16_scalar(int rows, int cols, const uint16_t *x, const uint16
 #include <immintrin.h>
 #define BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16")))
 
+#define QK_BF(t, acc0, acc1)                                                    \
+    "vdpbf16ps " #t "*4(%[xp])%{1to16%}, %%zmm0, %%zmm" #acc0 "\n\t"           \
+    "vdpbf16ps " #t "*4(%[xp])%{1to16%}, %%zmm1, %%zmm" #acc1 "\n\t"
+
+/// 8 tokens (one tile of the converted activations) × 32 output rows over `pairs` column
+/// pairs; writes 8 × 32 sums to `out`. Inline assembly, so it runs at full speed in
+/// unoptimised builds too.
+BF16_TARGET static void bf16_tile8(const uint16_t *wk, const uint16_t *xp, long pairs, float *out) {
+    __asm__ volatile(
+        "vpxord %%zmm16, %%zmm16, %%zmm16\n\t"
+        "vmovaps %%zmm16, %%zmm17\n\t" "vmovaps %%zmm16, %%zmm18\n\t" "vmovaps %%zmm16, %%zmm19\n\t"
+        "vmovaps %%zmm16, %%zmm20\n\t" "vmovaps %%zmm16, %%zmm21\n\t" "vmovaps %%zmm16, %%zmm22\n\t"
+        "vmovaps %%zmm16, %%zmm23\n\t" "vmovaps %%zmm16, %%zmm24\n\t" "vmovaps %%zmm16, %%zmm25\n\t"
+        "vmovaps %%zmm16, %%zmm26\n\t" "vmovaps %%zmm16, %%zmm27\n\t" "vmovaps %%zmm16, %%zmm28\n\t"
+        "vmovaps %%zmm16, %%zmm29\n\t" "vmovaps %%zmm16, %%zmm30\n\t" "vmovaps %%zmm16, %%zmm31\n\t"
+        "1:\n\t"
+        "vmovdqu64 0(%[wk]), %%zmm0\n\t"
+        "vmovdqu64 64(%[wk]), %%zmm1\n\t"
+        QK_BF(0, 16, 17) QK_BF(1, 18, 19) QK_BF(2, 20, 21) QK_BF(3, 22, 23)
+        QK_BF(4, 24, 25) QK_BF(5, 26, 27) QK_BF(6, 28, 29) QK_BF(7, 30, 31)
+        "add $128, %[wk]\n\t"
+        "add $32, %[xp]\n\t"
+        "dec %[n]\n\t"
+        "jnz 1b\n\t"
+        "vmovups %%zmm16, 0(%[out])\n\t" "vmovups %%zmm17, 64(%[out])\n\t"
+        "vmovups %%zmm18, 128(%[out])\n\t" "vmovups %%zmm19, 192(%[out])\n\t"
+        "vmovups %%zmm20, 256(%[out])\n\t" "vmovups %%zmm21, 320(%[out])\n\t"
+        "vmovups %%zmm22, 384(%[out])\n\t" "vmovups %%zmm23, 448(%[out])\n\t"
+        "vmovups %%zmm24, 512(%[out])\n\t" "vmovups %%zmm25, 576(%[out])\n\t"
+        "vmovups %%zmm26, 640(%[out])\n\t" "vmovups %%zmm27, 704(%[out])\n\t"
+        "vmovups %%zmm28, 768(%[out])\n\t" "vmovups %%zmm29, 832(%[out])\n\t"
+        "vmovups %%zmm30, 896(%[out])\n\t" "vmovups %%zmm31, 960(%[out])\n\t"
+        "vzeroupper\n\t"
+        : [wk] "+r"(wk), [xp] "+r"(xp), [n] "+r"(pairs)
+        : [out] "r"(out)
+        : "xmm0", "xmm1", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24",
+          "xmm25", "xmm26", "xmm27", "xmm28", "xmm29", "xmm30", "xmm31", "memory", "cc");
+}
+
 BF16_TARGET static void gemm_bf16_avx512(int rows, int cols, const uint16_t *x, const uint16_t *packed, int g0,
                                          int g1, const float *bias, float *y, int ldy) {
-    enum { T = 8, CHUNK = 64 };
+    enum { CHUNK = 64 };
     const int pairs = cols / 2;
+    float tile[QK_TILE * 32] __attribute__((aligned(64)));
     for (int c0 = 0; c0 < rows; c0 += CHUNK) {
         const int c1 = c0 + CHUNK < rows ? c0 + CHUNK : rows;
         for (int g = g0; g < g1; g++) {
             const uint16_t *wg = packed + (size_t)g * pairs * 64;
-            for (int t0 = c0; t0 < c1; t0 += T) {
-                const uint16_t *xr[T];
-                for (int t = 0; t < T; t++) xr[t] = x + (size_t)(t0 + t < c1 ? t0 + t : c1 - 1) * cols;
-                __m512 a[T][2];
-                _Pragma("clang loop unroll(full)") for (int t = 0; t < T; t++) a[t][0] = a[t][1] = _mm512_setzero_ps();
-                const uint16_t *wk = wg;
-                for (int kp = 0; kp < pairs; kp++, wk += 64) {
-                    const __m512bh w0 = (__m512bh)_mm512_loadu_si512((const void *)wk);
-                    const __m512bh w1 = (__m512bh)_mm512_loadu_si512((const void *)(wk + 32));
-                    _Pragma("clang loop unroll(full)") for (int t = 0; t < T; t++) {
-                        const __m512bh xv = (__m512bh)_mm512_set1_epi32(qk_load_i32(xr[t] + 2 * kp));
-                        a[t][0] = _mm512_dpbf16_ps(a[t][0], w0, xv);
-                        a[t][1] = _mm512_dpbf16_ps(a[t][1], w1, xv);
-                    }
-                }
-                const int valid = c1 - t0 < T ? c1 - t0 : T;
-                const __m512 b0 = bias ? _mm512_loadu_ps(bias + (size_t)g * 32) : _mm512_setzero_ps();
-                const __m512 b1 = bias ? _mm512_loadu_ps(bias + (size_t)g * 32 + 16) : _mm512_setzero_ps();
+            const float *bg = bias ? bias + (size_t)g * 32 : NULL;
+            for (int t0 = c0; t0 < c1; t0 += QK_TILE) {
+                bf16_tile8(wg, x + (size_t)(t0 / QK_TILE) * pairs * QK_TILE * 2, pairs, tile);
+                const int valid = c1 - t0 < QK_TILE ? c1 - t0 : QK_TILE;
                 for (int t = 0; t < valid; t++) {
                     float *yt = y + (size_t)(t0 + t) * ldy + (size_t)g * 32;
-                    _mm512_storeu_ps(yt, _mm512_add_ps(a[t][0], b0));
-                    _mm512_storeu_ps(yt + 16, _mm512_add_ps(a[t][1], b1));
+                    const float *src = tile + t * 32;
+                    for (int r = 0; r < 32; r++) yt[r] = src[r] + (bg ? bg[r] : 0.0f);
                 }
             }
         }

@@ -106,7 +106,10 @@ int qk_bf16_fast(void);
 /// `packed[((g·cols/2 + p)·32 + r)·2 + j] = bf16(W[g·32 + r, 2p + j])` (`rows · cols` values).
 void qk_bf16_pack(const float *w, int rows, int cols, uint16_t *packed);
 
-/// Rounds `rows` rows of `cols` floats (stride `ldx`) to bf16, `out[r·cols + k]`.
+/// Rounds `rows` rows of `cols` floats (stride `ldx`) to bf16, in tiles of 8 tokens: token
+/// `r = 8·T + t`, column pair `p`: `out[((T·cols/2 + p)·8 + t)·2 + j]` = bf16(x[r, 2p + j]).
+/// Padding tokens of the last tile are zeroed; `out` must hold `qk_q8_padded_rows(rows)`
+/// rows.
 void qk_bf16_convert(const float *x, int rows, int cols, int ldx, uint16_t *out);
 
 /// y[t, o] = Σ_k x[t, k] · W[o, k] (+ bias[o]) with bf16 inputs (from `qk_bf16_convert` and

@@ -33,8 +33,7 @@ extension BertEncoder {
                 // with one window this is the plain mean. The 1/count factors only matter
                 // between windows: the L2 normalisation removes any common scale.
                 var offset = 0
-                let window = [Float](repeating: 0, count: h)
-                var windowSum = window
+                var windowSum = [Float](repeating: 0, count: h)
                 for s in slice {
                     let n = s.ids.count
                     let weight: Float = windows[s.text].count > 1 ? Float(max(n - 2, 1)) / Float(n) : 1

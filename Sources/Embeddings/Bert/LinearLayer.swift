@@ -83,9 +83,12 @@ final class LinearLayer: @unchecked Sendable {
         case let .bf16Panels(w):
             let args = UncheckedSendable((x, y, w.pointer, bias.pointer, scratch))
             let n = inputs, m = outputs
-            parallelRanges(rows, threads: threads >= 2 && rows >= 256 ? threads : 1) { r in
+            // Split on whole 8-token tiles (the converted layout is tiled).
+            let tiles = (rows + Int(QK_TILE) - 1) / Int(QK_TILE)
+            parallelRanges(tiles, threads: threads >= 2 && rows >= 256 ? threads : 1) { t in
                 let (x, _, _, _, s) = args.value
-                qk_bf16_convert(x + r.lowerBound * n, Int32(r.count), Int32(n), Int32(n), s.bf16.pointer + r.lowerBound * n)
+                let r0 = t.lowerBound * Int(QK_TILE), r1 = min(rows, t.upperBound * Int(QK_TILE))
+                qk_bf16_convert(x + r0 * n, Int32(r1 - r0), Int32(n), Int32(n), s.bf16.pointer + r0 * n)
             }
             parallelRanges(m / 32, threads: threads) { g in
                 let (_, y, w, bias, s) = args.value
@@ -130,13 +133,15 @@ final class QuantScratch: @unchecked Sendable {
     let s: AlignedBuffer<Int32>
     let bf16: AlignedBuffer<UInt16>
 
-    /// Buffers for up to `rows` tokens of up to `maxInputs` values: int8 ones (rounded up to
-    /// whole 8-token tiles, the layout `qk_quantize_q8` writes) if `int8`, bf16 ones if `bf16`.
+    /// Buffers for up to `rows` tokens of up to `maxInputs` values, rounded up to whole 8-token
+    /// tiles (the layout `qk_quantize_q8` and `qk_bf16_convert` write): int8 ones if `int8`,
+    /// bf16 ones if `bf16`.
     init(rows: Int, maxInputs: Int, int8: Bool = true, bf16: Bool = false) {
-        let padded = rows > 0 && int8 ? Int(qk_q8_padded_rows(Int32(rows))) : 0
-        q = AlignedBuffer(count: padded * maxInputs)
-        d = AlignedBuffer(count: padded * maxInputs / 32 + 1)
-        s = AlignedBuffer(count: padded * maxInputs / 32 + 1)
-        self.bf16 = AlignedBuffer(count: bf16 ? rows * maxInputs : 0)
+        let padded = rows > 0 ? Int(qk_q8_padded_rows(Int32(rows))) : 0
+        let q8Rows = int8 ? padded : 0
+        q = AlignedBuffer(count: q8Rows * maxInputs)
+        d = AlignedBuffer(count: q8Rows * maxInputs / 32 + 1)
+        s = AlignedBuffer(count: q8Rows * maxInputs / 32 + 1)
+        self.bf16 = AlignedBuffer(count: bf16 ? padded * maxInputs : 0)
     }
 }

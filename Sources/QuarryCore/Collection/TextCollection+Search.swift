@@ -46,10 +46,11 @@ extension TextCollection {
                     .map { (id: $0.id, score: $0.score / best) }
             }
         }
-        let deduplicated = ResultDeduplicator().deduplicate(ranked.map { (passage: passages[$0.id]!, score: $0.score) })
+        let eligible = ranked.filter { $0.score >= (request.minScore ?? -.infinity) }
+        let deduplicated = measure("deduplicate", into: &timings) {
+            ResultDeduplicator().deduplicate(eligible.map { (passage: passages[$0.id]!, score: $0.score) }, limit: request.topK)
+        }
         let hits = deduplicated
-            .filter { $0.score >= (request.minScore ?? -.infinity) }
-            .prefix(request.topK)
             .enumerated()
             .map { TextSearchHit(rank: $0.offset + 1, passage: $0.element.passage, score: $0.element.score) }
         return TextSearchResult(hits: hits, timings: timings, unknownIDs: unknownIDs)

@@ -27,12 +27,13 @@ extension LiveIndex {
     ) throws -> (LiveIndex, Recovery) {
         var recovery = Recovery()
         let live = LiveIndex(index: try Index(dimension: source.dimension, factory: "Flat", metric: metric), factory: factory, folder: folder)
+        let stored = Set(try source.allIDs())
+        let isNew = stored.isEmpty && !FileManager.default.fileExists(atPath: live.indexURL.path)
         let loaded = loadCheckedIndex(live, recovery: &recovery, dimension: source.dimension, logger: logger)
         let index = try loaded ?? build(factory: factory, metric: metric, source: source)
-        recovery.rebuilt = loaded == nil
+        recovery.rebuilt = loaded == nil && !isNew
         live.replace(with: index)
 
-        let stored = Set(try source.allIDs())
         let indexed = Set(try index.ids())
         let missing = stored.subtracting(indexed).sorted()
         let unknown = indexed.subtracting(stored).sorted()
@@ -51,6 +52,8 @@ extension LiveIndex {
                 "folder": "\(folder.path)", "rebuilt": "\(recovery.rebuilt)", "replayed": "\(recovery.replayed)",
                 "removed": "\(recovery.removed)", "manifest_mismatch": "\(recovery.manifestMismatch)",
             ])
+            try live.checkpoint()
+        } else if isNew {
             try live.checkpoint()
         }
         return (live, recovery)

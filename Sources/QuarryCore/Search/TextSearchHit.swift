@@ -11,7 +11,7 @@ public struct TextSearchHit: Sendable, Equatable {
 /// The answer to a ``TextSearchRequest``.
 public struct TextSearchResult: Sendable {
     public var hits: [TextSearchHit]
-    /// Seconds spent per stage: "embed", "vector", "keyword", "fuse", "metadata".
+    /// Seconds spent per stage: "embed", "vector", "keyword", "metadata", "fuse", "deduplicate".
     public var timings: [String: Double]
     /// Ids returned by the index that the store does not know (dropped).
     public var unknownIDs: Int

@@ -36,6 +36,7 @@ extension PassageStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(text_hash) DO NOTHING
                 """)
+            let indexTerms = try db.makeStatement(sql: "INSERT INTO passages_fts (rowid, terms) VALUES (?, ?)")
             for (ordinal, passage) in passages.enumerated() {
                 try insert.execute(arguments: [
                     documentID, ordinal, passage.text, passage.indexedText, passage.chapter, passage.page,
@@ -45,7 +46,9 @@ extension PassageStore {
                 if db.changesCount == 0 {
                     change.duplicatesSkipped += 1
                 } else {
-                    change.addedIDs.append(db.lastInsertedRowID)
+                    let id = db.lastInsertedRowID
+                    try indexTerms.execute(arguments: [id, KeywordTerms.document(passage.indexedText)])
+                    change.addedIDs.append(id)
                     change.addedVectors.append(contentsOf: passage.vector)
                 }
             }
@@ -71,6 +74,7 @@ extension PassageStore {
             return []
         }
         let ids = try Int64.fetchAll(db, sql: "SELECT id FROM passages WHERE document_id = ?", arguments: [documentID])
+        try db.execute(sql: "DELETE FROM passages_fts WHERE rowid IN (SELECT id FROM passages WHERE document_id = ?)", arguments: [documentID])
         try db.execute(sql: "DELETE FROM passages WHERE document_id = ?", arguments: [documentID])
         try db.execute(sql: "DELETE FROM documents WHERE id = ?", arguments: [documentID])
         return ids

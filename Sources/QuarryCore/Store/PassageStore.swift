@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 
 /// The SQLite store of a text collection (`store.sqlite`): documents, their
-/// passages with metadata and vectors, and an FTS5 keyword index.
+/// passages with metadata and vectors, and an FTS5 keyword index over each
+/// passage's ``KeywordTerms`` (kept in step in the same transactions).
 ///
 /// SQLite is the source of truth: a passage's row id is its vector's id in
 /// FAISS, ids are never reused (AUTOINCREMENT), and the database runs in WAL
@@ -58,15 +59,7 @@ public final class PassageStore: Sendable {
                     vector BLOB NOT NULL
                 );
                 CREATE INDEX passages_document ON passages(document_id);
-                CREATE VIRTUAL TABLE passages_fts USING fts5(
-                    indexed_text, content='passages', content_rowid='id', tokenize='trigram'
-                );
-                CREATE TRIGGER passages_fts_insert AFTER INSERT ON passages BEGIN
-                    INSERT INTO passages_fts(rowid, indexed_text) VALUES (new.id, new.indexed_text);
-                END;
-                CREATE TRIGGER passages_fts_delete AFTER DELETE ON passages BEGIN
-                    INSERT INTO passages_fts(passages_fts, rowid, indexed_text) VALUES ('delete', old.id, old.indexed_text);
-                END;
+                CREATE VIRTUAL TABLE passages_fts USING fts5(terms, tokenize = 'unicode61 remove_diacritics 0');
                 """)
         }
         return migrator

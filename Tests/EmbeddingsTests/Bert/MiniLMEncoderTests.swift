@@ -55,4 +55,16 @@ final class MiniLMEncoderTests: XCTestCase {
             }
         }
     }
+
+    func testSIMDPathsAgree() throws {
+        let encoder = try TextFixtures.miniLMEncoder()
+        let text = "What is a vector database and why would I need one?"
+        let best = try encoder.embed(text, role: .query)
+        defer { SIMDLevel.limit(to: nil) }
+        for level in SIMDLevel.allCases where level < SIMDLevel.detected {
+            SIMDLevel.limit(to: level)
+            let v = try encoder.embed(text, role: .query)
+            XCTAssertGreaterThanOrEqual(cosine(v, best), 0.99999, "\(level)")
+        }
+    }
 }

@@ -61,6 +61,46 @@ final class QuantKernelTests: XCTestCase {
         }
     }
 
+    /// fp32 panels, bf16 panels and the BLAS fallback agree with a float64 reference, on every
+    /// SIMD path.
+    func testDenseLayersMatchReference() {
+        var rng = SystemRandomNumberGenerator()
+        let inputs = 96, rows = 11
+        let x = (0..<(rows * inputs)).map { _ in Float.random(in: -2...2, using: &rng) }
+        defer { SIMDLevel.limit(to: nil) }
+        for outputs in [64, 40] {  // 40: not a multiple of 32, so OpenBLAS sgemm
+            let w = (0..<(outputs * inputs)).map { _ in Float.random(in: -0.5...0.5, using: &rng) }
+            let bias = (0..<outputs).map { _ in Float.random(in: -1...1, using: &rng) }
+            var reference = [Double](repeating: 0, count: rows * outputs)
+            for r in 0..<rows {
+                for o in 0..<outputs {
+                    var acc = Double(bias[o])
+                    for i in 0..<inputs { acc += Double(x[r * inputs + i]) * Double(w[o * inputs + i]) }
+                    reference[r * outputs + o] = acc
+                }
+            }
+            for precision in [MatrixPrecision.float32, .bfloat16] {
+                let layer = LinearLayer(dense: w, bias: bias, outputs: outputs, inputs: inputs, precision: precision)
+                for level in SIMDLevel.allCases where level <= SIMDLevel.detected {
+                    SIMDLevel.limit(to: level)
+                    let scratch = QuantScratch(rows: rows, maxInputs: inputs, int8: false, bf16: layer.isBF16)
+                    var y = [Float](repeating: 0, count: rows * outputs)
+                    x.withUnsafeBufferPointer { xp in
+                        y.withUnsafeMutableBufferPointer { yp in
+                            layer.apply(xp.baseAddress!, rows: rows, into: yp.baseAddress!, scratch: scratch, threads: 1)
+                        }
+                    }
+                    let tolerance = layer.isBF16 ? 0.05 : 1e-4
+                    for i in 0..<y.count {
+                        XCTAssertEqual(Double(y[i]), reference[i], accuracy: tolerance,
+                                       "\(outputs) outputs, \(precision), \(level), element \(i)")
+                    }
+                }
+                SIMDLevel.limit(to: nil)
+            }
+        }
+    }
+
     func testEmbeddingMatrixRows() {
         let m = EmbeddingMatrix(storage: [1, 2, 3, 4, 5, 6], dimension: 3)
         XCTAssertEqual(m.count, 2)

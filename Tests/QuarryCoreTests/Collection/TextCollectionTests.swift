@@ -119,16 +119,22 @@ import Testing
         }
     }
 
-    @Test func overlappingPassagesOfOneSourceAreDeduplicated() throws {
+    @Test func overlappingPassagesOfOneSourceAreCoalesced() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let collection = try TextCollection.create(name: "dedup", in: folder.url, encoder: TestModels.e5, logger: Self.logger)
+        let source = "向量检索的核心是近似最近邻搜索。近似最近邻搜索在精度和速度之间折中。另一个话题：数据库备份。"
+        let scalars = Array(source.unicodeScalars)
+        func slice(_ range: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[range])) }
         try collection.add(TextDocument(source: "a.md", contentHash: "1", passages: [
-            .init(text: "向量检索的核心是近似最近邻搜索。", span: 0..<16),
-            .init(text: "近似最近邻搜索在精度和速度之间折中。", span: 8..<26),
-            .init(text: "另一个话题：数据库备份。", span: 40..<52),
+            .init(text: slice(0..<16), span: 0..<16),
+            .init(text: slice(8..<33), span: 8..<33),
+            .init(text: slice(33..<45), span: 33..<45),
         ]))
         let result = try collection.search(TextSearchRequest(query: "近似最近邻搜索", topK: 3))
-        #expect(result.hits.filter { $0.passage.span?.lowerBound ?? 99 < 26 }.count == 1)
+        let merged = try #require(result.hits.first { $0.passage.span?.lowerBound == 0 })
+        #expect(merged.passage.span == 0..<33)
+        #expect(merged.passage.text == slice(0..<33))
+        #expect(result.hits.filter { ($0.passage.span?.lowerBound ?? 99) < 33 }.count == 1)
     }
 }

@@ -2,26 +2,19 @@
 import Testing
 
 @Suite struct KeywordQueryTests {
-    @Test func chineseRunsBecomeOverlappingTrigrams() {
-        let query = KeywordQuery("什么是向量")
-        #expect(query.ftsTerms == ["什么是", "么是向", "是向量"])
-        #expect(query.shortTerms.isEmpty)
+    @Test func chineseRunsBecomeOverlappingBigrams() {
+        #expect(KeywordTerms.terms(of: "什么是向量") == ["什么", "么是", "是向", "向量"])
     }
 
     @Test func wordsAndScriptsAreSeparated() {
-        let query = KeywordQuery("FAISS的IVF索引 nprobe=32?")
-        #expect(query.ftsTerms == ["faiss", "ivf", "nprobe"])
-        #expect(query.shortTerms == ["的", "索引", "32"])
-        #expect(query.matchExpression == "\"faiss\" OR \"ivf\" OR \"nprobe\"")
+        #expect(KeywordTerms.terms(of: "FAISS的IVF索引 nprobe=32?") == ["faiss", "的", "ivf", "索引", "nprobe", "32"])
+        #expect(KeywordTerms.document("Vector 检索") == "vector 检索")
     }
 
-    @Test func quotesAreEscaped() {
-        #expect(KeywordQuery("abc\"def").matchExpression == "\"abc\" OR \"def\"")
-    }
-
-    @Test func shortQueriesHaveNoMatchExpression() {
-        let query = KeywordQuery("索引")
-        #expect(query.matchExpression == nil)
-        #expect(query.shortTerms == ["索引"])
+    @Test func queriesAreDistinctQuotedTerms() {
+        let query = KeywordQuery("索引 索引 abc\"def")
+        #expect(query.terms == ["索引", "abc", "def"])
+        #expect(query.matchExpression == "\"索引\" OR \"abc\" OR \"def\"")
+        #expect(KeywordQuery("？！ ...").matchExpression == nil)
     }
 }
