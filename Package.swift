@@ -88,6 +88,7 @@ let package = Package(
         .executableTarget(
             name: "quarry",
             dependencies: [
+                "Embeddings",
                 "QuarryCore",
                 "QuarryServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

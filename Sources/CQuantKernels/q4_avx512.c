@@ -102,6 +102,54 @@ VNNI_TARGET static void vnni_tile8(const uint8_t *pb, const float *sg, const int
           "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm24", "xmm25", "xmm26", "xmm27", "xmm28", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm31", "memory", "cc");
 }
 
+/// The first 4 tokens of a tile × 16 output rows (for a last tile with at most 4 tokens);
+/// writes 4 × 16 float sums to `out`.
+VNNI_TARGET static void vnni_tile4(const uint8_t *pb, const float *sg, const int8_t *qp, const float *dp,
+                                   const int32_t *sp, long nb, float *out) {
+    static const uint32_t low_nibbles = 0x0F0F0F0Fu;
+    __asm__ volatile(
+        "vpbroadcastd %[mask], %%zmm31\n\t"
+        "vpxord %%zmm16, %%zmm16, %%zmm16\n\t"
+        "vpxord %%zmm17, %%zmm17, %%zmm17\n\t"
+        "vpxord %%zmm18, %%zmm18, %%zmm18\n\t"
+        "vpxord %%zmm19, %%zmm19, %%zmm19\n\t"
+        "1:\n\t"
+        "vmovdqu64 0(%[pb]), %%zmm0\n\t"
+        "vmovdqu64 64(%[pb]), %%zmm1\n\t"
+        "vmovdqu64 128(%[pb]), %%zmm2\n\t"
+        "vmovdqu64 192(%[pb]), %%zmm3\n\t"
+        "vpsrlw $4, %%zmm0, %%zmm4\n\t"
+        "vpsrlw $4, %%zmm1, %%zmm5\n\t"
+        "vpsrlw $4, %%zmm2, %%zmm6\n\t"
+        "vpsrlw $4, %%zmm3, %%zmm7\n\t"
+        "vpandq %%zmm31, %%zmm0, %%zmm0\n\t"
+        "vpandq %%zmm31, %%zmm1, %%zmm1\n\t"
+        "vpandq %%zmm31, %%zmm2, %%zmm2\n\t"
+        "vpandq %%zmm31, %%zmm3, %%zmm3\n\t"
+        "vpandq %%zmm31, %%zmm4, %%zmm4\n\t"
+        "vpandq %%zmm31, %%zmm5, %%zmm5\n\t"
+        "vpandq %%zmm31, %%zmm6, %%zmm6\n\t"
+        "vpandq %%zmm31, %%zmm7, %%zmm7\n\t"
+        "vmovups (%[sg]), %%zmm8\n\t"
+        QK_VNNI_QUAD(0, 1, 2, 3, "zmm16", "zmm17", "zmm18", "zmm19")
+        "add $256, %[pb]\n\t"
+        "add $64, %[sg]\n\t"
+        "add $256, %[qp]\n\t"
+        "add $32, %[dp]\n\t"
+        "add $32, %[sp]\n\t"
+        "dec %[nb]\n\t"
+        "jnz 1b\n\t"
+        "vmovups %%zmm16, 0(%[out])\n\t"
+        "vmovups %%zmm17, 64(%[out])\n\t"
+        "vmovups %%zmm18, 128(%[out])\n\t"
+        "vmovups %%zmm19, 192(%[out])\n\t"
+        "vzeroupper\n\t"
+        : [pb] "+r"(pb), [sg] "+r"(sg), [qp] "+r"(qp), [dp] "+r"(dp), [sp] "+r"(sp), [nb] "+r"(nb)
+        : [out] "r"(out), [mask] "m"(low_nibbles)
+        : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
+          "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm24", "xmm25", "xmm26", "xmm27", "xmm28", "xmm16", "xmm17", "xmm18", "xmm19", "xmm31", "memory", "cc");
+}
+
 /// Tokens are walked in chunks so a chunk's activations stay in L2 while every row group
 /// of the weights streams past them.
 #define QK_TOKEN_CHUNK 128
@@ -118,8 +166,11 @@ VNNI_TARGET void qk_gemm_q4q8_vnni(int rows, int cols, const int8_t *q, const fl
             const float *sg = scales + (size_t)g * nb * QK_ROW_GROUP;
             for (int t = t0; t < t1; t += QK_TILE) {
                 const size_t slot = (size_t)(t / QK_TILE) * nb * QK_TILE;
-                vnni_tile8(pg, sg, q + slot * QK_BLOCK, d + slot, s + slot, nb, tile);
                 const int valid = t1 - t < QK_TILE ? t1 - t : QK_TILE;
+                if (valid <= 4)
+                    vnni_tile4(pg, sg, q + slot * QK_BLOCK, d + slot, s + slot, nb, tile);
+                else
+                    vnni_tile8(pg, sg, q + slot * QK_BLOCK, d + slot, s + slot, nb, tile);
                 for (int k = 0; k < valid; k++) {
                     float *yt = y + (size_t)(t + k) * ldy + (size_t)g * QK_ROW_GROUP;
                     const float *src = tile + k * QK_ROW_GROUP;

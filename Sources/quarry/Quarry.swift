@@ -7,6 +7,6 @@ struct Quarry: AsyncParsableCommand {
         commandName: "quarry",
         abstract: "Semantic search server and toolkit on FAISS.",
         version: BuildInfo.summary,
-        subcommands: [ServeCommand.self, IngestCommand.self, SearchCommand.self, EvalCommand.self]
+        subcommands: [ServeCommand.self, IngestCommand.self, SearchCommand.self, EvalCommand.self, EmbedCommand.self]
     )
 }

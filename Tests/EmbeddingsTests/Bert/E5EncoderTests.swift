@@ -57,25 +57,6 @@ final class E5EncoderTests: XCTestCase {
         XCTAssertEqual(encoder.tokenCount(text, role: .passage), windows.reduce(0) { $0 + $1.count })
     }
 
-    func testConcurrentCallsGiveIdenticalResults() async throws {
-        let encoder = try TextFixtures.e5Encoder()
-        let texts = ["如何在北京找到便宜的住房？", "What is a vector database?", "passage one", ""]
-        let expected = try texts.map { try encoder.embed($0, role: .query) }
-        let results = try await withThrowingTaskGroup(of: (Int, [Float]).self) { group in
-            for k in 0..<32 {
-                group.addTask {
-                    let i = k % texts.count
-                    return (i, try encoder.embed(texts[i], role: .query))
-                }
-            }
-            var all: [(Int, [Float])] = []
-            for try await r in group { all.append(r) }
-            return all
-        }
-        XCTAssertEqual(results.count, 32)
-        for (i, v) in results { XCTAssertEqual(v, expected[i], "text \(i)") }
-    }
-
     func testSIMDPathsAgree() throws {
         let encoder = try TextFixtures.e5Encoder()
         let text = "RAG with FAISS 项目切分 Markdown 菜谱时，chunk_size 默认是多少？"

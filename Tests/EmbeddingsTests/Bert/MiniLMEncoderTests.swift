@@ -42,20 +42,6 @@ final class MiniLMEncoderTests: XCTestCase {
         XCTAssertEqual(encoder.longInputPolicy, .truncate)
     }
 
-    func testConcurrentCallsGiveIdenticalResults() async throws {
-        let encoder = try TextFixtures.miniLMEncoder()
-        let texts = ["how much protein should a female eat", "vector databases", "", "short"]
-        let expected = try texts.map { try encoder.embed($0, role: .query) }
-        try await withThrowingTaskGroup(of: (Int, [Float]).self) { group in
-            for k in 0..<24 {
-                group.addTask { (k % texts.count, try encoder.embed(texts[k % texts.count], role: .query)) }
-            }
-            for try await (i, v) in group {
-                XCTAssertGreaterThanOrEqual(cosine(v, expected[i]), 0.999999, "text \(i)")
-            }
-        }
-    }
-
     func testSIMDPathsAgree() throws {
         let encoder = try TextFixtures.miniLMEncoder()
         let text = "What is a vector database and why would I need one?"
