@@ -2,6 +2,7 @@
 // fp32 encoders when their weights and activations may be rounded to bf16.
 #include "internal.h"
 #include <math.h>
+#include <stdatomic.h>
 
 /// Round-to-nearest-even fp32 → bf16 (NaN stays NaN).
 static inline uint16_t to_bf16(float f) {
@@ -131,12 +132,14 @@ BF16_TARGET static void gemm_bf16_avx512(int rows, int cols, const uint16_t *x, 
 }
 
 static int bf16_hardware(void) {
-    static int cached = -1;
-    if (cached < 0) {
+    static _Atomic int cached = -1;
+    int v = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (v < 0) {
         __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx512bf16") ? 1 : 0;
+        v = __builtin_cpu_supports("avx512bf16") ? 1 : 0;
+        atomic_store_explicit(&cached, v, memory_order_relaxed);
     }
-    return cached;
+    return v;
 }
 #endif
 

@@ -17,6 +17,7 @@ public struct BertConfiguration: Sendable, Hashable {
     /// LayerNorm epsilon.
     public var layerNormEpsilon: Float
 
+    /// Creates a configuration; see the properties for the meaning of each value.
     public init(hiddenSize: Int, layerCount: Int, headCount: Int, intermediateSize: Int, vocabularySize: Int,
                 maxPositions: Int, tokenTypeCount: Int, layerNormEpsilon: Float) {
         self.hiddenSize = hiddenSize

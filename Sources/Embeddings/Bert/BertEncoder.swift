@@ -36,6 +36,7 @@ public final class BertEncoder: TextEncoder, @unchecked Sendable {
         /// 11 KB per token for a 384-wide model).
         public var maxBatchTokens: Int
 
+        /// Options; every value is clamped to at least 1.
         public init(maxThreads: Int = ProcessInfo.processInfo.activeProcessorCount,
                     minTokensForThreads: Int = 96, maxBatchTokens: Int = 8192) {
             self.maxThreads = max(1, maxThreads)
@@ -44,15 +45,23 @@ public final class BertEncoder: TextEncoder, @unchecked Sendable {
         }
     }
 
+    /// Registry name (`"e5-small"`, `"minilm-l6"`).
     public let name: String
+    /// Hyper-parameters.
     public let configuration: BertConfiguration
+    /// The tokenizer the texts go through (after the prefix is added).
     public let tokenizer: any TextTokenizer
+    /// Prefix rules per role.
     public let prefixes: TextPrefixes
+    /// Handling of texts longer than ``maxTokens``.
     public let longInputPolicy: LongInputPolicy
+    /// Most tokens, special tokens included, per forward pass (512 for e5, 256 for MiniLM).
     public let maxTokens: Int
+    /// Tuning knobs.
     public let options: Options
     let weights: BertWeights
 
+    /// Embedding dimension (the hidden size).
     public var dimension: Int { configuration.hiddenSize }
 
     /// Assembles an encoder from loaded parts (used by the model loaders).
@@ -90,10 +99,14 @@ public final class BertEncoder: TextEncoder, @unchecked Sendable {
         }
     }
 
+    /// Tokens fed to the model for `text` with `role`'s prefix: the framed sequence, or the sum
+    /// over all windows of a long text.
     public func tokenCount(_ text: String, role: TextRole) -> Int {
         tokenWindows(text, role: role).reduce(0) { $0 + $1.count }
     }
 
+    /// Embeds `texts` (prefixed for `role`) as one packed batch; see the type's discussion.
+    /// Never throws for text input (the error is for ``embed(tokenWindows:)``'s checks).
     public func embed(_ texts: [String], role: TextRole) throws -> EmbeddingMatrix {
         let windows = texts.map { tokenWindows($0, role: role) }
         return encode(windows: windows)

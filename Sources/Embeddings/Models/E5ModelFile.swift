@@ -22,15 +22,25 @@ import CQuantKernels
 public final class E5ModelFile: @unchecked Sendable {
     /// Model hyper-parameters from the header.
     public struct Header: Sendable, Hashable {
+        /// Format version (1).
         public let version: UInt32
+        /// Width of the hidden states (384).
         public let hiddenSize: Int
+        /// Transformer layers (12).
         public let layerCount: Int
+        /// Attention heads (12).
         public let headCount: Int
+        /// Feed-forward width (1536).
         public let intermediateSize: Int
+        /// Rows of the token embedding table (250 037).
         public let vocabularySize: Int
+        /// Rows of the position table (512).
         public let maxPositions: Int
+        /// Rows of the token-type table (2).
         public let tokenTypeCount: Int
+        /// LayerNorm epsilon (1e-12).
         public let layerNormEpsilon: Float
+        /// Weights per Q4_0 block (32).
         public let quantBlockSize: Int
     }
 
@@ -42,11 +52,15 @@ public final class E5ModelFile: @unchecked Sendable {
 
     /// One entry of the tensor directory.
     public struct TensorInfo: Sendable, Hashable {
+        /// Name, e.g. `l0.q.w`.
         public let name: String
+        /// Storage type.
         public let type: TensorType
+        /// Number of values.
         public let elementCount: Int
         /// Absolute byte offset in the file.
         public let offset: Int
+        /// Size of the stored data in bytes.
         public let byteCount: Int
     }
 

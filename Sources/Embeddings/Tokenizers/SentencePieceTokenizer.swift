@@ -68,9 +68,13 @@ public struct SentencePieceTokenizer: TextTokenizer {
                                 ids: (0..<Int32(n)).map { $0 }, include: { !isControl[$0] })
     }
 
+    /// Number of pieces (250 002 for multilingual-e5).
     public var vocabularySize: Int { model.pieceCount }
+    /// `<s>`.
     public var startID: Int32 { model.bosID }
+    /// `</s>`.
     public var endID: Int32 { model.eosID }
+    /// `<unk>`.
     public var unknownID: Int32 { model.unkID }
 
     /// Step 1: mapped characters, U+0000 dropped, runs of spaces collapsed.
@@ -110,6 +114,7 @@ public struct SentencePieceTokenizer: TextTokenizer {
         return String(out)
     }
 
+    /// The piece ids of `text` (steps 1–5 above), without `<s>` / `</s>`.
     public func tokenize(_ text: String) -> [Int32] {
         let scalars = normalizedScalars(text)
         var ids: [Int32] = []

@@ -29,6 +29,8 @@ public struct WordPieceTokenizer: TextTokenizer {
         /// Prefix of word continuations.
         public var continuationPrefix: String
 
+        /// Options as named in a Hugging Face tokenizer config; `stripAccents` nil follows
+        /// `lowercase`, as BERT does.
         public init(lowercase: Bool = true, stripAccents: Bool? = nil, splitCJK: Bool = true,
                     maxCharactersPerWord: Int = 100, continuationPrefix: String = "##") {
             self.lowercase = lowercase
@@ -43,8 +45,11 @@ public struct WordPieceTokenizer: TextTokenizer {
     public let options: Options
     /// Vocabulary entries, indexed by id.
     public let vocabulary: [String]
+    /// `[CLS]`.
     public let startID: Int32
+    /// `[SEP]`.
     public let endID: Int32
+    /// `[UNK]`.
     public let unknownID: Int32
     /// Id of `[PAD]`.
     public let padID: Int32
@@ -90,6 +95,7 @@ public struct WordPieceTokenizer: TextTokenizer {
         try self.init(vocabulary: lines, options: options, source: url.path)
     }
 
+    /// Number of vocabulary entries.
     public var vocabularySize: Int { vocabulary.count }
 
     /// Spellings matched literally in the raw text (before any normalisation) and emitted as
@@ -158,6 +164,8 @@ public struct WordPieceTokenizer: TextTokenizer {
         return scalars
     }
 
+    /// The word-piece ids of `text`, without `[CLS]` / `[SEP]`; literal special-token
+    /// spellings become their ids (see ``literalSpecialTokens``).
     public func tokenize(_ text: String) -> [Int32] {
         var ids: [Int32] = []
         for (segment, special) in splitOnSpecialTokens(text) {

@@ -12,8 +12,8 @@ struct SearchBenchmark {
 
     static let configurations = [
         Configuration(factory: "Flat", parameters: [("", .default)]),
-        Configuration(factory: "HNSW32,Flat", parameters: [16, 32, 64, 128].map { ("efSearch=\($0)", SearchParameters(efSearch: $0)) }),
-        Configuration(factory: "IVF1024,Flat", parameters: [8, 16, 32, 64].map { ("nprobe=\($0)", SearchParameters(nprobe: $0)) }),
+        Configuration(factory: "HNSW32,Flat", parameters: [16, 32, 64, 128].map { (ef: Int) in ("efSearch=\(ef)", SearchParameters(efSearch: ef)) }),
+        Configuration(factory: "IVF1024,Flat", parameters: [8, 16, 32, 64].map { (nprobe: Int) in ("nprobe=\(nprobe)", SearchParameters(nprobe: nprobe)) }),
     ]
 
     func run() throws {
