@@ -110,6 +110,12 @@ let package = Package(
             path: "benchmarks/embeddings/image/Sources"
         ),
 
+        .executableTarget(
+            name: "text-bench",
+            dependencies: ["Embeddings"],
+            path: "benchmarks/embeddings/text/Sources"
+        ),
+
         // MARK: Tests
 
         .testTarget(name: "FaissTests", dependencies: ["Faiss"]),

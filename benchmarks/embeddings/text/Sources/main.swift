@@ -48,8 +48,7 @@ func percentile(_ xs: [Double], _ p: Double) -> Double {
 
 func emit(_ fields: [String: Any]) {
     let data = try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
-    print(String(decoding: data, as: UTF8.self))
-    fflush(stdout)
+    FileHandle.standardOutput.write(data + Data("\n".utf8))
 }
 
 /// Cuts `source` into `count` passages of about `tokens` tokens (by `encoder`'s count for
