@@ -34,7 +34,7 @@ enum KeywordTerms {
         var currentIsCJK = false
         for character in text {
             let isWordCharacter = character.isLetter || character.isNumber
-            let isCJK = isWordCharacter && character.unicodeScalars.contains { isCJKScalar($0) }
+            let isCJK = isWordCharacter && character.unicodeScalars.contains(where: CharacterClass.isCJK)
             if !isWordCharacter || (!current.isEmpty && isCJK != currentIsCJK) {
                 if !current.isEmpty { runs.append((current, currentIsCJK)) }
                 current = ""
@@ -46,12 +46,5 @@ enum KeywordTerms {
         }
         if !current.isEmpty { runs.append((current, currentIsCJK)) }
         return runs
-    }
-
-    static func isCJKScalar(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF, 0x20000...0x2FA1F: true
-        default: false
-        }
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 
@@ -40,7 +39,7 @@ extension PassageStore {
             for (ordinal, passage) in passages.enumerated() {
                 try insert.execute(arguments: [
                     documentID, ordinal, passage.text, passage.indexedText, passage.chapter, passage.page,
-                    passage.span?.lowerBound, passage.span?.upperBound, Self.textHash(passage.text),
+                    passage.span?.lowerBound, passage.span?.upperBound, ContentHash.sha256(passage.text),
                     JSONValue.encodeObject(passage.metadata), VectorCoding.encode(passage.vector),
                 ])
                 if db.changesCount == 0 {
@@ -78,11 +77,6 @@ extension PassageStore {
         try db.execute(sql: "DELETE FROM passages WHERE document_id = ?", arguments: [documentID])
         try db.execute(sql: "DELETE FROM documents WHERE id = ?", arguments: [documentID])
         return ids
-    }
-
-    /// SHA-256 of a text, hex-encoded.
-    static func textHash(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }
 
