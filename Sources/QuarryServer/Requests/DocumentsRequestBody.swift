@@ -54,3 +54,18 @@ struct DocumentsRequestBody: Decodable {
         }
     }
 }
+
+extension DocumentsRequestBody.Document {
+    /// `prepared` with this document's chapter (prefixed to the passages' own) and page applied.
+    func applied(to prepared: TextDocument) -> TextDocument {
+        var document = prepared
+        for index in document.passages.indices {
+            if let chapter {
+                let inner = document.passages[index].chapter
+                document.passages[index].chapter = inner.isEmpty ? chapter : chapter + " > " + inner
+            }
+            if let page { document.passages[index].page = page }
+        }
+        return document
+    }
+}

@@ -7,11 +7,14 @@ public struct RequestLimits: Sendable, Equatable {
     public var maxTopK: Int
     /// Largest JSON body, in bytes.
     public var maxJSONBodyBytes: Int
+    /// Largest file upload (a whole multipart body), in bytes.
+    public var maxUploadBytes: Int
 
-    public init(maxQueryLength: Int = 1_000, maxTopK: Int = 50, maxJSONBodyBytes: Int = 1 << 20) {
+    public init(maxQueryLength: Int = 1_000, maxTopK: Int = 50, maxJSONBodyBytes: Int = 1 << 20, maxUploadBytes: Int = 32 << 20) {
         self.maxQueryLength = maxQueryLength
         self.maxTopK = maxTopK
         self.maxJSONBodyBytes = maxJSONBodyBytes
+        self.maxUploadBytes = maxUploadBytes
     }
 
     func validatedQuery(_ query: String) throws(APIError) -> String {

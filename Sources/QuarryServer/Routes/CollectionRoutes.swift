@@ -31,40 +31,45 @@ struct CollectionRoutes {
         collections.post(":name/documents", use: addDocuments)
     }
 
-    /// `POST …/documents`: adds or replaces documents given as JSON text.
+    /// `POST …/documents`: adds or replaces documents given as JSON text, or
+    /// uploaded as files (`multipart/form-data`, any format a reader supports).
     func addDocuments(_ request: Request, _ context: BasicRequestContext) async throws -> EditedResponse<DocumentsResponse> {
         try authorization.check(request)
         let collection = try collection(context)
-        let body = try await StrictJSON.decode(DocumentsRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
-        try body.validate()
         let ingestor = DocumentIngestor(chunker: try Chunker(
             configuration: DocumentIngestor.defaultChunking, tokenCounter: EncoderTokenCounter(encoder: collection.encoder)
         ))
+        var documents: [TextDocument] = []
+        if MultipartUpload.isMultipart(request) {
+            for file in try await MultipartUpload.files(from: request, limit: limits.maxUploadBytes) {
+                documents.append(ingestor.prepare(try read(ingestor, file.data, name: file.name, source: file.name), source: file.name))
+            }
+        } else {
+            let body = try await StrictJSON.decode(DocumentsRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
+            try body.validate()
+            for document in body.documents {
+                let isMarkdown = document.source.hasSuffix(".md") || document.source.hasSuffix(".markdown")
+                let content = try read(ingestor, Data(document.text.utf8), name: isMarkdown ? document.source : document.source + ".txt", source: document.source)
+                documents.append(document.applied(to: ingestor.prepare(content, source: document.source, metadata: document.metadata ?? [:])))
+            }
+        }
         var response = DocumentsResponse(collection: collection.name)
-        for document in body.documents {
-            let name = document.source.hasSuffix(".md") || document.source.hasSuffix(".markdown") ? document.source : document.source + ".txt"
-            let content: DocumentContent
-            do {
-                content = try ingestor.readers.read(data: Data(document.text.utf8), name: name)
-            } catch {
-                throw APIError(.unprocessableContent, code: "unreadable_document", message: "\(document.source): \(error.description)")
-            }
-            var prepared = ingestor.prepare(content, source: document.source, metadata: document.metadata ?? [:])
-            for index in prepared.passages.indices {
-                if let chapter = document.chapter {
-                    let inner = prepared.passages[index].chapter
-                    prepared.passages[index].chapter = inner.isEmpty ? chapter : chapter + " > " + inner
-                }
-                if let page = document.page { prepared.passages[index].page = page }
-            }
-            if let change = try collection.add(prepared) {
-                response.documents.append(.init(source: document.source, status: "stored", passages: change.addedIDs.count))
-            } else {
-                response.documents.append(.init(source: document.source, status: "unchanged", passages: 0))
-            }
+        for document in documents {
+            let change = try collection.add(document)
+            response.documents.append(.init(
+                source: document.source, status: change == nil ? "unchanged" : "stored", passages: change?.addedIDs.count ?? 0
+            ))
         }
         response.vectors = collection.index.count
         return EditedResponse(status: .created, response: response)
+    }
+
+    func read(_ ingestor: DocumentIngestor, _ data: Data, name: String, source: String) throws -> DocumentContent {
+        do {
+            return try ingestor.readers.read(data: data, name: name)
+        } catch {
+            throw APIError(.unprocessableContent, code: "unreadable_document", message: "\(source): \(error.description)")
+        }
     }
 
     func collection(_ context: BasicRequestContext) throws -> TextCollection {

@@ -74,3 +74,53 @@ import Testing
         #expect(throws: ServerConfigurationError.weakToken) { try ServerConfiguration(host: "0.0.0.0", adminToken: "short").validate() }
     }
 }
+
+@Suite(.serialized) struct DocumentUploadTests {
+    func upload(_ client: some TestClientProtocol, files: [(name: String, data: [UInt8])], token: String = TestServer.adminToken) async throws -> TestResponse {
+        let boundary = "quarry-test-boundary"
+        var body: [UInt8] = []
+        for file in files {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+            body += file.data + Array("\r\n".utf8)
+        }
+        body += Array("--\(boundary)--\r\n".utf8)
+        return try await client.execute(
+            uri: "/v1/collections/course/documents", method: .post,
+            headers: [.contentType: "multipart/form-data; boundary=\(boundary)", .authorization: "Bearer \(token)"],
+            body: ByteBuffer(bytes: body)
+        )
+    }
+
+    @Test func uploadedFilesAreReadAndSearchable() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        let markdown = Array("# 监控\n\nPrometheus 每 15 秒抓取一次 /metrics。\n".utf8)
+        let deck = try Array(Data(contentsOf: TestServer.repositoryRoot.appendingPathComponent("courses/sample/slides/01-beans-and-roasting.pptx")))
+        try await server.application.test(.router) { client in
+            let response = try await upload(client, files: [("../../etc/monitoring.md", markdown), ("01-beans-and-roasting.pptx", deck)])
+            #expect(response.status == .created)
+            let documents = try #require(try json(response)["documents"] as? [[String: Any]])
+            #expect(documents.map { $0["source"] as? String } == ["monitoring.md", "01-beans-and-roasting.pptx"])
+            #expect(documents.allSatisfy { ($0["passages"] as? Int ?? 0) > 0 })
+            let search = try await client.execute(
+                uri: "/v1/collections/course/search", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"query": "Prometheus 多久抓取一次指标？", "top_k": 1}"#)
+            )
+            #expect((try json(search)["results"] as? [[String: Any]])?.first?["source"] as? String == "monitoring.md")
+        }
+    }
+
+    @Test func unreadableUploadsAreRejected() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.application.test(.router) { client in
+            let corrupt = try await upload(client, files: [("deck.pptx", Array("not a zip".utf8))])
+            #expect(corrupt.status == .unprocessableContent)
+            #expect(try errorCode(corrupt) == "unreadable_document")
+            let unsupported = try await upload(client, files: [("photo.exe", [0, 1, 2])])
+            #expect(unsupported.status == .unprocessableContent)
+            let unauthorized = try await upload(client, files: [("a.md", Array("# a".utf8))], token: "wrong")
+            #expect(unauthorized.status == .unauthorized)
+        }
+    }
+}
