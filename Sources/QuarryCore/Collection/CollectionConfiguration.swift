@@ -12,6 +12,9 @@ public struct CollectionConfiguration: Codable, Sendable, Equatable {
     public var metric: Metric
     /// FAISS factory string of the index, e.g. `"Flat"` or `"HNSW32,Flat"`.
     public var factory: String
+    /// Whether Quarry chose `factory` from the collection's size (and may change it as it grows),
+    /// rather than the user.
+    public var automaticFactory: Bool?
     /// Search settings used when a request does not give its own.
     public var searchDefaults: SearchDefaults
     public var createdAt: Date
@@ -31,8 +34,9 @@ public struct CollectionConfiguration: Codable, Sendable, Equatable {
 
     public init(
         name: String, kind: CollectionKind, model: String, dimension: Int, metric: Metric = .innerProduct,
-        factory: String, searchDefaults: SearchDefaults = .init(), createdAt: Date = Date()
+        factory: String, automaticFactory: Bool? = nil, searchDefaults: SearchDefaults = .init(), createdAt: Date = Date()
     ) {
+        self.automaticFactory = automaticFactory
         self.name = name
         self.kind = kind
         self.model = model

@@ -23,7 +23,7 @@ public final class TextCollection: Sendable {
     public static let flatLimit = 50_000
 
     /// The default factory for a text collection of `count` passages.
-    public static func defaultFactory(forCount count: Int) -> String {
+    public static func defaultFactory(forCount count: Int, flatLimit: Int = flatLimit) -> String {
         count < flatLimit ? "Flat" : "HNSW32,Flat"
     }
 
@@ -41,15 +41,19 @@ public final class TextCollection: Sendable {
         try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
         let configuration = CollectionConfiguration(
             name: name, kind: .text, model: encoder.name, dimension: encoder.dimension,
-            factory: factory ?? defaultFactory(forCount: 0)
+            factory: factory ?? defaultFactory(forCount: 0), automaticFactory: factory == nil
         )
         try folder.writeConfiguration(configuration)
         return try open(folder: folder, encoder: encoder, logger: logger)
     }
 
-    /// Opens an existing collection, repairing its index from the store if needed.
-    public static func open(folder: CollectionFolder, encoder: any TextEncoder, logger: Logger) throws -> TextCollection {
-        let configuration = try folder.readConfiguration()
+    /// Opens an existing collection, repairing its index from the store if needed. A collection
+    /// whose index type Quarry chose is moved to the type its size calls for (`Flat` up to
+    /// `flatLimit` passages, `HNSW32,Flat` above), rebuilding the index from the stored vectors.
+    public static func open(
+        folder: CollectionFolder, encoder: any TextEncoder, logger: Logger, flatLimit: Int = TextCollection.flatLimit
+    ) throws -> TextCollection {
+        var configuration = try folder.readConfiguration()
         guard configuration.kind == .text else {
             throw CollectionError.wrongKind(name: configuration.name, expected: .text, actual: configuration.kind)
         }
@@ -61,6 +65,15 @@ public final class TextCollection: Sendable {
         var logger = logger
         logger[metadataKey: "collection"] = "\(configuration.name)"
         let store = try PassageStore(url: folder.storeURL, dimension: configuration.dimension)
+        if configuration.automaticFactory == true {
+            let wanted = defaultFactory(forCount: try store.passageCount(), flatLimit: flatLimit)
+            if wanted != configuration.factory {
+                logger.notice("changing index type for the collection's size", metadata: ["from": "\(configuration.factory)", "to": "\(wanted)"])
+                configuration.factory = wanted
+                try folder.writeConfiguration(configuration)
+                try? FileManager.default.removeItem(at: folder.url.appendingPathComponent("index.faiss"))
+            }
+        }
         let (index, recovery) = try LiveIndex.open(
             folder: folder.url, factory: configuration.factory, metric: configuration.metric, source: store, logger: logger
         )

@@ -51,10 +51,19 @@ struct IngestCommand: ParsableCommand {
         for failure in summary.failures {
             FileHandle.standardError.write(Data("skipped \(failure.source): \(failure.reason)\n".utf8))
         }
+        let indexType: String
+        if target.configuration.automaticFactory == true,
+            TextCollection.defaultFactory(forCount: target.index.count) != target.configuration.factory
+        {
+            // Reopening moves the collection to the index type its new size calls for.
+            indexType = try TextCollection.open(folder: target.folder, encoder: target.encoder, logger: commandLogger()).configuration.factory
+        } else {
+            indexType = target.configuration.factory
+        }
         print(String(
-            format: "%@: %d files (%d ingested, %d unchanged, %d failed), %d passages added, %d removed, %d duplicates skipped, %d in collection, %.1f s",
+            format: "%@: %d files (%d ingested, %d unchanged, %d failed), %d passages added, %d removed, %d duplicates skipped, %d in collection (%@ index), %.1f s",
             collection, summary.files, summary.ingested, summary.unchanged, summary.failures.count, summary.passages,
-            summary.removed, summary.duplicates, target.index.count, summary.seconds
+            summary.removed, summary.duplicates, target.index.count, indexType, summary.seconds
         ))
     }
 }

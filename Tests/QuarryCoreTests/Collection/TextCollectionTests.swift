@@ -101,6 +101,24 @@ import Testing
         #expect(try TextCollection.open(folder: collectionFolder, encoder: TestModels.e5, logger: Self.logger).recovery.rebuilt)
     }
 
+    @Test func automaticIndexTypeFollowsTheCollectionSize() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let collection = try makeCollection(in: folder)
+        #expect(collection.configuration.factory == "Flat")
+        #expect(collection.configuration.automaticFactory == true)
+        let grown = try TextCollection.open(folder: collection.folder, encoder: TestModels.e5, logger: Self.logger, flatLimit: 3)
+        #expect(grown.configuration.factory == "HNSW32,Flat")
+        #expect(grown.index.current.isHNSW)
+        #expect(grown.index.count == 4)
+        #expect(try grown.folder.readConfiguration().factory == "HNSW32,Flat")
+        let hits = try grown.search(TextSearchRequest(query: "HNSW efSearch", topK: 1, mode: .vector))
+        #expect(hits.hits.first?.passage.source == "hnsw.md")
+
+        let chosen = try TextCollection.create(name: "chosen", in: folder.url, encoder: TestModels.e5, factory: "Flat", logger: Self.logger)
+        #expect(chosen.configuration.automaticFactory == false)
+    }
+
     @Test func creationErrors() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
