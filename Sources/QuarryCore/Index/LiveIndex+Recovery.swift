@@ -26,13 +26,12 @@ extension LiveIndex {
         folder: URL, factory: String, metric: Metric, source: any VectorSource, logger: Logger
     ) throws -> (LiveIndex, Recovery) {
         var recovery = Recovery()
-        let live = LiveIndex(index: try Index(dimension: source.dimension, factory: "Flat", metric: metric), factory: factory, folder: folder)
         let stored = Set(try source.allIDs())
-        let isNew = stored.isEmpty && !FileManager.default.fileExists(atPath: live.indexURL.path)
-        let loaded = loadCheckedIndex(live, recovery: &recovery, dimension: source.dimension, logger: logger)
+        let isNew = stored.isEmpty && !FileManager.default.fileExists(atPath: indexURL(in: folder).path)
+        let loaded = loadCheckedIndex(in: folder, recovery: &recovery, dimension: source.dimension, logger: logger)
         let index = try loaded ?? build(factory: factory, metric: metric, source: source)
         recovery.rebuilt = loaded == nil && !isNew
-        live.replace(with: index)
+        let live = LiveIndex(index: index, factory: factory, folder: folder)
 
         let indexed = Set(try index.ids())
         let missing = stored.subtracting(indexed).sorted()
@@ -60,24 +59,25 @@ extension LiveIndex {
     }
 
     /// The index file, if it exists and loads with the expected dimension.
-    private static func loadCheckedIndex(_ live: LiveIndex, recovery: inout Recovery, dimension: Int, logger: Logger) -> Faiss.Index? {
-        guard FileManager.default.fileExists(atPath: live.indexURL.path) else { return nil }
-        if let manifest = try? IndexManifest.read(from: live.manifestURL),
-            let digest = try? FileDigest.sha256(of: live.indexURL), digest == manifest.sha256
+    private static func loadCheckedIndex(in folder: URL, recovery: inout Recovery, dimension: Int, logger: Logger) -> Faiss.Index? {
+        let indexURL = indexURL(in: folder)
+        guard FileManager.default.fileExists(atPath: indexURL.path) else { return nil }
+        if let manifest = try? IndexManifest.read(from: manifestURL(in: folder)),
+            let digest = try? FileDigest.sha256(of: indexURL), digest == manifest.sha256
         {
             // Matches its manifest.
         } else {
             recovery.manifestMismatch = true
         }
         do {
-            let index = try Index(contentsOf: live.indexURL)
+            let index = try Index(contentsOf: indexURL)
             guard index.dimension == dimension else {
                 logger.error("index has the wrong dimension", metadata: ["expected": "\(dimension)", "found": "\(index.dimension)"])
                 return nil
             }
             return index
         } catch {
-            logger.error("index unreadable, rebuilding", metadata: ["path": "\(live.indexURL.path)", "error": "\(error)"])
+            logger.error("index unreadable, rebuilding", metadata: ["path": "\(indexURL.path)", "error": "\(error)"])
             return nil
         }
     }

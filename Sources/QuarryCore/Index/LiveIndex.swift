@@ -6,9 +6,9 @@ import Synchronization
 /// checkpointed to `index.faiss` + `index.manifest.json`.
 ///
 /// Searches take the current index and run concurrently. Mutations are
-/// serialised here (and are exclusive inside FAISS); ``replace(with:)`` swaps
-/// in an index built elsewhere at once, so a search sees the old or the new
-/// index, never a half-built one.
+/// serialised here (and are exclusive inside FAISS). The index is held behind
+/// a lock so that a rebuilt index can be swapped in at once: a search sees the
+/// old or the new index, never a half-built one.
 public final class LiveIndex: Sendable {
     private let state: Mutex<Faiss.Index>
     private let mutation = Mutex<Void>(())
@@ -28,8 +28,11 @@ public final class LiveIndex: Sendable {
     /// Vectors that searches can return.
     public var count: Int { current.count }
 
-    var indexURL: URL { folder.appendingPathComponent("index.faiss") }
-    var manifestURL: URL { folder.appendingPathComponent("index.manifest.json") }
+    var indexURL: URL { Self.indexURL(in: folder) }
+    var manifestURL: URL { Self.manifestURL(in: folder) }
+
+    static func indexURL(in folder: URL) -> URL { folder.appendingPathComponent("index.faiss") }
+    static func manifestURL(in folder: URL) -> URL { folder.appendingPathComponent("index.manifest.json") }
 
     /// Adds vectors already committed to the store.
     public func add(ids: [Int64], vectors: [Float]) throws(FaissError) {
@@ -43,11 +46,6 @@ public final class LiveIndex: Sendable {
         try mutation.withLock { (_) throws(FaissError) in
             _ = try current.remove(ids: ids)
         }
-    }
-
-    /// Makes `index` the one searches use.
-    public func replace(with index: Faiss.Index) {
-        mutation.withLock { _ in state.withLock { $0 = index } }
     }
 
     /// Writes the index and then its manifest, each atomically.
