@@ -18,11 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.")
     var port = 8080
 
-    @Option(help: "Data folder with one sub-folder per collection.")
-    var data = "data"
-
-    @Option(help: "Folder of the model files fetched by scripts/setup.sh.")
-    var models = "models"
+    @OptionGroup var options: DataOptions
 
     @Option(help: "File holding the admin bearer token for write endpoints (or set QUARRY_ADMIN_TOKEN).")
     var adminTokenFile: String?
@@ -37,7 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = .info
         logger.info("starting", metadata: ["build": "\(BuildInfo.summary)", "host": "\(host)", "port": "\(port)"])
         let configuration = ServerConfiguration(
-            host: host, port: port, dataDirectory: URL(fileURLWithPath: data), modelsDirectory: URL(fileURLWithPath: models),
+            host: host, port: port, dataDirectory: options.dataDirectory, modelsDirectory: options.modelsDirectory,
             defaultTextCollection: defaultCollection, adminToken: try adminToken()
         )
         try configuration.validate()
