@@ -53,35 +53,46 @@ extension PassageStore {
     public func forEachVectorBatch(
         ids: [Int64]? = nil, batchSize: Int = 4_096, _ body: ([Int64], [Float]) throws -> Void
     ) throws {
+        if let ids {
+            // Each batch asks for its own slice of the ids only.
+            let sorted = ids.sorted()
+            for start in stride(from: 0, to: sorted.count, by: batchSize) {
+                let chunk = Array(sorted[start..<min(start + batchSize, sorted.count)])
+                let (batchIDs, vectors) = try readVectors(
+                    sql: "SELECT id, vector FROM passages WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                    arguments: [Self.jsonArray(chunk)], capacity: chunk.count
+                )
+                if !batchIDs.isEmpty { try body(batchIDs, vectors) }
+            }
+            return
+        }
         var after: Int64 = -1
         while true {
-            let (batchIDs, vectors) = try read("read vectors") { db -> ([Int64], [Float]) in
-                let rows: RowCursor
-                if let ids {
-                    rows = try Row.fetchCursor(db, sql: """
-                        SELECT id, vector FROM passages WHERE id > ? AND id IN (SELECT value FROM json_each(?))
-                        ORDER BY id LIMIT ?
-                        """, arguments: [after, Self.jsonArray(ids), batchSize])
-                } else {
-                    rows = try Row.fetchCursor(db, sql: "SELECT id, vector FROM passages WHERE id > ? ORDER BY id LIMIT ?",
-                                               arguments: [after, batchSize])
-                }
-                var batchIDs: [Int64] = []
-                var vectors: [Float] = []
-                vectors.reserveCapacity(batchSize * dimension)
-                while let row = try rows.next() {
-                    let id: Int64 = row["id"]
-                    let blob: Data = row["vector"]
-                    guard VectorCoding.decode(blob, dimension: dimension, into: &vectors) else {
-                        throw EmbeddingDimensionMismatch(expected: dimension, actual: blob.count / 4)
-                    }
-                    batchIDs.append(id)
-                }
-                return (batchIDs, vectors)
-            }
+            let (batchIDs, vectors) = try readVectors(
+                sql: "SELECT id, vector FROM passages WHERE id > ? ORDER BY id LIMIT ?", arguments: [after, batchSize],
+                capacity: batchSize
+            )
             guard let last = batchIDs.last else { return }
             try body(batchIDs, vectors)
             after = last
+        }
+    }
+
+    /// Runs a query selecting `id, vector` and decodes the rows.
+    private func readVectors(sql: String, arguments: StatementArguments, capacity: Int) throws -> ([Int64], [Float]) {
+        try read("read vectors") { db -> ([Int64], [Float]) in
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            var ids: [Int64] = []
+            var vectors: [Float] = []
+            vectors.reserveCapacity(capacity * dimension)
+            while let row = try rows.next() {
+                let blob: Data = row["vector"]
+                guard VectorCoding.decode(blob, dimension: dimension, into: &vectors) else {
+                    throw EmbeddingDimensionMismatch(expected: dimension, actual: blob.count / 4)
+                }
+                ids.append(row["id"])
+            }
+            return (ids, vectors)
         }
     }
 
