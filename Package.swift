@@ -81,10 +81,17 @@ let package = Package(
         .target(
             name: "QuarryServer",
             dependencies: [
+                "Embeddings",
                 "QuarryCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            // The web UI is compiled into the binary: nothing to install beside it.
+            resources: [
+                .embedInCode("Resources/web/index.html"),
+                .embedInCode("Resources/web/app.js"),
+                .embedInCode("Resources/web/style.css"),
             ]
         ),
         .executableTarget(

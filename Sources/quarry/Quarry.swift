@@ -7,6 +7,9 @@ struct Quarry: AsyncParsableCommand {
         commandName: "quarry",
         abstract: "Semantic search server and toolkit on FAISS.",
         version: BuildInfo.summary,
-        subcommands: [ServeCommand.self, IngestCommand.self, SearchCommand.self, EvalCommand.self, EmbedCommand.self]
+        subcommands: [
+            ServeCommand.self, IngestCommand.self, ImportCommand.self, IngestImagesCommand.self, TuneCommand.self, SearchCommand.self,
+            EvalCommand.self, EmbedCommand.self,
+        ]
     )
 }

@@ -8,25 +8,76 @@ import Synchronization
 public final class CollectionLibrary: Sendable {
     public let dataDirectory: URL
     public let modelsDirectory: URL
+    /// Decoder (and so pixel limit) of the image collections.
+    public let imageDecoder: ImageDecoder
     private let textCollections = Mutex<[String: TextCollection]>([:])
+    private let imageCollections = Mutex<[String: ImageCollection]>([:])
     private let textEncoders = Mutex<[String: any TextEncoder]>([:])
+    private let imageEncoders = Mutex<[String: any ImageEncoder]>([:])
     let logger: Logger
 
     /// Opens every collection under `dataDirectory` (created when missing).
-    public init(dataDirectory: URL, modelsDirectory: URL, logger: Logger) throws {
+    public init(dataDirectory: URL, modelsDirectory: URL, imageDecoder: ImageDecoder = ImageDecoder(), logger: Logger) throws {
         self.dataDirectory = dataDirectory
         self.modelsDirectory = modelsDirectory
+        self.imageDecoder = imageDecoder
         self.logger = logger
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         for folder in CollectionFolder.all(in: dataDirectory) {
             let configuration = try folder.readConfiguration()
-            guard configuration.kind == .text else { continue }
-            let collection = try TextCollection.open(folder: folder, encoder: textEncoder(named: configuration.model), logger: logger)
-            textCollections.withLock { $0[configuration.name] = collection }
+            let vectors: Int
+            switch configuration.kind {
+            case .text:
+                let collection = try TextCollection.open(folder: folder, encoder: textEncoder(named: configuration.model), logger: logger)
+                textCollections.withLock { $0[configuration.name] = collection }
+                vectors = collection.index.count
+            case .image:
+                let collection = try ImageCollection.open(
+                    folder: folder, encoder: imageEncoder(named: configuration.model), decoder: imageDecoder, logger: logger
+                )
+                imageCollections.withLock { $0[configuration.name] = collection }
+                vectors = collection.index.count
+            }
             logger.info("collection opened", metadata: [
-                "collection": "\(configuration.name)", "vectors": "\(collection.index.count)", "model": "\(configuration.model)",
+                "collection": "\(configuration.name)", "kind": "\(configuration.kind.rawValue)", "vectors": "\(vectors)",
+                "model": "\(configuration.model)",
             ])
         }
+    }
+
+    /// The image encoder `name` (see ``ModelRegistry``), loaded on first use.
+    public func imageEncoder(named name: String) throws -> any ImageEncoder {
+        if let encoder = imageEncoders.withLock({ $0[name] }) { return encoder }
+        let encoder = try ModelRegistry.imageEncoder(name, modelsDirectory: modelsDirectory)
+        return imageEncoders.withLock { encoders in
+            if let existing = encoders[name] { return existing }
+            encoders[name] = encoder
+            return encoder
+        }
+    }
+
+    /// The image collection `name`, if there is one.
+    public func imageCollection(named name: String) -> ImageCollection? {
+        imageCollections.withLock { $0[name] }
+    }
+
+    /// Every open image collection, sorted by name.
+    public var allImageCollections: [ImageCollection] {
+        imageCollections.withLock { Array($0.values) }.sorted { $0.name < $1.name }
+    }
+
+    /// Creates an image collection, or returns the existing one of that name.
+    public func imageCollection(creating name: String, model: String = ModelRegistry.efficientNetLite0.name, factory: String? = nil) throws -> ImageCollection {
+        if let existing = imageCollection(named: name) { return existing }
+        if textCollection(named: name) != nil {
+            throw CollectionError.wrongKind(name: name, expected: .image, actual: .text)
+        }
+        let collection = try ImageCollection.create(
+            name: name, in: dataDirectory, encoder: imageEncoder(named: model), model: model, factory: factory,
+            decoder: imageDecoder, logger: logger
+        )
+        imageCollections.withLock { $0[name] = collection }
+        return collection
     }
 
     /// The text encoder `name` (see ``TextModelRegistry``), loaded on first use.
@@ -53,6 +104,9 @@ public final class CollectionLibrary: Sendable {
     /// Creates a text collection, or returns the existing one of that name.
     public func textCollection(creating name: String, model: String, factory: String? = nil) throws -> TextCollection {
         if let existing = textCollection(named: name) { return existing }
+        if imageCollection(named: name) != nil {
+            throw CollectionError.wrongKind(name: name, expected: .text, actual: .image)
+        }
         let collection = try TextCollection.create(
             name: name, in: dataDirectory, encoder: textEncoder(named: model), factory: factory, logger: logger
         )
@@ -63,5 +117,6 @@ public final class CollectionLibrary: Sendable {
     /// Checkpoints every collection's index.
     public func checkpointAll() throws {
         for collection in allTextCollections { try collection.checkpoint() }
+        for collection in allImageCollections { try collection.checkpoint() }
     }
 }

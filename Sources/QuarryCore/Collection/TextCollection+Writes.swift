@@ -7,7 +7,7 @@ extension TextCollection {
     /// The store is committed before the index changes, so an acknowledged
     /// write survives a crash (the index is repaired from the store on open).
     @discardableResult
-    public func add(_ document: TextDocument) throws -> DocumentChange? {
+    public func add(_ document: TextDocument) throws -> StoreChange? {
         if try store.contentHash(of: document.source) == document.contentHash { return nil }
         let vectors = try encoder.embed(document.passages.map(\.indexedText), role: .passage)
         let passages = document.passages.enumerated().map { offset, passage in
@@ -27,7 +27,7 @@ extension TextCollection {
     @discardableResult
     public func deleteDocument(source: String) throws -> Int {
         let removed = try store.deleteDocument(source: source)
-        try apply(DocumentChange(removedIDs: removed))
+        try apply(StoreChange(removedIDs: removed))
         return removed.count
     }
 
@@ -36,13 +36,13 @@ extension TextCollection {
         try index.checkpoint()
     }
 
-    private func apply(_ change: DocumentChange) throws {
+    private func apply(_ change: StoreChange) throws {
         if !change.removedIDs.isEmpty { try index.remove(ids: change.removedIDs) }
         if !change.addedIDs.isEmpty { try index.add(ids: change.addedIDs, vectors: change.addedVectors) }
     }
 }
 
-extension DocumentChange {
+extension StoreChange {
     init(removedIDs: [Int64]) {
         self.init()
         self.removedIDs = removedIDs

@@ -81,10 +81,3 @@ public struct Evaluator {
         return (1...10).first { k in Double(ranks.filter { ($0 ?? .max) <= k }.count) >= 0.95 * Double(hitsAt10) } ?? 10
     }
 }
-
-/// The value at fraction `p` of sorted values (nearest rank), or 0 when empty.
-func percentile(_ sorted: [Double], _ p: Double) -> Double {
-    guard !sorted.isEmpty else { return 0 }
-    let index = min(sorted.count - 1, max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1))
-    return sorted[index]
-}

@@ -10,20 +10,20 @@ import Synchronization
 /// a lock so that a rebuilt index can be swapped in at once: a search sees the
 /// old or the new index, never a half-built one.
 public final class LiveIndex: Sendable {
-    private let state: Mutex<Faiss.Index>
+    private let state: Mutex<(index: Faiss.Index, factory: String)>
     private let mutation = Mutex<Void>(())
-    /// FAISS factory string the index is built from.
-    public let factory: String
     let folder: URL
 
     init(index: Faiss.Index, factory: String, folder: URL) {
-        state = Mutex(index)
-        self.factory = factory
+        state = Mutex((index, factory))
         self.folder = folder
     }
 
     /// The index searches should use now.
-    public var current: Faiss.Index { state.withLock { $0 } }
+    public var current: Faiss.Index { state.withLock { $0.index } }
+
+    /// FAISS factory string the current index was built from.
+    public var factory: String { state.withLock { $0.factory } }
 
     /// Vectors that searches can return.
     public var count: Int { current.count }
@@ -48,17 +48,30 @@ public final class LiveIndex: Sendable {
         }
     }
 
+    /// Builds a new index of type `factory` from every vector of `source`
+    /// (training it first when needed) beside the live one, swaps it in and
+    /// checkpoints it. Searches use the old index until the swap; writes wait.
+    public func rebuild(factory: String, metric: Metric, source: any VectorSource) throws {
+        try mutation.withLock { _ in
+            let index = try Self.build(factory: factory, metric: metric, source: source)
+            state.withLock { $0 = (index, factory) }
+            try writeCheckpoint()
+        }
+    }
+
     /// Writes the index and then its manifest, each atomically.
     public func checkpoint() throws {
-        try mutation.withLock { _ in
-            let index = current
-            try index.write(to: indexURL)
-            let ids = try index.ids()
-            let manifest = IndexManifest(
-                count: index.count, highestID: ids.max() ?? 0, sha256: try FileDigest.sha256(of: indexURL),
-                factory: factory, writtenAt: Date()
-            )
-            try manifest.write(to: manifestURL)
-        }
+        try mutation.withLock { _ in try writeCheckpoint() }
+    }
+
+    private func writeCheckpoint() throws {
+        let (index, factory) = state.withLock { $0 }
+        try index.write(to: indexURL)
+        let ids = try index.ids()
+        let manifest = IndexManifest(
+            count: index.count, highestID: ids.max() ?? 0, sha256: try FileDigest.sha256(of: indexURL),
+            factory: factory, writtenAt: Date()
+        )
+        try manifest.write(to: manifestURL)
     }
 }

@@ -4,7 +4,7 @@ import GRDB
 extension PassageStore {
     /// Content hash recorded for `source`, or nil when the document is not stored.
     public func contentHash(of source: String) throws(StoreError) -> String? {
-        try read("read document") { db in
+        try database.read("read document") { db in
             try String.fetchOne(db, sql: "SELECT content_hash FROM documents WHERE source = ?", arguments: [source])
         }
     }
@@ -14,15 +14,15 @@ extension PassageStore {
     /// (in any document) is skipped: identical passages are stored once.
     public func replaceDocument(
         source: String, contentHash: String, metadata: [String: JSONValue] = [:], passages: [NewPassage]
-    ) throws(StoreError) -> DocumentChange {
+    ) throws(StoreError) -> StoreChange {
         for passage in passages where passage.vector.count != dimension {
             throw StoreError(
                 operation: "store \(source)", path: path,
                 underlying: EmbeddingDimensionMismatch(expected: dimension, actual: passage.vector.count)
             )
         }
-        return try write("store \(source)") { db in
-            var change = DocumentChange()
+        return try database.write("store \(source)") { db in
+            var change = StoreChange()
             change.removedIDs = try removeDocument(source: source, db)
             try db.execute(
                 sql: "INSERT INTO documents (source, content_hash, ingested_at, metadata) VALUES (?, ?, ?, ?)",
@@ -58,12 +58,12 @@ extension PassageStore {
     /// Deletes document `source` and its passages; returns the deleted passage ids.
     @discardableResult
     public func deleteDocument(source: String) throws(StoreError) -> [Int64] {
-        try write("delete \(source)") { db in try removeDocument(source: source, db) }
+        try database.write("delete \(source)") { db in try removeDocument(source: source, db) }
     }
 
     /// Sources of every stored document, sorted.
     public func sources() throws(StoreError) -> [String] {
-        try read("list documents") { db in
+        try database.read("list documents") { db in
             try String.fetchAll(db, sql: "SELECT source FROM documents ORDER BY source")
         }
     }

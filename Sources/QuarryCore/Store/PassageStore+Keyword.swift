@@ -6,7 +6,7 @@ extension PassageStore {
     public func keywordSearch(_ text: String, limit: Int, filter: PassageFilter = .init()) throws(StoreError) -> [(id: Int64, score: Double)] {
         guard let match = KeywordQuery(text).matchExpression else { return [] }
         let condition = filter.sqlCondition
-        return try read("keyword search") { db in
+        return try database.read("keyword search") { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT passages_fts.rowid AS id, -bm25(passages_fts) AS score
                 FROM passages_fts

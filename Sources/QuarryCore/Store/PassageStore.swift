@@ -10,27 +10,17 @@ import GRDB
 /// mode with `synchronous=FULL`, so a committed write survives a crash.
 /// Safe to use from many tasks: reads run concurrently, writes are serialised.
 public final class PassageStore: Sendable {
-    let database: DatabasePool
+    let database: StoreDatabase
+    let vectors: VectorTable
     /// Path of the SQLite file.
-    public let path: String
+    public var path: String { database.path }
     /// Components of every stored vector.
-    public let dimension: Int
+    public var dimension: Int { vectors.dimension }
 
     /// Opens (creating and migrating when needed) the store at `url`.
     public init(url: URL, dimension: Int) throws(StoreError) {
-        path = url.path
-        self.dimension = dimension
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            try db.execute(sql: "PRAGMA foreign_keys = ON")
-        }
-        do {
-            database = try DatabasePool(path: url.path, configuration: configuration)
-            try Self.migrator.migrate(database)
-        } catch {
-            throw StoreError(operation: "open", path: url.path, underlying: error)
-        }
+        database = try StoreDatabase(url: url, migrator: Self.migrator)
+        vectors = VectorTable(database: database, table: "passages", dimension: dimension)
     }
 
     static var migrator: DatabaseMigrator {
@@ -63,21 +53,5 @@ public final class PassageStore: Sendable {
                 """)
         }
         return migrator
-    }
-
-    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
-        do {
-            return try database.read(body)
-        } catch {
-            throw StoreError(operation: operation, path: path, underlying: error)
-        }
-    }
-
-    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
-        do {
-            return try database.write(body)
-        } catch {
-            throw StoreError(operation: operation, path: path, underlying: error)
-        }
     }
 }

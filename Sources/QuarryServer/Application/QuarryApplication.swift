@@ -9,9 +9,10 @@ public enum QuarryApplication {
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
         HealthRoutes(library: library).register(on: router)
-        CollectionRoutes(
-            library: library, limits: configuration.limits, authorization: AdminAuthorization(token: configuration.adminToken)
-        ).register(on: router)
+        let authorization = AdminAuthorization(token: configuration.adminToken)
+        CollectionRoutes(library: library, limits: configuration.limits, authorization: authorization).register(on: router)
+        ImageRoutes(library: library, limits: configuration.limits, authorization: authorization).register(on: router)
+        WebRoutes().register(on: router)
         SeedCompatibilityRoutes(
             library: library, limits: configuration.limits, defaultCollection: configuration.defaultTextCollection
         ).register(on: router)

@@ -2,12 +2,20 @@ import Foundation
 import Hummingbird
 import MultipartKit
 
-/// Files uploaded as `multipart/form-data`: every part with a file name.
+/// A `multipart/form-data` body: its file parts and its plain fields.
 enum MultipartUpload {
     struct File {
+        /// The form field the file was sent in.
+        let field: String
         /// The part's file name, without any folder.
         let name: String
         let data: Data
+    }
+
+    struct Form {
+        var files: [File] = []
+        /// Parts without a file name, by field name (UTF-8 text).
+        var fields: [String: String] = [:]
     }
 
     /// Whether `request` carries a multipart form.
@@ -17,6 +25,13 @@ enum MultipartUpload {
 
     /// Reads at most `limit` bytes of `request`'s body and returns its files.
     static func files(from request: Request, limit: Int) async throws -> [File] {
+        let files = try await form(from: request, limit: limit).files
+        guard !files.isEmpty else { throw APIError.invalidRequest("the form has no file part") }
+        return files
+    }
+
+    /// Reads at most `limit` bytes of `request`'s body and returns its parts.
+    static func form(from request: Request, limit: Int) async throws -> Form {
         guard let boundary = boundary(of: request.headers[.contentType] ?? "") else {
             throw APIError.invalidRequest("multipart/form-data needs a boundary parameter")
         }
@@ -26,17 +41,25 @@ enum MultipartUpload {
         } catch {
             throw APIError(.contentTooLarge, code: "payload_too_large", message: "upload is larger than \(limit) bytes")
         }
-        var files: [File] = []
-        var name: String?
+        var form = Form()
+        var fieldName: String?
+        var fileName: String?
         var data = Data()
         let parser = MultipartParser(boundary: boundary)
-        parser.onHeader = { field, value in
-            if field.lowercased() == "content-disposition" { name = fileName(inDisposition: value) }
+        parser.onHeader = { header, value in
+            guard header.lowercased() == "content-disposition" else { return }
+            fieldName = parameter("name", inDisposition: value)
+            fileName = Self.fileName(inDisposition: value)
         }
         parser.onBody = { chunk in data.append(contentsOf: chunk.readableBytesView) }
         parser.onPartComplete = {
-            if let name { files.append(File(name: name, data: data)) }
-            name = nil
+            if let fileName {
+                form.files.append(File(field: fieldName ?? "", name: fileName, data: data))
+            } else if let fieldName {
+                form.fields[fieldName] = String(decoding: data, as: UTF8.self)
+            }
+            fieldName = nil
+            fileName = nil
             data = Data()
         }
         do {
@@ -44,8 +67,7 @@ enum MultipartUpload {
         } catch {
             throw APIError.invalidRequest("malformed multipart body: \(error)")
         }
-        guard !files.isEmpty else { throw APIError.invalidRequest("the form has no file part") }
-        return files
+        return form
     }
 
     static func boundary(of contentType: String) -> String? {
@@ -61,12 +83,17 @@ enum MultipartUpload {
 
     /// The `filename` of a Content-Disposition value, reduced to its last path component.
     static func fileName(inDisposition value: String) -> String? {
+        guard let raw = parameter("filename", inDisposition: value) else { return nil }
+        let last = raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        return last.isEmpty || last == "." || last == ".." ? nil : last
+    }
+
+    /// The value of parameter `name` of a Content-Disposition value, unquoted.
+    static func parameter(_ name: String, inDisposition value: String) -> String? {
         for parameter in value.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pair.count == 2, pair[0].lowercased() == "filename" else { continue }
-            let raw = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            let last = raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
-            return last.isEmpty || last == "." || last == ".." ? nil : last
+            guard pair.count == 2, pair[0].lowercased() == name else { continue }
+            return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         }
         return nil
     }

@@ -1,8 +1,14 @@
 import Hummingbird
 import QuarryCore
 
-/// What `GET /v1/collections[/{name}]` reports about a collection.
+/// What `GET /v1/collections[/{name}]` reports about a collection. Fields
+/// that do not apply to the collection's kind are left out.
 struct CollectionSummary: ResponseEncodable {
+    struct Category: Encodable {
+        let name: String
+        let count: Int
+    }
+
     let name: String
     let kind: CollectionKind
     let model: String
@@ -10,8 +16,13 @@ struct CollectionSummary: ResponseEncodable {
     let metric: String
     let index: String
     let vectors: Int
-    let documents: Int
-    let passages: Int
+    var documents: Int?
+    var passages: Int?
+    var images: Int?
+    /// The nprobe image searches use by default (IVF only).
+    var nprobe: Int?
+    /// Image categories with their sizes (detail view only).
+    var categories: [Category]?
 
     init(_ collection: TextCollection) throws {
         name = collection.name
@@ -23,6 +34,22 @@ struct CollectionSummary: ResponseEncodable {
         vectors = collection.index.count
         documents = try collection.store.documentCount()
         passages = try collection.store.passageCount()
+    }
+
+    init(_ collection: ImageCollection, detailed: Bool) throws {
+        let configuration = collection.configuration
+        name = collection.name
+        kind = configuration.kind
+        model = configuration.model
+        dimension = configuration.dimension
+        metric = configuration.metric.rawValue
+        index = collection.index.factory
+        vectors = collection.index.count
+        images = try collection.store.imageCount()
+        nprobe = collection.nlist.map { configuration.searchDefaults.nprobe ?? ImageCollection.fallbackNprobe(nlist: $0) }
+        if detailed {
+            categories = try collection.store.categories().map { Category(name: $0.name, count: $0.count) }
+        }
     }
 }
 

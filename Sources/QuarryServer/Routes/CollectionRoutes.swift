@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import QuarryCore
 
-/// `/v1/collections…`: listing, details and search of text collections.
+/// `/v1/collections…`: listing and details of every collection; search and documents of text collections.
 struct CollectionRoutes {
     let library: CollectionLibrary
     let limits: RequestLimits
@@ -11,10 +11,14 @@ struct CollectionRoutes {
     func register(on router: Router<BasicRequestContext>) {
         let collections = router.group("v1/collections")
         collections.get { _, _ in
-            CollectionList(collections: try library.allTextCollections.map(CollectionSummary.init))
+            let text = try library.allTextCollections.map(CollectionSummary.init)
+            let images = try library.allImageCollections.map { try CollectionSummary($0, detailed: false) }
+            return CollectionList(collections: (text + images).sorted { $0.name < $1.name })
         }
         collections.get(":name") { _, context in
-            try CollectionSummary(collection(context))
+            let name = try context.parameters.require("name")
+            if let images = library.imageCollection(named: name) { return try CollectionSummary(images, detailed: true) }
+            return try CollectionSummary(collection(context))
         }
         collections.post(":name/search") { request, context in
             let collection = try collection(context)
@@ -74,7 +78,12 @@ struct CollectionRoutes {
 
     func collection(_ context: BasicRequestContext) throws -> TextCollection {
         let name = try context.parameters.require("name")
-        guard let collection = library.textCollection(named: name) else { throw APIError.collectionNotFound(name) }
+        guard let collection = library.textCollection(named: name) else {
+            if library.imageCollection(named: name) != nil {
+                throw APIError.invalidRequest("collection \"\(name)\" holds images; use POST /v1/collections/\(name)/search/image")
+            }
+            throw APIError.collectionNotFound(name)
+        }
         return collection
     }
 }

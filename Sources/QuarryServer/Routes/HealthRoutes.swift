@@ -8,6 +8,7 @@ struct HealthRoutes {
     struct Health: ResponseEncodable {
         struct Collection: Encodable {
             let name: String
+            let kind: CollectionKind
             let vectors: Int
         }
         let status: String
@@ -25,11 +26,13 @@ struct HealthRoutes {
         router.get("health") { _, _ in
             Health(
                 status: "ok", version: BuildInfo.version, faiss: BuildInfo.faissBuild,
-                collections: library.allTextCollections.map { .init(name: $0.name, vectors: $0.index.count) }
+                collections: (library.allTextCollections.map { .init(name: $0.name, kind: .text, vectors: $0.index.count) }
+                    + library.allImageCollections.map { .init(name: $0.name, kind: .image, vectors: $0.index.count) })
+                    .sorted { $0.name < $1.name }
             )
         }
         router.get("ready") { _, _ in
-            Readiness(ready: true, collections: library.allTextCollections.count)
+            Readiness(ready: true, collections: library.allTextCollections.count + library.allImageCollections.count)
         }
     }
 }

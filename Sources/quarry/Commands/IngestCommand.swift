@@ -44,10 +44,7 @@ struct IngestCommand: ParsableCommand {
         chunking.overlapTokens = overlap
         chunking.codePolicy = includeCode ? .separatePassages : .omit
         let ingestor = DocumentIngestor(chunker: try Chunker(configuration: chunking, tokenCounter: EncoderTokenCounter(encoder: target.encoder)))
-        let bar = ProgressBar()
-        let summary = try ingestor.ingest(paths: paths.map { URL(fileURLWithPath: $0) }, into: target) { progress in
-            bar.update(completed: progress.completed, total: progress.total, label: progress.source)
-        }
+        let summary = try ingestor.ingest(paths: paths.map { URL(fileURLWithPath: $0) }, into: target, progress: ProgressBar().update(_:))
         for failure in summary.failures {
             FileHandle.standardError.write(Data("skipped \(failure.source): \(failure.reason)\n".utf8))
         }

@@ -1,0 +1,83 @@
+import Embeddings
+import Foundation
+
+extension ImageCollection {
+    /// Thumbnails are JPEGs at most this many pixels on their longest side.
+    public static let thumbnailSide = 160
+
+    /// Decodes, embeds and stores `inputs`: each image file is written to the
+    /// media folder with its thumbnail, then the rows are committed to the
+    /// store in one transaction, then the vectors are added to the index. An
+    /// unusable image fails alone; an unchanged one (same path and content) is skipped.
+    ///
+    /// An index that is not trained yet (an IVF collection created empty) is
+    /// built from the stored vectors once they are committed.
+    public func add(_ inputs: [ImageInput]) throws -> ImageAddResult {
+        var result = ImageAddResult()
+        var prepared: [(offset: Int, image: NewImage)] = []
+        var decoded: [DecodedImage] = []
+        result.outcomes = Array(repeating: .unchanged, count: inputs.count)
+        let thumbnailer = ImageThumbnailer(maxSide: Self.thumbnailSide, decoder: decoder)
+        for (offset, input) in inputs.enumerated() {
+            guard ImageInput.isSafeRelativePath(input.path) else {
+                result.outcomes[offset] = .failed(reason: "\(input.path): not a safe relative path")
+                continue
+            }
+            let hash = ContentHash.sha256(input.data)
+            if try store.contentHash(ofPath: input.path) == hash { continue }
+            do {
+                let image = try decoder.decode(input.data)
+                try write(input.data, to: mediaURL.appendingPathComponent(input.path))
+                let thumbnail = thumbnailsURL.appendingPathComponent(hash + ".jpg")
+                if !FileManager.default.fileExists(atPath: thumbnail.path) {
+                    try write(thumbnailer.thumbnail(of: image), to: thumbnail)
+                }
+                decoded.append(image)
+                prepared.append((offset, NewImage(
+                    path: input.path, category: input.category, price: input.price, title: input.title,
+                    metadata: input.metadata, width: image.width, height: image.height, contentHash: hash, vector: []
+                )))
+            } catch let error as ImageDecodingError {
+                result.outcomes[offset] = .failed(reason: "\(input.path): \(error.description)")
+            }
+        }
+        guard !prepared.isEmpty else { return result }
+        let vectors = try encoder.embed(batch: decoded)
+        for position in prepared.indices { prepared[position].image.vector = vectors[position] }
+        // The files reach the disk before the rows that point to them are committed.
+        AtomicFile.synchronizeFileSystem()
+        let (change, ids) = try store.insert(prepared.map(\.image))
+        for (item, id) in zip(prepared, ids) {
+            if let id { result.outcomes[item.offset] = .stored(id: id) }
+        }
+        result.replacedIDs = change.removedIDs
+        try apply(change)
+        return result
+    }
+
+    /// Deletes images by id (rows, then vectors); returns the ids that existed.
+    @discardableResult
+    public func delete(ids: [Int64]) throws -> [Int64] {
+        let removed = try store.delete(ids: ids)
+        var change = StoreChange()
+        change.removedIDs = removed
+        try apply(change)
+        return removed
+    }
+
+    private func apply(_ change: StoreChange) throws {
+        if !change.removedIDs.isEmpty { try index.remove(ids: change.removedIDs) }
+        guard !change.addedIDs.isEmpty else { return }
+        if index.current.isTrained {
+            try index.add(ids: change.addedIDs, vectors: change.addedVectors)
+        } else {
+            try adaptIndexType()
+        }
+    }
+
+    /// Writes `data` to `url` atomically (synchronised later, per batch), creating its folder.
+    private func write(_ data: Data, to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try AtomicFile.write(data, to: url, synchronize: false)
+    }
+}

@@ -1,0 +1,182 @@
+import Embeddings
+import Faiss
+import Foundation
+import Logging
+import Synchronization
+
+/// A searchable collection of images: its SQLite store (metadata and vectors,
+/// the source of truth), the image files under `media/` with thumbnails under
+/// `thumbnails/`, and the FAISS index over L2-normalised image embeddings
+/// (inner product = cosine similarity).
+///
+/// Small collections use an exact `Flat` index; from ``flatLimit`` images on,
+/// a trained `IVF{nlist},Flat` index. Safe to share across tasks.
+public final class ImageCollection: Sendable {
+    public let folder: CollectionFolder
+    public let store: ImageStore
+    public let index: LiveIndex
+    public let encoder: any ImageEncoder
+    /// Decodes uploaded and ingested images, with the collection's pixel limit.
+    public let decoder: ImageDecoder
+    /// What opening the index had to repair.
+    public let recovery: LiveIndex.Recovery
+    let settings: Mutex<CollectionConfiguration>
+    let logger: Logger
+
+    /// Collections below this many images use an exact `Flat` index.
+    public static let flatLimit = 10_000
+    /// Fewest training vectors per IVF list (FAISS warns below 39).
+    public static let minimumTrainingPerList = 39
+
+    /// The settings of the collection now (`collection.json`).
+    public var configuration: CollectionConfiguration { settings.withLock { $0 } }
+    public var name: String { configuration.name }
+    /// Folder of the image files; stored paths are relative to it.
+    public var mediaURL: URL { folder.url.appendingPathComponent("media", isDirectory: true) }
+    /// Folder of the thumbnails, named by the image's content hash.
+    public var thumbnailsURL: URL { folder.url.appendingPathComponent("thumbnails", isDirectory: true) }
+
+    /// The number of IVF lists for `count` images: about 4·√N, at most one list
+    /// per ``minimumTrainingPerList`` images so that training has enough samples.
+    public static func nlist(forCount count: Int) -> Int {
+        let wanted = Int((4 * Double(count).squareRoot()).rounded())
+        return max(1, min(wanted, count / minimumTrainingPerList, 65_536))
+    }
+
+    /// The default factory for an image collection of `count` images.
+    public static func defaultFactory(forCount count: Int, flatLimit: Int = flatLimit) -> String {
+        count < flatLimit ? "Flat" : "IVF\(nlist(forCount: count)),Flat"
+    }
+
+    /// The nprobe used when neither the request nor the collection sets one:
+    /// an eighth of the lists (`quarry tune` measures a better one).
+    public static func fallbackNprobe(nlist: Int) -> Int {
+        max(1, nlist / 8)
+    }
+
+    /// Creates an empty image collection `<dataDirectory>/<name>`.
+    public static func create(
+        name: String, in dataDirectory: URL, encoder: any ImageEncoder, model: String, factory: String? = nil,
+        decoder: ImageDecoder = ImageDecoder(), logger: Logger
+    ) throws -> ImageCollection {
+        guard CollectionConfiguration.isValidName(name) else { throw CollectionError.invalidName(name) }
+        let folder = CollectionFolder(dataDirectory: dataDirectory, name: name)
+        guard !FileManager.default.fileExists(atPath: folder.configurationURL.path) else {
+            throw CollectionError.alreadyExists(name)
+        }
+        _ = try Index(dimension: encoder.dimension, factory: factory ?? defaultFactory(forCount: 0))
+        try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
+        let configuration = CollectionConfiguration(
+            name: name, kind: .image, model: model, dimension: encoder.dimension,
+            factory: factory ?? defaultFactory(forCount: 0), automaticFactory: factory == nil,
+            searchDefaults: .init(topK: 10)
+        )
+        try folder.writeConfiguration(configuration)
+        return try open(folder: folder, encoder: encoder, decoder: decoder, logger: logger)
+    }
+
+    /// Opens an existing image collection, repairing its index from the store if needed.
+    public static func open(
+        folder: CollectionFolder, encoder: any ImageEncoder, decoder: ImageDecoder = ImageDecoder(), logger: Logger
+    ) throws -> ImageCollection {
+        let configuration = try folder.readConfiguration()
+        guard configuration.kind == .image else {
+            throw CollectionError.wrongKind(name: configuration.name, expected: .image, actual: configuration.kind)
+        }
+        guard encoder.dimension == configuration.dimension else {
+            throw CollectionError.modelDimensionMismatch(
+                model: configuration.model, modelDimension: encoder.dimension, collectionDimension: configuration.dimension
+            )
+        }
+        var logger = logger
+        logger[metadataKey: "collection"] = "\(configuration.name)"
+        let store = try ImageStore(url: folder.storeURL, dimension: configuration.dimension)
+        let (index, recovery) = try LiveIndex.open(
+            folder: folder.url, factory: configuration.factory, metric: configuration.metric, source: store, logger: logger
+        )
+        let collection = ImageCollection(
+            configuration: configuration, folder: folder, store: store, index: index, encoder: encoder, decoder: decoder,
+            recovery: recovery, logger: logger
+        )
+        try FileManager.default.createDirectory(at: collection.mediaURL, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: collection.thumbnailsURL, withIntermediateDirectories: true)
+        return collection
+    }
+
+    init(
+        configuration: CollectionConfiguration, folder: CollectionFolder, store: ImageStore, index: LiveIndex,
+        encoder: any ImageEncoder, decoder: ImageDecoder, recovery: LiveIndex.Recovery, logger: Logger
+    ) {
+        settings = Mutex(configuration)
+        self.folder = folder
+        self.store = store
+        self.index = index
+        self.encoder = encoder
+        self.decoder = decoder
+        self.recovery = recovery
+        self.logger = logger
+    }
+
+    /// Number of IVF lists of the current index, nil for other index types.
+    public var nlist: Int? { index.current.nlist }
+
+    /// Stores `nprobe` as the collection's default (in `collection.json`).
+    public func setDefaultNprobe(_ nprobe: Int) throws {
+        try settings.withLock { configuration in
+            configuration.searchDefaults.nprobe = nprobe
+            try folder.writeConfiguration(configuration)
+        }
+    }
+
+    /// Moves a collection whose index type Quarry chose to the type its size
+    /// calls for (`Flat` below ``flatLimit`` images, trained IVF above) — or
+    /// retrains an untrained index — rebuilding it from the stored vectors and
+    /// swapping it in. Returns the new factory string when it changed.
+    @discardableResult
+    public func adaptIndexType(flatLimit: Int = ImageCollection.flatLimit) throws -> String? {
+        let count = try store.imageCount()
+        let current = configuration
+        var wanted = current.factory
+        if current.automaticFactory == true {
+            let automatic = Self.defaultFactory(forCount: count, flatLimit: flatLimit)
+            // A trained IVF index keeps its lists while their ideal number stays within 25% of it
+            // (the collection's size within about ±55% of the size it was trained for).
+            let keep = automatic.hasPrefix("IVF") && index.current.nlist.map { nlist in
+                (0.8...1.25).contains(Double(Self.nlist(forCount: count)) / Double(nlist))
+            } == true
+            if !keep { wanted = automatic }
+        }
+        guard wanted != current.factory || (!index.current.isTrained && count > 0) else { return nil }
+        logger.notice("rebuilding index", metadata: ["from": "\(current.factory)", "to": "\(wanted)", "images": "\(count)"])
+        try index.rebuild(factory: wanted, metric: current.metric, source: store)
+        try settings.withLock { configuration in
+            configuration.factory = wanted
+            if wanted != current.factory { configuration.searchDefaults.nprobe = nil }
+            try folder.writeConfiguration(configuration)
+        }
+        return wanted
+    }
+
+    /// The file of `image` inside the media folder, or nil if its stored path
+    /// would lead outside it (only the collection's own files are ever served).
+    public func mediaFile(for image: StoredImage) -> URL? {
+        Self.contained(mediaURL.appendingPathComponent(image.path), in: mediaURL)
+    }
+
+    /// The thumbnail file of `image`.
+    public func thumbnailFile(for image: StoredImage) -> URL {
+        thumbnailsURL.appendingPathComponent(image.contentHash + ".jpg")
+    }
+
+    /// `url` with symbolic links resolved, if it lies inside `folder`.
+    static func contained(_ url: URL, in folder: URL) -> URL? {
+        let root = folder.standardizedFileURL.resolvingSymlinksInPath().path
+        let resolved = url.standardizedFileURL.resolvingSymlinksInPath()
+        return resolved.path.hasPrefix(root + "/") ? resolved : nil
+    }
+
+    /// Writes the index and its manifest to disk.
+    public func checkpoint() throws {
+        try index.checkpoint()
+    }
+}

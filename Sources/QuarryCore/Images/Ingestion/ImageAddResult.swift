@@ -1,0 +1,24 @@
+/// What adding a batch of images did, per image and in total.
+public struct ImageAddResult: Sendable {
+    /// The outcome for one input, in input order.
+    public enum Outcome: Sendable, Equatable {
+        /// Stored under this id.
+        case stored(id: Int64)
+        /// Already stored with the same content.
+        case unchanged
+        /// Not stored: the data is not a usable image (or the path is unsafe).
+        case failed(reason: String)
+    }
+
+    public var outcomes: [Outcome] = []
+    /// Ids of earlier versions of replaced images (removed from the index).
+    public var replacedIDs: [Int64] = []
+
+    public init() {}
+
+    public var storedCount: Int { outcomes.filter { if case .stored = $0 { true } else { false } }.count }
+    public var unchangedCount: Int { outcomes.filter { $0 == .unchanged }.count }
+    public var failures: [String] {
+        outcomes.compactMap { if case let .failed(reason) = $0 { reason } else { nil } }
+    }
+}

@@ -1,0 +1,19 @@
+/// A visual similarity search in an image collection.
+public struct ImageSearchRequest: Sendable, Equatable {
+    /// The query's embedding (from the collection's encoder).
+    public var vector: [Float]
+    public var topK: Int
+    /// Inverted lists an IVF index visits; nil uses the collection's default.
+    public var nprobe: Int?
+    public var filter: ImageFilter
+    /// An image left out of the results (the query item of a "more like this" search).
+    public var excluding: Int64?
+
+    public init(vector: [Float], topK: Int = 10, nprobe: Int? = nil, filter: ImageFilter = .init(), excluding: Int64? = nil) {
+        self.vector = vector
+        self.topK = topK
+        self.nprobe = nprobe
+        self.filter = filter
+        self.excluding = excluding
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+
+extension ImageStore {
+    /// Stores `images` in one transaction. An image whose path is stored with
+    /// the same content hash is skipped; with another hash, the old row is
+    /// replaced (its id removed, a new id added). Returns the change and each
+    /// image's new id, in input order (nil when skipped).
+    public func insert(_ images: [NewImage]) throws(StoreError) -> (change: StoreChange, ids: [Int64?]) {
+        for image in images where image.vector.count != dimension {
+            throw StoreError(
+                operation: "store \(image.path)", path: path,
+                underlying: EmbeddingDimensionMismatch(expected: dimension, actual: image.vector.count)
+            )
+        }
+        return try database.write("store \(images.count) images") { db in
+            var change = StoreChange()
+            var ids: [Int64?] = []
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO images (path, content_hash, category, price, title, metadata, width, height, added_at, vector)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let now = Date().timeIntervalSince1970
+            for image in images {
+                if let existing = try Row.fetchOne(
+                    db, sql: "SELECT id, content_hash FROM images WHERE path = ?", arguments: [image.path]
+                ) {
+                    if existing["content_hash"] == image.contentHash {
+                        change.duplicatesSkipped += 1
+                        ids.append(nil)
+                        continue
+                    }
+                    let id: Int64 = existing["id"]
+                    try db.execute(sql: "DELETE FROM images WHERE id = ?", arguments: [id])
+                    change.removedIDs.append(id)
+                }
+                try insert.execute(arguments: [
+                    image.path, image.contentHash, image.category, image.price, image.title,
+                    JSONValue.encodeObject(image.metadata), image.width, image.height, now, VectorCoding.encode(image.vector),
+                ])
+                change.addedIDs.append(db.lastInsertedRowID)
+                change.addedVectors.append(contentsOf: image.vector)
+                ids.append(db.lastInsertedRowID)
+            }
+            return (change, ids)
+        }
+    }
+
+    /// Content hash recorded for the image at `path`, or nil when none is stored.
+    public func contentHash(ofPath path: String) throws(StoreError) -> String? {
+        try database.read("read image") { db in
+            try String.fetchOne(db, sql: "SELECT content_hash FROM images WHERE path = ?", arguments: [path])
+        }
+    }
+
+    /// Deletes the images with these ids; returns the ids that existed.
+    @discardableResult
+    public func delete(ids: [Int64]) throws(StoreError) -> [Int64] {
+        try database.write("delete images") { db in
+            let existing = try Int64.fetchAll(
+                db, sql: "SELECT id FROM images WHERE id IN (SELECT value FROM json_each(?))",
+                arguments: [VectorTable.jsonArray(ids)]
+            )
+            try db.execute(
+                sql: "DELETE FROM images WHERE id IN (SELECT value FROM json_each(?))", arguments: [VectorTable.jsonArray(existing)]
+            )
+            return existing
+        }
+    }
+
+    /// The images with these ids that exist, keyed by id.
+    public func images(ids: [Int64]) throws(StoreError) -> [Int64: StoredImage] {
+        guard !ids.isEmpty else { return [:] }
+        return try database.read("read images") { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, path, category, price, title, metadata, width, height, content_hash
+                FROM images WHERE id IN (SELECT value FROM json_each(?))
+                """, arguments: [VectorTable.jsonArray(ids)])
+            var images: [Int64: StoredImage] = [:]
+            for row in rows {
+                let image = StoredImage(
+                    id: row["id"], path: row["path"], category: row["category"], price: row["price"], title: row["title"],
+                    metadata: JSONValue.decodeObject(row["metadata"]), width: row["width"], height: row["height"],
+                    contentHash: row["content_hash"]
+                )
+                images[image.id] = image
+            }
+            return images
+        }
+    }
+
+    /// The image `id`, if it exists.
+    public func image(id: Int64) throws(StoreError) -> StoredImage? {
+        try images(ids: [id])[id]
+    }
+
+    /// The stored vector of image `id`, if it exists.
+    public func vector(id: Int64) throws -> [Float]? {
+        try vectors.vector(id: id)
+    }
+
+    /// Number of stored images (= vectors).
+    public func imageCount() throws(StoreError) -> Int {
+        try vectors.count()
+    }
+
+    /// Each category with its number of images, by name.
+    public func categories() throws(StoreError) -> [(name: String, count: Int)] {
+        try database.read("list categories") { db in
+            try Row.fetchAll(db, sql: "SELECT category, count(*) AS n FROM images GROUP BY category ORDER BY category")
+                .map { (name: $0["category"], count: $0["n"]) }
+        }
+    }
+
+    /// The category of every image, keyed by id (for evaluations over the whole collection).
+    public func categoriesByID() throws(StoreError) -> [Int64: String] {
+        try database.read("read categories") { db in
+            var categories: [Int64: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, category FROM images") {
+                categories[row["id"]] = row["category"]
+            }
+            return categories
+        }
+    }
+}

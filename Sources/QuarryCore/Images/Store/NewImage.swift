@@ -1,0 +1,30 @@
+import Foundation
+
+/// An embedded image about to be stored; its file is already in the media folder.
+public struct NewImage: Sendable {
+    /// Path of the image file relative to the collection's media folder.
+    public var path: String
+    public var category: String
+    public var price: Double?
+    public var title: String
+    public var metadata: [String: JSONValue]
+    public var width: Int
+    public var height: Int
+    public var contentHash: String
+    public var vector: [Float]
+
+    public init(
+        path: String, category: String, price: Double?, title: String, metadata: [String: JSONValue] = [:],
+        width: Int, height: Int, contentHash: String, vector: [Float]
+    ) {
+        self.path = path
+        self.category = category
+        self.price = price
+        self.title = title
+        self.metadata = metadata
+        self.width = width
+        self.height = height
+        self.contentHash = contentHash
+        self.vector = vector
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+
+/// A collection's SQLite database: WAL mode (GRDB's `DatabasePool`) with
+/// `synchronous=FULL`, so a committed write survives a crash, migrated on open.
+/// Reads run concurrently, writes are serialised; failures carry the operation and path.
+struct StoreDatabase: Sendable {
+    let pool: DatabasePool
+    /// Path of the SQLite file.
+    let path: String
+
+    /// Opens (creating and migrating when needed) the database at `url`.
+    init(url: URL, migrator: DatabaseMigrator) throws(StoreError) {
+        path = url.path
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            pool = try DatabasePool(path: url.path, configuration: configuration)
+            try migrator.migrate(pool)
+        } catch {
+            throw StoreError(operation: "open", path: url.path, underlying: error)
+        }
+    }
+
+    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw StoreError(operation: operation, path: path, underlying: error)
+        }
+    }
+
+    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw StoreError(operation: operation, path: path, underlying: error)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Hummingbird
+import QuarryCore
+
+/// `GET /v1/collections/{name}/items/{id}`: one stored image and its metadata.
+struct ImageItemResponse: ResponseEncodable {
+    let id: Int64
+    let category: String
+    let price: Double?
+    let title: String
+    let width: Int
+    let height: Int
+    let imageURL: String
+    let thumbnailURL: String
+    let metadata: [String: JSONValue]
+
+    init(_ image: StoredImage, collection: String) {
+        id = image.id
+        category = image.category
+        price = image.price
+        title = image.title
+        width = image.width
+        height = image.height
+        imageURL = Self.imageURL(collection: collection, id: image.id)
+        thumbnailURL = Self.thumbnailURL(collection: collection, id: image.id)
+        metadata = image.metadata
+    }
+
+    static func imageURL(collection: String, id: Int64) -> String { "/v1/collections/\(collection)/items/\(id)/image" }
+    static func thumbnailURL(collection: String, id: Int64) -> String { "/v1/collections/\(collection)/items/\(id)/thumbnail" }
+
+    enum CodingKeys: String, CodingKey {
+        case id, category, price, title, width, height, metadata
+        case imageURL = "image_url"
+        case thumbnailURL = "thumbnail_url"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(category, forKey: .category)
+        try container.encode(price, forKey: .price)
+        try container.encode(title, forKey: .title)
+        try container.encode(width, forKey: .width)
+        try container.encode(height, forKey: .height)
+        try container.encode(imageURL, forKey: .imageURL)
+        try container.encode(thumbnailURL, forKey: .thumbnailURL)
+        try container.encode(metadata, forKey: .metadata)
+    }
+}
+
+/// `POST /v1/collections/{name}/images`: what happened to each uploaded image.
+struct ImagesResponse: ResponseEncodable {
+    struct Item: Encodable {
+        let file: String
+        let status: String
+        let id: Int64?
+        let error: String?
+    }
+    let collection: String
+    var images: [Item] = []
+    var vectors = 0
+}

@@ -1,0 +1,196 @@
+import Embeddings
+import Foundation
+import Hummingbird
+import QuarryCore
+
+/// `/v1/collections/{name}/…` routes of image collections: search by an
+/// uploaded image, "more like this", item details, image files and uploads.
+struct ImageRoutes {
+    let library: CollectionLibrary
+    let limits: RequestLimits
+    let authorization: AdminAuthorization
+
+    func register(on router: Router<BasicRequestContext>) {
+        let collections = router.group("v1/collections")
+        collections.post(":name/search/image", use: searchByImage)
+        collections.get(":name/items/:id", use: item)
+        collections.get(":name/items/:id/similar", use: similar)
+        collections.get(":name/items/:id/image", use: imageFile)
+        collections.get(":name/items/:id/thumbnail", use: thumbnailFile)
+        collections.post(":name/images", use: addImages)
+    }
+
+    /// `POST …/search/image`: the image comes as multipart field `image` or as a raw image body.
+    func searchByImage(_ request: Request, _ context: BasicRequestContext) async throws -> ImageSearchResponse {
+        let collection = try collection(context)
+        let query = try ImageQuery(request, limits: limits, defaultTopK: collection.configuration.searchDefaults.topK)
+        let data = try await uploadedImage(request)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let vector: [Float]
+        do {
+            vector = try collection.embed(imageData: data)
+        } catch let error as ImageDecodingError {
+            throw APIError(error)
+        }
+        let result = try collection.search(ImageSearchRequest(vector: vector, topK: query.topK, nprobe: query.nprobe, filter: query.filter))
+        return ImageSearchResponse(collection: collection.name, tookMilliseconds: milliseconds(since: start), result: result)
+    }
+
+    /// `GET …/items/{id}/similar`: the items most like a stored one.
+    func similar(_ request: Request, _ context: BasicRequestContext) async throws -> ImageSearchResponse {
+        let collection = try collection(context)
+        let id = try itemID(context, in: collection)
+        let query = try ImageQuery(request, limits: limits, defaultTopK: collection.configuration.searchDefaults.topK)
+        let start = DispatchTime.now().uptimeNanoseconds
+        guard let result = try collection.similar(to: id, topK: query.topK, nprobe: query.nprobe, filter: query.filter) else {
+            throw APIError.itemNotFound("\(id)", collection: collection.name)
+        }
+        return ImageSearchResponse(collection: collection.name, tookMilliseconds: milliseconds(since: start), result: result, queryID: id)
+    }
+
+    /// `GET …/items/{id}`.
+    func item(_ request: Request, _ context: BasicRequestContext) async throws -> ImageItemResponse {
+        let collection = try collection(context)
+        return ImageItemResponse(try storedImage(context, in: collection), collection: collection.name)
+    }
+
+    /// `GET …/items/{id}/image`: the original file, only from the collection's media folder.
+    func imageFile(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let collection = try collection(context)
+        let image = try storedImage(context, in: collection)
+        guard let url = collection.mediaFile(for: image), let data = FileManager.default.contents(atPath: url.path) else {
+            throw APIError(.notFound, code: "file_not_found", message: "the image file of item \(image.id) is missing")
+        }
+        return fileResponse(data, contentType: ImageFormat.sniff(data).mimeType)
+    }
+
+    /// `GET …/items/{id}/thumbnail`: a JPEG at most ``ImageCollection/thumbnailSide`` pixels on its longest side.
+    func thumbnailFile(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let collection = try collection(context)
+        let image = try storedImage(context, in: collection)
+        guard let data = FileManager.default.contents(atPath: collection.thumbnailFile(for: image).path) else {
+            throw APIError(.notFound, code: "file_not_found", message: "the thumbnail of item \(image.id) is missing")
+        }
+        return fileResponse(data, contentType: "image/jpeg")
+    }
+
+    /// `POST …/images` (admin): image files as multipart parts, with optional fields
+    /// `category`, `price`, `title` and `metadata` (a JSON object) applied to each.
+    func addImages(_ request: Request, _ context: BasicRequestContext) async throws -> EditedResponse<ImagesResponse> {
+        try authorization.check(request)
+        let collection = try collection(context)
+        guard MultipartUpload.isMultipart(request) else {
+            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "send the images as multipart/form-data")
+        }
+        let form = try await MultipartUpload.form(from: request, limit: limits.maxImageBytes)
+        guard !form.files.isEmpty else { throw APIError.invalidRequest("the form has no image file") }
+        let fields = try UploadFields(form.fields)
+        let inputs = form.files.map { file in
+            var metadata = fields.metadata
+            metadata["file_name"] = .string(file.name)
+            let fileExtension = ImageFormat.sniff(file.data).isDecodable ? ImageFormat.sniff(file.data).rawValue : "bin"
+            return ImageInput(
+                path: "uploads/\(ContentHash.sha256(file.data).prefix(32)).\(fileExtension)", data: file.data,
+                category: fields.category, price: fields.price, title: fields.title ?? file.name, metadata: metadata
+            )
+        }
+        let result = try collection.add(inputs)
+        var response = ImagesResponse(collection: collection.name)
+        for (file, outcome) in zip(form.files, result.outcomes) {
+            switch outcome {
+            case let .stored(id): response.images.append(.init(file: file.name, status: "stored", id: id, error: nil))
+            case .unchanged: response.images.append(.init(file: file.name, status: "unchanged", id: nil, error: nil))
+            case let .failed(reason): response.images.append(.init(file: file.name, status: "failed", id: nil, error: reason))
+            }
+        }
+        response.vectors = collection.index.count
+        let anyStored = response.images.contains { $0.status != "failed" }
+        return EditedResponse(status: anyStored ? .created : .unprocessableContent, response: response)
+    }
+
+    /// The form fields of an image upload.
+    struct UploadFields {
+        var category = ""
+        var price: Double?
+        var title: String?
+        var metadata: [String: JSONValue] = [:]
+
+        init(_ fields: [String: String]) throws(APIError) {
+            for name in fields.keys where !["category", "price", "title", "metadata"].contains(name) {
+                throw APIError.invalidRequest("unknown form field \"\(name)\"; expected category, price, title, metadata")
+            }
+            category = fields["category"] ?? ""
+            title = fields["title"]
+            if let text = fields["price"] {
+                guard let price = Double(text), price.isFinite, price >= 0 else {
+                    throw APIError.invalidRequest("price must be a non-negative number, got \"\(text)\"")
+                }
+                self.price = price
+            }
+            if let text = fields["metadata"] {
+                guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8)) else {
+                    throw APIError.invalidRequest("metadata must be a JSON object")
+                }
+                metadata = object
+            }
+        }
+    }
+
+    /// The query image of a search request, at most ``RequestLimits/maxImageBytes`` long.
+    func uploadedImage(_ request: Request) async throws -> Data {
+        if MultipartUpload.isMultipart(request) {
+            let files = try await MultipartUpload.form(from: request, limit: limits.maxImageBytes).files
+            guard let file = files.first(where: { $0.field == "image" }) ?? (files.count == 1 ? files.first : nil) else {
+                throw APIError.invalidRequest("the form needs one file in the field \"image\"")
+            }
+            return file.data
+        }
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        guard contentType.hasPrefix("image/") || contentType.hasPrefix("application/octet-stream") else {
+            throw APIError(
+                .unsupportedMediaType, code: "unsupported_media_type",
+                message: "send the image as multipart/form-data (field \"image\") or as a body of type image/*, not \"\(contentType)\""
+            )
+        }
+        do {
+            return Data(buffer: try await request.body.collect(upTo: limits.maxImageBytes))
+        } catch {
+            throw APIError(.contentTooLarge, code: "payload_too_large", message: "image is larger than \(limits.maxImageBytes) bytes")
+        }
+    }
+
+    func collection(_ context: BasicRequestContext) throws -> ImageCollection {
+        let name = try context.parameters.require("name")
+        guard let collection = library.imageCollection(named: name) else {
+            if library.textCollection(named: name) != nil {
+                throw APIError.invalidRequest("collection \"\(name)\" holds text; search it with POST /v1/collections/\(name)/search")
+            }
+            throw APIError.collectionNotFound(name)
+        }
+        return collection
+    }
+
+    func itemID(_ context: BasicRequestContext, in collection: ImageCollection) throws -> Int64 {
+        let text = try context.parameters.require("id")
+        guard let id = Int64(text), id > 0 else { throw APIError.itemNotFound(text, collection: collection.name) }
+        return id
+    }
+
+    func storedImage(_ context: BasicRequestContext, in collection: ImageCollection) throws -> StoredImage {
+        let id = try itemID(context, in: collection)
+        guard let image = try collection.store.image(id: id) else { throw APIError.itemNotFound("\(id)", collection: collection.name) }
+        return image
+    }
+
+    func fileResponse(_ data: Data, contentType: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: contentType, .cacheControl: "public, max-age=3600", .init("X-Content-Type-Options")!: "nosniff"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+
+    func milliseconds(since start: UInt64) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+    }
+}
