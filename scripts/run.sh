@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # run.sh — set up, build a release binary, make sure the demo collections are
-# ingested (unchanged files are skipped, so a second start is quick), and serve.
+# ingested (unchanged files are skipped, so a second start is quick), and serve
+# them with the web UI at http://127.0.0.1:8080/.
 # Environment: QUARRY_HOST (127.0.0.1), QUARRY_PORT (8080), QUARRY_DATA (./data).
 set -euo pipefail
 
@@ -20,6 +21,11 @@ echo "== demo collections"
 # The easy-vecdb course on vector databases, when the shared corpus is present.
 if [ -d "$SHARED_COURSE" ]; then
     "$quarry" ingest --data "$DATA" --collection easy-vecdb "$SHARED_COURSE"
+fi
+# Product images: the Fashion-MNIST test split (10,000 images, IVF index); nprobe tuned once.
+"$quarry" import fashion-mnist --data "$DATA" --collection fashion --split test
+if [ ! -f "$DATA/fashion/tune/report.json" ]; then
+    "$quarry" tune --data "$DATA" --collection fashion
 fi
 
 exec "$quarry" serve \

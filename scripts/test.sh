@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# test.sh — set up, then run every test: the Swift test suite, and the
+# test.sh — set up, then run every test: the Swift test suite, the system
+# tests of a release binary (image quality, web UI in Chromium), and the
 # concurrency stress tests again under ThreadSanitizer.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-scripts/setup.sh
+scripts/setup.sh --with-test-tools
 
 echo "== swift test"
 swift build --build-tests
 swift test --skip-build
+
+echo "== system tests (release build)"
+swift build -c release --product quarry
+scripts/system-test.sh .build/release/quarry
 
 echo "== swift test --sanitize=thread (concurrency stress tests)"
 swift build --build-tests --sanitize=thread --scratch-path .build-tsan

@@ -39,6 +39,8 @@ struct FashionMNISTImport: ParsableCommand {
     func run() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         let items = try FashionMNIST(folder: URL(fileURLWithPath: source)).items(split, limit: limit)
+        // Images are embedded in parallel, one BLAS thread each.
+        BLASThreads.set(1)
         let library = try CollectionLibrary(dataDirectory: options.dataDirectory, modelsDirectory: options.modelsDirectory, logger: commandLogger())
         let target = try library.imageCollection(creating: collection)
         let summary = try ImageIngestor().ingest(count: items.count, into: target, progress: ProgressBar().update(_:)) { position in

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Embeddings
 import Foundation
 import QuarryCore
 
@@ -36,12 +37,14 @@ struct IngestImagesCommand: ParsableCommand {
         }
         let records = try metadata.map { try ImageMetadataFile.read(contentsOf: URL(fileURLWithPath: $0)) } ?? [:]
         let files = ImageFolder.files(in: root)
+        // Images are embedded in parallel, one BLAS thread each.
+        BLASThreads.set(1)
         let library = try CollectionLibrary(dataDirectory: options.dataDirectory, modelsDirectory: options.modelsDirectory, logger: commandLogger())
         let target = try library.imageCollection(creating: collection, factory: factory)
         let summary = try ImageIngestor().ingest(count: files.count, into: target, progress: ProgressBar().update(_:)) { position in
             let file = files[position]
             do {
-                return try ImageFolder.input(url: file.url, path: file.path, record: records[file.path])
+                return try ImageFolder.input(url: file.url, path: file.path, record: records[ImageMetadataFile.normalizedPath(file.path)])
             } catch {
                 throw UnreadableFile(path: file.path, reason: error.localizedDescription)
             }

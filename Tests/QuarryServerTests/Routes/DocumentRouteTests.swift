@@ -77,17 +77,11 @@ import Testing
 
 @Suite(.serialized) struct DocumentUploadTests {
     func upload(_ client: some TestClientProtocol, files: [(name: String, data: [UInt8])], token: String = TestServer.adminToken) async throws -> TestResponse {
-        let boundary = "quarry-test-boundary"
-        var body: [UInt8] = []
-        for file in files {
-            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
-            body += file.data + Array("\r\n".utf8)
-        }
-        body += Array("--\(boundary)--\r\n".utf8)
+        var body = MultipartBody()
+        for file in files { body.addFile(field: "file", name: file.name, data: file.data) }
         return try await client.execute(
             uri: "/v1/collections/course/documents", method: .post,
-            headers: [.contentType: "multipart/form-data; boundary=\(boundary)", .authorization: "Bearer \(token)"],
-            body: ByteBuffer(bytes: body)
+            headers: [.contentType: MultipartBody.contentType, .authorization: "Bearer \(token)"], body: body.buffer
         )
     }
 

@@ -19,7 +19,8 @@ struct TestServer {
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("quarry-server-\(UUID().uuidString)")
         let logger = Logger(label: "test")
         library = try CollectionLibrary(
-            dataDirectory: dataDirectory, modelsDirectory: Self.repositoryRoot.appendingPathComponent("models"), logger: logger
+            dataDirectory: dataDirectory, modelsDirectory: Self.repositoryRoot.appendingPathComponent("models"),
+            imageDecoder: limits.imageDecoder, logger: logger
         )
         let course = try library.textCollection(creating: "course", model: "e5-small")
         try course.add(TextDocument(source: "indexes.md", contentHash: "1", passages: [

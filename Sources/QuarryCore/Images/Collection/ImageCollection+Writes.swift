@@ -4,6 +4,8 @@ import Foundation
 extension ImageCollection {
     /// Thumbnails are JPEGs at most this many pixels on their longest side.
     public static let thumbnailSide = 160
+    /// Side fraction of the centre crop whose embedding is averaged into a stored image's vector.
+    public static let storedCropFraction = 0.9
 
     /// Decodes, embeds and stores `inputs`: each image file is written to the
     /// media folder with its thumbnail, then the rows are committed to the
@@ -42,7 +44,7 @@ extension ImageCollection {
             }
         }
         guard !prepared.isEmpty else { return result }
-        let vectors = try encoder.embed(batch: decoded)
+        let vectors = try storedEmbeddings(of: decoded)
         for position in prepared.indices { prepared[position].image.vector = vectors[position] }
         // The files reach the disk before the rows that point to them are committed.
         AtomicFile.synchronizeFileSystem()
@@ -53,6 +55,24 @@ extension ImageCollection {
         result.replacedIDs = change.removedIDs
         try apply(change)
         return result
+    }
+
+    /// The embeddings stored for `images`: for each, the mean of the embedding
+    /// of the whole image and that of its centre crop (``storedCropFraction`` of
+    /// each side), normalised again, so that a query showing the item a little
+    /// closer still finds it first. Runs on every core.
+    func storedEmbeddings(of images: [DecodedImage]) throws -> [[Float]] {
+        let crops = images.map { image in
+            let width = max(1, Int((Double(image.width) * Self.storedCropFraction).rounded()))
+            let height = max(1, Int((Double(image.height) * Self.storedCropFraction).rounded()))
+            return image.cropped(x: (image.width - width) / 2, y: (image.height - height) / 2, width: width, height: height)
+        }
+        let views = try encoder.embed(batch: images + crops, threads: ProcessInfo.processInfo.activeProcessorCount)
+        return (0..<images.count).map { offset in
+            let sum = zip(views[offset], views[images.count + offset]).map { $0 + $1 }
+            let norm = max(sum.reduce(0) { $0 + $1 * $1 }.squareRoot(), .leastNormalMagnitude)
+            return sum.map { $0 / norm }
+        }
     }
 
     /// Deletes images by id (rows, then vectors); returns the ids that existed.

@@ -12,6 +12,7 @@ test fails. scripts/browser-test.sh sets all of this up.
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 import traceback
@@ -199,10 +200,17 @@ class UITest:
         print(f"  not an image: {message.splitlines()[0]!r}")
 
     def console_log(self):
+        """The browser console since the last call (reading empties it)."""
         try:
-            return [f"{e['level']}: {e['message']}" for e in self.driver.get_log("browser")]
+            return self.driver.get_log("browser")
         except Exception:  # noqa: BLE001
             return []
+
+    def check_page_errors(self):
+        """Fails on script errors and Content-Security-Policy violations (failed requests are expected)."""
+        errors = [e["message"] for e in self.console_log()
+                  if e.get("level") == "SEVERE" and (e.get("source") == "javascript" or "Content Security Policy" in e["message"])]
+        assert not errors, "errors in the page: " + "; ".join(errors)
 
 
 def main():
@@ -220,8 +228,10 @@ def main():
         for test in tests:
             name = test.__name__
             print(f"== {name}", flush=True)
+            suite.console_log()
             try:
                 test()
+                suite.check_page_errors()
             except Exception as error:  # noqa: BLE001 — report every test
                 failed += 1
                 print(f"FAIL {name}: {error}")
@@ -230,13 +240,15 @@ def main():
                 failure_shot = suite.workdir / f"{name}-failure.png"
                 if driver.save_screenshot(str(failure_shot)):
                     print(f"  screenshot of the failure: {failure_shot}")
-                for line in suite.console_log()[-20:]:
-                    print(f"  console {line}")
+                for entry in suite.console_log()[-20:]:
+                    print(f"  console {entry.get('level')}: {entry.get('message')}")
             else:
                 passed += 1
                 print(f"PASS {name}")
     finally:
         driver.quit()
+        if not failed:
+            shutil.rmtree(suite.workdir, ignore_errors=True)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -1,0 +1,151 @@
+import Embeddings
+import Foundation
+import Logging
+import Testing
+@testable import QuarryCore
+
+@Suite struct ImageCollectionTests {
+    let folder: TemporaryFolder
+    let collection: ImageCollection
+
+    init() throws {
+        folder = try TemporaryFolder()
+        collection = try ImageCollection.create(
+            name: "products", in: folder.url, encoder: GridColorEncoder(), model: "grid-color", logger: Logger(label: "test")
+        )
+    }
+
+    func inputs(_ seeds: Range<UInt64>, category: (UInt64) -> String = { $0 % 2 == 0 ? "even" : "odd" }) throws -> [ImageInput] {
+        try seeds.map { seed in
+            ImageInput(
+                path: "items/\(seed).png", data: try TestImages.png(seed: seed), category: category(seed),
+                price: Double(seed) * 10, title: "item \(seed)", metadata: ["seed": .number(Double(seed))]
+            )
+        }
+    }
+
+    @Test func addedImagesAreStoredIndexedAndFoundFirst() throws {
+        defer { folder.remove() }
+        let result = try collection.add(inputs(0..<12))
+        #expect(result.storedCount == 12)
+        #expect(collection.index.count == 12)
+        #expect(try collection.store.imageCount() == 12)
+        let query = try collection.embed(imageData: TestImages.png(seed: 5))
+        let hits = try collection.search(ImageSearchRequest(vector: query, topK: 3)).hits
+        #expect(hits.first?.image.title == "item 5")
+        #expect(hits.first?.image.category == "odd")
+        #expect(hits.first?.image.price == 50)
+        #expect(hits.first?.image.metadata["seed"] == .number(5))
+        #expect(abs((hits.first?.score ?? 0) - 1) < 1e-3)
+        let stored = try #require(hits.first?.image)
+        #expect(collection.mediaFile(for: stored).map { FileManager.default.fileExists(atPath: $0.path) } == true)
+        #expect(FileManager.default.fileExists(atPath: collection.thumbnailFile(for: stored).path))
+    }
+
+    @Test func storedVectorsAverageTheImageAndItsCentreCrop() throws {
+        defer { folder.remove() }
+        let image = TestImages.picture(seed: 3)
+        let whole = try GridColorEncoder().embed(image)
+        let stored = try collection.storedEmbeddings(of: [image])[0]
+        let crop = try GridColorEncoder().embed(image.cropped(x: 1, y: 1, width: 29, height: 29))
+        let expected = zip(whole, crop).map { $0 + $1 }
+        let norm = expected.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        for (value, wanted) in zip(stored, expected) { #expect(abs(value - wanted / norm) < 1e-5) }
+    }
+
+    @Test func unchangedImagesAreSkippedAndChangedOnesReplaced() throws {
+        defer { folder.remove() }
+        _ = try collection.add(inputs(0..<4))
+        let again = try collection.add(inputs(0..<4))
+        #expect(again.unchangedCount == 4 && again.storedCount == 0)
+        var changed = try inputs(1..<2)
+        changed[0].data = try TestImages.png(seed: 99)
+        let replaced = try collection.add(changed)
+        #expect(replaced.storedCount == 1)
+        #expect(replaced.replacedIDs.count == 1)
+        #expect(collection.index.count == 4)
+        #expect(try collection.store.image(id: replaced.replacedIDs[0]) == nil)
+    }
+
+    @Test func unusableImagesFailAloneAndUnsafePathsAreRefused() throws {
+        defer { folder.remove() }
+        var batch = try inputs(0..<3)
+        batch[1].data = Data("not an image".utf8)
+        batch.append(ImageInput(path: "../outside.png", data: try TestImages.png(seed: 7)))
+        batch.append(ImageInput(path: "a//b.png", data: try TestImages.png(seed: 8)))
+        let result = try collection.add(batch)
+        #expect(result.storedCount == 2)
+        #expect(result.failures.count == 3)
+        #expect(result.failures[0].contains("items/1.png"))
+        #expect(!FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("products/outside.png").path))
+        #expect(collection.index.count == 2)
+    }
+
+    @Test func filtersAndMoreLikeThis() throws {
+        defer { folder.remove() }
+        _ = try collection.add(inputs(0..<20))
+        let query = try collection.embed(imageData: TestImages.png(seed: 4))
+        let odd = try collection.search(ImageSearchRequest(vector: query, topK: 5, filter: ImageFilter(category: "odd"))).hits
+        #expect(odd.count == 5 && odd.allSatisfy { $0.image.category == "odd" })
+        let cheap = try collection.search(ImageSearchRequest(vector: query, topK: 50, filter: ImageFilter(priceMin: 30, priceMax: 60))).hits
+        #expect(Set(cheap.map(\.image.price)) == [30, 40, 50, 60])
+        let id = try #require(collection.search(ImageSearchRequest(vector: query, topK: 1)).hits.first?.image.id)
+        let similar = try #require(try collection.similar(to: id, topK: 3))
+        #expect(similar.hits.count == 3 && !similar.hits.contains { $0.image.id == id })
+        #expect(try collection.similar(to: 9_999, topK: 3) == nil)
+    }
+
+    @Test func growingPastTheFlatLimitMovesToATrainedIVFIndex() throws {
+        defer { folder.remove() }
+        _ = try collection.add(inputs(0..<200))
+        #expect(collection.index.factory == "Flat")
+        let factory = try collection.adaptIndexType(flatLimit: 100)
+        #expect(factory == "IVF5,Flat")  // 4·√200 ≈ 57 lists, capped at 200 / 39 = 5
+        #expect(collection.configuration.factory == "IVF5,Flat")
+        #expect(collection.nlist == 5 && collection.index.count == 200)
+        #expect(try collection.adaptIndexType(flatLimit: 100) == nil)
+        let query = try collection.embed(imageData: TestImages.png(seed: 42))
+        let result = try collection.search(ImageSearchRequest(vector: query, topK: 1, nprobe: 5))
+        #expect(result.nprobe == 5 && result.hits.first?.image.title == "item 42")
+        #expect(try collection.search(ImageSearchRequest(vector: query, topK: 1)).nprobe == ImageCollection.fallbackNprobe(nlist: 5))
+        // New images go straight into the trained index.
+        _ = try collection.add(inputs(200..<210))
+        #expect(collection.index.count == 210)
+        // The index type survives reopening; the 10 images added since the last checkpoint are replayed from the store.
+        let reopened = try ImageCollection.open(folder: collection.folder, encoder: GridColorEncoder(), logger: Logger(label: "test"))
+        #expect(reopened.index.factory == "IVF5,Flat" && reopened.index.count == 210)
+        #expect(reopened.recovery.replayed == 10 && !reopened.recovery.rebuilt)
+    }
+
+    @Test func deletedImagesLeaveStoreAndIndex() throws {
+        defer { folder.remove() }
+        let result = try collection.add(inputs(0..<5))
+        let ids = result.outcomes.compactMap { if case let .stored(id) = $0 { id } else { nil } }
+        #expect(try collection.delete(ids: [ids[0], ids[1], 12_345]) == [ids[0], ids[1]])
+        #expect(collection.index.count == 3)
+        #expect(try collection.store.imageCount() == 3)
+    }
+
+    @Test func aStoredPathOutsideTheMediaFolderIsNeverServed() throws {
+        defer { folder.remove() }
+        let escaping = StoredImage(
+            id: 1, path: "../store.sqlite", category: "", price: nil, title: "", metadata: [:], width: 1, height: 1, contentHash: "x"
+        )
+        #expect(collection.mediaFile(for: escaping) == nil)
+        try FileManager.default.createSymbolicLink(
+            at: collection.mediaURL.appendingPathComponent("link.png"), withDestinationURL: collection.folder.storeURL
+        )
+        let linked = StoredImage(
+            id: 2, path: "link.png", category: "", price: nil, title: "", metadata: [:], width: 1, height: 1, contentHash: "y"
+        )
+        #expect(collection.mediaFile(for: linked) == nil)
+    }
+
+    @Test func nlistFollowsTheCollectionSize() {
+        #expect(ImageCollection.nlist(forCount: 10_000) == 256)
+        #expect(ImageCollection.nlist(forCount: 70_000) == 1_058)
+        #expect(ImageCollection.nlist(forCount: 1_000_000) == 4_000)
+        #expect(ImageCollection.defaultFactory(forCount: 9_999) == "Flat")
+        #expect(ImageCollection.defaultFactory(forCount: 70_000) == "IVF1058,Flat")
+    }
+}

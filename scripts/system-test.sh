@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# system-test.sh — end-to-end tests of a built quarry binary on real data:
+#   1. builds a throwaway data folder: the sample course, and the whole
+#      Fashion-MNIST test split (10,000 images) with `quarry import`;
+#   2. runs `quarry tune` on the image collection;
+#   3. serves the folder and runs, in a Python venv (.venv-systest):
+#      Tests/System/image_quality_test.py — robustness to flips, crops and
+#        brightness through the HTTP API, and the tune report's recall and
+#        leave-one-out precision (IVF within 0.01 of Flat);
+#      Tests/System/ui_test.py — the web UI in headless Chromium, which also
+#        refreshes the README's screenshots in docs/screenshots.
+#
+#   scripts/system-test.sh .build/release/quarry
+#
+# Needs the Debian packages chromium and chromium-driver (scripts/setup.sh
+# --with-test-tools), python3-venv, and PyPI (selenium, pillow) on the first
+# run; Selenium Manager never downloads anything.
+set -euo pipefail
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 QUARRY_BINARY" >&2
+    exit 2
+fi
+QUARRY="$(realpath "$1")"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+export SE_OFFLINE=true
+
+[ -x "$QUARRY" ] || { echo "system-test: $QUARRY is not an executable" >&2; exit 1; }
+for program in "$CHROMIUM" "$CHROMEDRIVER"; do
+    [ -x "$program" ] || { echo "system-test: $program missing: apt-get install chromium chromium-driver" >&2; exit 1; }
+done
+if command -v fc-list >/dev/null && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+    echo "system-test: warning: no Chinese font installed (fonts-wqy-microhei); the course screenshot will show boxes" >&2
+fi
+
+DATA="$(mktemp -d -t quarry-system-test.XXXXXX)"
+SERVER_PID=""
+cleanup() {
+    local status=$?
+    if [ -n "$SERVER_PID" ]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    if [ "$status" -ne 0 ] && [ -s "$DATA/serve.log" ]; then
+        echo "== last lines of the server log" >&2
+        tail -n 40 "$DATA/serve.log" >&2
+    fi
+    rm -rf "$DATA"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+echo "== data folder $DATA"
+"$QUARRY" ingest --data "$DATA" --collection course courses/sample/markdown
+"$QUARRY" import fashion-mnist --data "$DATA" --collection fashion --split test
+"$QUARRY" tune --data "$DATA" --collection fashion --report "$DATA/tune"
+
+PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+BASE_URL="http://127.0.0.1:$PORT"
+echo "== quarry serve on $BASE_URL"
+"$QUARRY" serve --data "$DATA" --host 127.0.0.1 --port "$PORT" --default-collection course >"$DATA/serve.log" 2>&1 &
+SERVER_PID=$!
+
+# Waits up to 120 s for GET /ready; gives up at once when the server exits.
+ready=""
+deadline=$((SECONDS + 120))
+while [ "$SECONDS" -lt "$deadline" ]; do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        echo "system-test: quarry serve exited early" >&2
+        exit 1
+    fi
+    if python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$BASE_URL/ready" 2>/dev/null; then
+        ready=yes
+        break
+    fi
+    sleep 0.5
+done
+[ -n "$ready" ] || { echo "system-test: $BASE_URL/ready did not answer within 120 s" >&2; exit 1; }
+
+VENV="$ROOT/.venv-systest"
+if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV"
+fi
+if ! cmp -s Tests/System/requirements.txt "$VENV/requirements.installed"; then
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r Tests/System/requirements.txt
+    cp Tests/System/requirements.txt "$VENV/requirements.installed"
+fi
+
+echo "== image_quality_test.py"
+"$VENV/bin/python" Tests/System/image_quality_test.py --base-url "$BASE_URL" --collection fashion --tune-report "$DATA/tune/report.json"
+echo "== ui_test.py"
+"$VENV/bin/python" Tests/System/ui_test.py --base-url "$BASE_URL" --screenshots docs/screenshots
