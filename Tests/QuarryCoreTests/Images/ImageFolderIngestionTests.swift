@@ -1,0 +1,46 @@
+import Foundation
+import Logging
+import Testing
+@testable import QuarryCore
+
+@Suite struct ImageFolderIngestionTests {
+    @Test func foldersGiveCategoriesMetadataOverridesAndBadFilesAreSkipped() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let root = folder.url.appendingPathComponent("photos")
+        for (path, seed) in [("shoes/a.png", 1), ("shoes/b.png", 2), ("bags/red/c.png", 3), ("top.png", 4)] {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try TestImages.png(seed: UInt64(seed)).write(to: url)
+        }
+        try Data("not a picture".utf8).write(to: root.appendingPathComponent("shoes/broken.jpg"))
+        try Data("notes".utf8).write(to: root.appendingPathComponent("shoes/readme.txt"))
+        try Data("hidden".utf8).write(to: root.appendingPathComponent(".hidden.png"))
+        let metadataURL = folder.url.appendingPathComponent("items.csv")
+        try Data("path,category,price,title,colour\nshoes/b.png,boots,59.5,Winter boot,brown\n".utf8).write(to: metadataURL)
+
+        let files = ImageFolder.files(in: root)
+        #expect(files.map(\.path) == ["bags/red/c.png", "shoes/a.png", "shoes/b.png", "shoes/broken.jpg", "top.png"])
+        let records = try ImageMetadataFile.read(contentsOf: metadataURL)
+        let collection = try ImageCollection.create(
+            name: "photos", in: folder.url.appendingPathComponent("data"), encoder: GridColorEncoder(), model: "grid-color",
+            logger: Logger(label: "test")
+        )
+        var reported: [Int] = []
+        let summary = try ImageIngestor(batchSize: 2).ingest(count: files.count, into: collection, progress: { reported.append($0.completed) }) { position in
+            try ImageFolder.input(url: files[position].url, path: files[position].path, record: records[files[position].path])
+        }
+        #expect(summary.files == 5 && summary.stored == 4 && summary.failures.map(\.source) == ["shoes/broken.jpg"])
+        #expect(summary.factory == "Flat")
+        #expect(reported == [2, 4, 5])
+        let stored = try collection.store.images(ids: try collection.store.allIDs()).values.sorted { $0.path < $1.path }
+        #expect(stored.map(\.category) == ["red", "shoes", "boots", ""])
+        #expect(stored[2].price == 59.5 && stored[2].title == "Winter boot" && stored[2].metadata["colour"] == .string("brown"))
+        #expect(stored[1].title == "a" && stored[1].price == nil)
+
+        let again = try ImageIngestor().ingest(count: files.count, into: collection) { position in
+            try ImageFolder.input(url: files[position].url, path: files[position].path, record: records[files[position].path])
+        }
+        #expect(again.unchanged == 4 && again.stored == 0 && collection.index.count == 4)
+    }
+}
