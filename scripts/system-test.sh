@@ -7,6 +7,8 @@
 #      Tests/System/image_quality_test.py — robustness to flips, crops and
 #        brightness through the HTTP API, and the tune report's recall and
 #        leave-one-out precision (IVF within 0.01 of Flat);
+#      Tests/System/crash_test.py — a server killed with SIGKILL 20 times while
+#        documents are added loses no acknowledged write;
 #      Tests/System/ui_test.py — the web UI in headless Chromium, which also
 #        refreshes the README's screenshots in docs/screenshots.
 #
@@ -94,5 +96,7 @@ fi
 
 echo "== image_quality_test.py"
 "$VENV/bin/python" Tests/System/image_quality_test.py --base-url "$BASE_URL" --collection fashion --tune-report "$DATA/tune/report.json"
+echo "== crash_test.py (SIGKILL while writing, 20 times)"
+"$VENV/bin/python" Tests/System/crash_test.py --quarry "$QUARRY" --kills 20
 echo "== ui_test.py"
 "$VENV/bin/python" Tests/System/ui_test.py --base-url "$BASE_URL" --screenshots docs/screenshots

@@ -17,6 +17,8 @@ public struct CollectionConfiguration: Codable, Sendable, Equatable {
     public var automaticFactory: Bool?
     /// Search settings used when a request does not give its own.
     public var searchDefaults: SearchDefaults
+    /// Vectors the current index was trained on (trained index types only), to tell when it has drifted.
+    public var trainedVectors: Int?
     public var createdAt: Date
 
     /// Per-collection defaults for searches.

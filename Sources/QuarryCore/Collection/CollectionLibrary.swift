@@ -114,9 +114,25 @@ public final class CollectionLibrary: Sendable {
         return collection
     }
 
+    /// The collection `name` of either kind, if there is one.
+    public func collection(named name: String) -> (any IndexedCollection)? {
+        textCollection(named: name) ?? imageCollection(named: name)
+    }
+
+    /// Every open collection of either kind, sorted by name.
+    public var allCollections: [any IndexedCollection] {
+        (allTextCollections.map { $0 as any IndexedCollection } + allImageCollections.map { $0 as any IndexedCollection })
+            .sorted { $0.name < $1.name }
+    }
+
     /// Checkpoints every collection's index.
     public func checkpointAll() throws {
-        for collection in allTextCollections { try collection.checkpoint() }
-        for collection in allImageCollections { try collection.checkpoint() }
+        for collection in allCollections { try collection.checkpoint() }
+    }
+
+    /// Checkpoints the indexes that changed since their last checkpoint; returns their collections' names.
+    @discardableResult
+    public func checkpointChanged() throws -> [String] {
+        try allCollections.filter { try $0.index.checkpointIfChanged() }.map(\.name)
     }
 }

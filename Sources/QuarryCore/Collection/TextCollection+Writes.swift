@@ -31,9 +31,12 @@ extension TextCollection {
         return removed.count
     }
 
-    /// Writes the index and its manifest to disk.
-    public func checkpoint() throws {
-        try index.checkpoint()
+    /// Deletes passages by id (rows, keyword entries, then vectors); returns the ids that existed.
+    @discardableResult
+    public func deletePassages(ids: [Int64]) throws -> [Int64] {
+        let removed = try store.deletePassages(ids: ids)
+        try apply(StoreChange(removedIDs: removed))
+        return removed
     }
 
     private func apply(_ change: StoreChange) throws {

@@ -2,6 +2,7 @@ import Embeddings
 import Faiss
 import Foundation
 import Logging
+import Synchronization
 
 /// A searchable collection of text passages: its SQLite store (the source of
 /// truth), the FAISS index over the passages' vectors, and the model that
@@ -9,8 +10,8 @@ import Logging
 ///
 /// Safe to share across tasks: searches run concurrently; writes are
 /// committed to the store first, then applied to the index.
-public final class TextCollection: Sendable {
-    public let configuration: CollectionConfiguration
+public final class TextCollection: IndexedCollection {
+    let settings: Mutex<CollectionConfiguration>
     public let folder: CollectionFolder
     public let store: PassageStore
     public let index: LiveIndex
@@ -23,7 +24,7 @@ public final class TextCollection: Sendable {
     public static let flatLimit = 50_000
 
     /// The default factory for a text collection of `count` passages.
-    public static func defaultFactory(forCount count: Int, flatLimit: Int = flatLimit) -> String {
+    public static func defaultFactory(forCount count: Int, flatLimit: Int) -> String {
         count < flatLimit ? "Flat" : "HNSW32,Flat"
     }
 
@@ -84,7 +85,7 @@ public final class TextCollection: Sendable {
         configuration: CollectionConfiguration, folder: CollectionFolder, store: PassageStore, index: LiveIndex,
         encoder: any TextEncoder, recovery: LiveIndex.Recovery, logger: Logger
     ) {
-        self.configuration = configuration
+        settings = Mutex(configuration)
         self.folder = folder
         self.store = store
         self.index = index
@@ -93,5 +94,19 @@ public final class TextCollection: Sendable {
         self.logger = logger
     }
 
-    public var name: String { configuration.name }
+    /// The settings of the collection now (`collection.json`).
+    public var configuration: CollectionConfiguration { settings.withLock { $0 } }
+
+    public var vectorSource: any VectorSource { store }
+
+    public func updateConfiguration(_ change: (inout CollectionConfiguration) -> Void) throws {
+        try settings.withLock { configuration in
+            change(&configuration)
+            try folder.writeConfiguration(configuration)
+        }
+    }
+
+    public static func defaultFactory(forCount count: Int) -> String {
+        defaultFactory(forCount: count, flatLimit: flatLimit)
+    }
 }

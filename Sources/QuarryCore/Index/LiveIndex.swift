@@ -12,6 +12,7 @@ import Synchronization
 public final class LiveIndex: Sendable {
     private let state: Mutex<(index: Faiss.Index, factory: String)>
     private let mutation = Mutex<Void>(())
+    private let changedSinceCheckpoint = Atomic(false)
     let folder: URL
 
     init(index: Faiss.Index, factory: String, folder: URL) {
@@ -38,6 +39,7 @@ public final class LiveIndex: Sendable {
     public func add(ids: [Int64], vectors: [Float]) throws(FaissError) {
         try mutation.withLock { (_) throws(FaissError) in
             try current.add(vectors: vectors, ids: ids)
+            changedSinceCheckpoint.store(true, ordering: .releasing)
         }
     }
 
@@ -45,6 +47,7 @@ public final class LiveIndex: Sendable {
     public func remove(ids: [Int64]) throws(FaissError) {
         try mutation.withLock { (_) throws(FaissError) in
             _ = try current.remove(ids: ids)
+            changedSinceCheckpoint.store(true, ordering: .releasing)
         }
     }
 
@@ -64,6 +67,19 @@ public final class LiveIndex: Sendable {
         try mutation.withLock { _ in try writeCheckpoint() }
     }
 
+    /// Whether the index changed since it was last written.
+    public var hasUncheckpointedChanges: Bool { changedSinceCheckpoint.load(ordering: .acquiring) }
+
+    /// Writes the index and its manifest if it changed since the last checkpoint; returns whether it did.
+    @discardableResult
+    public func checkpointIfChanged() throws -> Bool {
+        try mutation.withLock { _ in
+            guard changedSinceCheckpoint.load(ordering: .acquiring) else { return false }
+            try writeCheckpoint()
+            return true
+        }
+    }
+
     private func writeCheckpoint() throws {
         let (index, factory) = state.withLock { $0 }
         try index.write(to: indexURL)
@@ -73,5 +89,6 @@ public final class LiveIndex: Sendable {
             factory: factory, writtenAt: Date()
         )
         try manifest.write(to: manifestURL)
+        changedSinceCheckpoint.store(false, ordering: .releasing)
     }
 }

@@ -61,6 +61,20 @@ extension PassageStore {
         try database.write("delete \(source)") { db in try removeDocument(source: source, db) }
     }
 
+    /// Deletes passages by id (with their keyword entries); returns the ids that existed.
+    @discardableResult
+    public func deletePassages(ids: [Int64]) throws(StoreError) -> [Int64] {
+        try database.write("delete passages") { db in
+            let existing = try Int64.fetchAll(
+                db, sql: "SELECT id FROM passages WHERE id IN (SELECT value FROM json_each(?))", arguments: [VectorTable.jsonArray(ids)]
+            )
+            let list = VectorTable.jsonArray(existing)
+            try db.execute(sql: "DELETE FROM passages_fts WHERE rowid IN (SELECT value FROM json_each(?))", arguments: [list])
+            try db.execute(sql: "DELETE FROM passages WHERE id IN (SELECT value FROM json_each(?))", arguments: [list])
+            return existing
+        }
+    }
+
     /// Sources of every stored document, sorted.
     public func sources() throws(StoreError) -> [String] {
         try database.read("list documents") { db in

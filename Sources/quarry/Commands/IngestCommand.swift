@@ -48,15 +48,13 @@ struct IngestCommand: ParsableCommand {
         for failure in summary.failures {
             FileHandle.standardError.write(Data("skipped \(failure.source): \(failure.reason)\n".utf8))
         }
-        let indexType: String
         if target.configuration.automaticFactory == true,
             TextCollection.defaultFactory(forCount: target.index.count) != target.configuration.factory
         {
-            // Reopening moves the collection to the index type its new size calls for.
-            indexType = try TextCollection.open(folder: target.folder, encoder: target.encoder, logger: commandLogger()).configuration.factory
-        } else {
-            indexType = target.configuration.factory
+            // Move the collection to the index type its new size calls for.
+            try target.reindex()
         }
+        let indexType = target.configuration.factory
         print(String(
             format: "%@: %d files (%d ingested, %d unchanged, %d failed), %d passages added, %d removed, %d duplicates skipped, %d in collection (%@ index), %.1f s",
             collection, summary.files, summary.ingested, summary.unchanged, summary.failures.count, summary.passages,

@@ -117,6 +117,38 @@ import Testing
         #expect(reopened.recovery.replayed == 10 && !reopened.recovery.rebuilt)
     }
 
+    @Test func reindexBuildsTheNamedTypeAndSearchesKeepWorking() throws {
+        defer { folder.remove() }
+        _ = try collection.add(inputs(0..<120))
+        let query = try collection.embed(imageData: TestImages.png(seed: 77))
+        let before = try collection.search(ImageSearchRequest(vector: query, topK: 5)).hits.map(\.image.id)
+        #expect(try collection.reindex(factory: "HNSW16,Flat") == "HNSW16,Flat")
+        #expect(collection.configuration.factory == "HNSW16,Flat" && collection.configuration.automaticFactory == false)
+        #expect(collection.index.count == 120)
+        #expect(try collection.search(ImageSearchRequest(vector: query, topK: 5)).hits.map(\.image.id) == before)
+        #expect(throws: (any Error).self) { try collection.reindex(factory: "NoSuchIndex") }
+        #expect(collection.configuration.factory == "HNSW16,Flat")
+        let reopened = try ImageCollection.open(folder: collection.folder, encoder: GridColorEncoder(), logger: Logger(label: "test"))
+        #expect(reopened.index.factory == "HNSW16,Flat" && !reopened.recovery.changedIndex)
+    }
+
+    @Test func anIVFIndexThatGrewHalfAgainIsRetrained() throws {
+        defer { folder.remove() }
+        _ = try collection.add(inputs(0..<200))
+        try collection.reindex(factory: "IVF5,Flat")
+        #expect(collection.configuration.trainedVectors == 200)
+        let policy = DriftPolicy(maximumGrowth: 0.5, maximumImbalance: 100)
+        _ = try collection.add(inputs(200..<300))
+        #expect(collection.drift(under: policy) == nil)
+        _ = try collection.add(inputs(300..<301))
+        #expect(collection.drift(under: policy) == .grown(trainedOn: 200, now: 301))
+        #expect(try collection.retrainIfDrifted(under: policy) == .grown(trainedOn: 200, now: 301))
+        #expect(collection.configuration.trainedVectors == 301 && collection.index.count == 301)
+        #expect(collection.index.factory == "IVF5,Flat")
+        #expect(collection.drift(under: policy) == nil)
+        #expect(collection.drift(under: DriftPolicy(maximumGrowth: 0.5, maximumImbalance: 1)) != nil)
+    }
+
     @Test func deletedImagesLeaveStoreAndIndex() throws {
         defer { folder.remove() }
         let result = try collection.add(inputs(0..<5))

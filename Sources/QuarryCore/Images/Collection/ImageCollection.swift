@@ -11,7 +11,7 @@ import Synchronization
 ///
 /// Small collections use an exact `Flat` index; from ``flatLimit`` images on,
 /// a trained `IVF{nlist},Flat` index. Safe to share across tasks.
-public final class ImageCollection: Sendable {
+public final class ImageCollection: IndexedCollection {
     public let folder: CollectionFolder
     public let store: ImageStore
     public let index: LiveIndex
@@ -30,7 +30,6 @@ public final class ImageCollection: Sendable {
 
     /// The settings of the collection now (`collection.json`).
     public var configuration: CollectionConfiguration { settings.withLock { $0 } }
-    public var name: String { configuration.name }
     /// Folder of the image files; stored paths are relative to it.
     public var mediaURL: URL { folder.url.appendingPathComponent("media", isDirectory: true) }
     /// Folder of the thumbnails, named by the image's content hash.
@@ -44,8 +43,21 @@ public final class ImageCollection: Sendable {
     }
 
     /// The default factory for an image collection of `count` images.
-    public static func defaultFactory(forCount count: Int, flatLimit: Int = flatLimit) -> String {
+    public static func defaultFactory(forCount count: Int, flatLimit: Int) -> String {
         count < flatLimit ? "Flat" : "IVF\(nlist(forCount: count)),Flat"
+    }
+
+    public static func defaultFactory(forCount count: Int) -> String {
+        defaultFactory(forCount: count, flatLimit: flatLimit)
+    }
+
+    public var vectorSource: any VectorSource { store }
+
+    public func updateConfiguration(_ change: (inout CollectionConfiguration) -> Void) throws {
+        try settings.withLock { configuration in
+            change(&configuration)
+            try folder.writeConfiguration(configuration)
+        }
     }
 
     /// The nprobe used when neither the request nor the collection sets one:
@@ -122,10 +134,7 @@ public final class ImageCollection: Sendable {
 
     /// Stores `nprobe` as the collection's default (in `collection.json`).
     public func setDefaultNprobe(_ nprobe: Int) throws {
-        try settings.withLock { configuration in
-            configuration.searchDefaults.nprobe = nprobe
-            try folder.writeConfiguration(configuration)
-        }
+        try updateConfiguration { $0.searchDefaults.nprobe = nprobe }
     }
 
     /// Moves a collection whose index type Quarry chose to the type its size
@@ -148,12 +157,7 @@ public final class ImageCollection: Sendable {
         }
         guard wanted != current.factory || (!index.current.isTrained && count > 0) else { return nil }
         logger.notice("rebuilding index", metadata: ["from": "\(current.factory)", "to": "\(wanted)", "images": "\(count)"])
-        try index.rebuild(factory: wanted, metric: current.metric, source: store)
-        try settings.withLock { configuration in
-            configuration.factory = wanted
-            if wanted != current.factory { configuration.searchDefaults.nprobe = nil }
-            try folder.writeConfiguration(configuration)
-        }
+        try rebuildIndex(factory: wanted)
         return wanted
     }
 
@@ -173,10 +177,5 @@ public final class ImageCollection: Sendable {
         let root = folder.standardizedFileURL.resolvingSymlinksInPath().path
         let resolved = url.standardizedFileURL.resolvingSymlinksInPath()
         return resolved.path.hasPrefix(root + "/") ? resolved : nil
-    }
-
-    /// Writes the index and its manifest to disk.
-    public func checkpoint() throws {
-        try index.checkpoint()
     }
 }

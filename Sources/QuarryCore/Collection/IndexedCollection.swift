@@ -1,0 +1,82 @@
+import Faiss
+import Foundation
+
+/// What text and image collections share: settings in `collection.json`, a
+/// store that holds every vector (the source of truth) and a live FAISS index
+/// built from it.
+public protocol IndexedCollection: AnyObject, Sendable {
+    var folder: CollectionFolder { get }
+    var index: LiveIndex { get }
+    /// The settings now.
+    var configuration: CollectionConfiguration { get }
+    /// The store, as the source of the index's vectors.
+    var vectorSource: any VectorSource { get }
+    /// Changes the settings and writes them to `collection.json`.
+    func updateConfiguration(_ change: (inout CollectionConfiguration) -> Void) throws
+    /// The index type Quarry picks for a collection of this kind and size.
+    static func defaultFactory(forCount count: Int) -> String
+}
+
+extension IndexedCollection {
+    public var name: String { configuration.name }
+
+    /// Builds a new index from every stored vector beside the live one
+    /// (training it when the type needs it) and swaps it in; searches use the
+    /// old index until then. `factory` nil keeps the collection's index type, or
+    /// for a type Quarry chose, picks the one its size calls for now. Returns the
+    /// factory string of the new index.
+    @discardableResult
+    public func reindex(factory: String? = nil) throws -> String {
+        let current = configuration
+        let count = try vectorSource.allIDs().count
+        let target = factory ?? (current.automaticFactory == true ? Self.defaultFactory(forCount: count) : current.factory)
+        // Refuse an invalid factory string before anything changes.
+        _ = try Index(dimension: current.dimension, factory: target, metric: current.metric)
+        try rebuildIndex(factory: target) { configuration in
+            if factory != nil { configuration.automaticFactory = false }
+        }
+        return target
+    }
+
+    /// Rebuilds the index as `factory` from the stored vectors, swaps it in and
+    /// records the new type (and for a trained type, its training size) in the settings.
+    func rebuildIndex(factory: String, alsoChange: (inout CollectionConfiguration) -> Void = { _ in }) throws {
+        try index.rebuild(factory: factory, metric: configuration.metric, source: vectorSource)
+        let trained = index.current.nlist == nil ? nil : index.count
+        try updateConfiguration { configuration in
+            if factory != configuration.factory { configuration.searchDefaults.nprobe = nil }
+            configuration.factory = factory
+            configuration.trainedVectors = trained
+            alsoChange(&configuration)
+        }
+    }
+
+    /// Why the index should be retrained under `policy`, or nil when it is fine.
+    public func drift(under policy: DriftPolicy) -> DriftPolicy.Reason? {
+        let index = index.current
+        guard index.nlist != nil else { return nil }
+        if let trained = configuration.trainedVectors, trained > 0,
+            Double(index.count) > Double(trained) * (1 + policy.maximumGrowth)
+        {
+            return .grown(trainedOn: trained, now: index.count)
+        }
+        if let imbalance = index.imbalanceFactor, imbalance > policy.maximumImbalance {
+            return .unbalanced(imbalanceFactor: imbalance)
+        }
+        return nil
+    }
+
+    /// Retrains the index (same type, or the automatic type for the current size) when it has drifted;
+    /// returns the reason it did, or nil.
+    @discardableResult
+    public func retrainIfDrifted(under policy: DriftPolicy) throws -> DriftPolicy.Reason? {
+        guard let reason = drift(under: policy) else { return nil }
+        try reindex()
+        return reason
+    }
+
+    /// Writes the index and its manifest to disk.
+    public func checkpoint() throws {
+        try index.checkpoint()
+    }
+}

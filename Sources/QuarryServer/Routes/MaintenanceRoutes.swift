@@ -1,0 +1,103 @@
+import Dispatch
+import Faiss
+import Foundation
+import Hummingbird
+import QuarryCore
+
+/// Admin routes that change collections in place: deleting documents and
+/// items, and rebuilding an index. Every one needs the admin token.
+struct MaintenanceRoutes {
+    let library: CollectionLibrary
+    let limits: RequestLimits
+    let authorization: AdminAuthorization
+
+    struct Deletion: ResponseEncodable {
+        let collection: String
+        let removed: Int
+        let vectors: Int
+    }
+
+    struct Reindexed: ResponseEncodable {
+        let collection: String
+        let index: String
+        let vectors: Int
+        let seconds: Double
+    }
+
+    func register(on router: Router<BasicRequestContext>) {
+        let collections = router.group("v1/collections")
+        collections.delete(":name/documents", use: deleteDocument)
+        collections.delete(":name/items/:id", use: deleteItem)
+        collections.post(":name/reindex", use: reindex)
+    }
+
+    /// `DELETE …/documents?source=…`: a text document and all its passages.
+    func deleteDocument(_ request: Request, _ context: BasicRequestContext) async throws -> Deletion {
+        try authorization.check(request)
+        let name = try context.parameters.require("name")
+        guard let collection = library.textCollection(named: name) else { throw missing(name, expected: .text) }
+        guard let source = request.uri.queryParameters["source"].map(String.init), !source.isEmpty else {
+            throw APIError.invalidRequest("give the document as ?source=<path>")
+        }
+        guard try collection.store.contentHash(of: source) != nil else {
+            throw APIError(.notFound, code: "document_not_found", message: "collection \"\(name)\" has no document \"\(source)\"")
+        }
+        let removed = try collection.deleteDocument(source: source)
+        return Deletion(collection: name, removed: removed, vectors: collection.index.count)
+    }
+
+    /// `DELETE …/items/{id}`: one passage of a text collection or one image of an image collection.
+    func deleteItem(_ request: Request, _ context: BasicRequestContext) async throws -> Deletion {
+        try authorization.check(request)
+        let name = try context.parameters.require("name")
+        let text = try context.parameters.require("id")
+        guard let id = Int64(text), id > 0 else { throw APIError.itemNotFound(text, collection: name) }
+        let removed: [Int64]
+        let vectors: Int
+        if let collection = library.textCollection(named: name) {
+            removed = try collection.deletePassages(ids: [id])
+            vectors = collection.index.count
+        } else if let collection = library.imageCollection(named: name) {
+            removed = try collection.delete(ids: [id])
+            vectors = collection.index.count
+        } else {
+            throw APIError.collectionNotFound(name)
+        }
+        guard !removed.isEmpty else { throw APIError.itemNotFound(text, collection: name) }
+        return Deletion(collection: name, removed: removed.count, vectors: vectors)
+    }
+
+    /// `POST …/reindex`: rebuilds the index from the stored vectors beside the live one and swaps it in.
+    func reindex(_ request: Request, _ context: BasicRequestContext) async throws -> Reindexed {
+        try authorization.check(request)
+        let name = try context.parameters.require("name")
+        guard let collection = library.collection(named: name) else { throw APIError.collectionNotFound(name) }
+        let body: ReindexRequestBody? = request.headers[.contentLength] == "0" || request.headers[.contentType] == nil
+            ? nil : try await StrictJSON.decode(ReindexRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let factory: String
+        do {
+            // Building can take long: keep it off the tasks that serve requests.
+            factory = try await onBlockingThread { try collection.reindex(factory: body?.factory) }
+        } catch let error as FaissError {
+            throw APIError.invalidRequest("cannot build index \"\(body?.factory ?? collection.configuration.factory)\": \(error)")
+        }
+        return Reindexed(
+            collection: name, index: factory, vectors: collection.index.count,
+            seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        )
+    }
+
+    func missing(_ name: String, expected: CollectionKind) -> APIError {
+        library.collection(named: name) == nil
+            ? APIError.collectionNotFound(name)
+            : APIError.invalidRequest("collection \"\(name)\" does not hold \(expected.rawValue)")
+    }
+}
+
+/// Runs blocking work on a Dispatch thread and resumes with its result.
+func onBlockingThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}
