@@ -12,7 +12,7 @@ extension TextCollection {
 
         var vectorRanking: [(id: Int64, score: Double)] = []
         if request.mode != .keyword {
-            let query = try measure("embed", into: &timings) { try encoder.embed(request.query, role: .query) }
+            let query = try measure("embed", into: &timings) { try queryEmbedding(request.query) }
             vectorRanking = try measure("vector", into: &timings) {
                 try index.current.search(query, k: candidates, parameters: request.parameters)
                     .map { (id: $0.id, score: Double($0.distance)) }
@@ -54,6 +54,14 @@ extension TextCollection {
             .enumerated()
             .map { TextSearchHit(rank: $0.offset + 1, passage: $0.element.passage, score: $0.element.score) }
         return TextSearchResult(hits: hits, timings: timings, unknownIDs: unknownIDs)
+    }
+
+    /// The embedding of question `text`, from ``queryEmbeddings`` when it was asked recently.
+    func queryEmbedding(_ text: String) throws -> [Float] {
+        if let cached = queryEmbeddings.value(for: text) { return cached }
+        let vector = try encoder.embed(text, role: .query)
+        queryEmbeddings.store(vector, for: text)
+        return vector
     }
 
     /// Candidates fetched per ranking: enough for fusion, de-duplication and filtering to still fill `topK`.

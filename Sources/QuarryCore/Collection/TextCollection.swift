@@ -18,6 +18,8 @@ public final class TextCollection: IndexedCollection {
     public let encoder: any TextEncoder
     /// What opening the index had to repair.
     public let recovery: LiveIndex.Recovery
+    /// Embeddings of recent questions (a question's embedding never changes for a given model).
+    public let queryEmbeddings = LRUCache<String, [Float]>(capacity: 4_096, timeToLive: 86_400)
     let logger: Logger
 
     /// Collections up to this many passages use an exact `Flat` index; larger ones `HNSW32,Flat`.

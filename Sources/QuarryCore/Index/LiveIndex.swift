@@ -13,6 +13,7 @@ public final class LiveIndex: Sendable {
     private let state: Mutex<(index: Faiss.Index, factory: String)>
     private let mutation = Mutex<Void>(())
     private let changedSinceCheckpoint = Atomic(false)
+    private let changes = Atomic(0)
     let folder: URL
 
     init(index: Faiss.Index, factory: String, folder: URL) {
@@ -39,7 +40,7 @@ public final class LiveIndex: Sendable {
     public func add(ids: [Int64], vectors: [Float]) throws(FaissError) {
         try mutation.withLock { (_) throws(FaissError) in
             try current.add(vectors: vectors, ids: ids)
-            changedSinceCheckpoint.store(true, ordering: .releasing)
+            noteChange()
         }
     }
 
@@ -47,7 +48,7 @@ public final class LiveIndex: Sendable {
     public func remove(ids: [Int64]) throws(FaissError) {
         try mutation.withLock { (_) throws(FaissError) in
             _ = try current.remove(ids: ids)
-            changedSinceCheckpoint.store(true, ordering: .releasing)
+            noteChange()
         }
     }
 
@@ -58,6 +59,7 @@ public final class LiveIndex: Sendable {
         try mutation.withLock { _ in
             let index = try Self.build(factory: factory, metric: metric, source: source)
             state.withLock { $0 = (index, factory) }
+            changes.add(1, ordering: .releasing)
             try writeCheckpoint()
         }
     }
@@ -65,6 +67,15 @@ public final class LiveIndex: Sendable {
     /// Writes the index and then its manifest, each atomically.
     public func checkpoint() throws {
         try mutation.withLock { _ in try writeCheckpoint() }
+    }
+
+    /// A number that grows with every change to the index (adds, removals, swaps):
+    /// results cached under one generation are stale under the next.
+    public var generation: Int { changes.load(ordering: .acquiring) }
+
+    private func noteChange() {
+        changes.add(1, ordering: .releasing)
+        changedSinceCheckpoint.store(true, ordering: .releasing)
     }
 
     /// Whether the index changed since it was last written.

@@ -23,3 +23,15 @@ public struct TextSearchRequest: Sendable, Equatable {
         self.parameters = parameters
     }
 }
+
+extension TextSearchRequest {
+    /// The cheaper request a server runs under load: at most half the results
+    /// (at least 1), and HNSW and IVF searches that visit fewer candidates.
+    public func degraded() -> TextSearchRequest {
+        var request = self
+        request.topK = max(1, (topK + 1) / 2)
+        request.parameters.efSearch = min(parameters.efSearch ?? 16, 16)
+        request.parameters.nprobe = parameters.nprobe.map { max(1, $0 / 4) }
+        return request
+    }
+}

@@ -14,12 +14,29 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var limits: RequestLimits
     /// Bearer token required by write endpoints; nil leaves them open (allowed on loopback only).
     public var adminToken: String?
+    /// Searches in flight before degrading and before refusing.
+    public var load: LoadLimits
+    /// The search answer cache.
+    public var cache: CacheSettings
+
+    /// Size and lifetime of the search answer cache (capacity 0 turns it off).
+    public struct CacheSettings: Sendable, Equatable {
+        public var capacity: Int
+        public var timeToLive: Double
+
+        public init(capacity: Int = 1_024, timeToLive: Double = 300) {
+            self.capacity = capacity
+            self.timeToLive = timeToLive
+        }
+    }
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: URL = URL(fileURLWithPath: "data"),
         modelsDirectory: URL = URL(fileURLWithPath: "models"), defaultTextCollection: String? = nil,
-        limits: RequestLimits = .init(), adminToken: String? = nil
+        limits: RequestLimits = .init(), adminToken: String? = nil, load: LoadLimits = .init(), cache: CacheSettings = .init()
     ) {
+        self.load = load
+        self.cache = cache
         self.adminToken = adminToken
         self.host = host
         self.port = port

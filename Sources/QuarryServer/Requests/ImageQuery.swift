@@ -50,3 +50,14 @@ struct ImageQuery: Sendable, Equatable {
         return number
     }
 }
+
+extension ImageQuery {
+    /// The cheaper query a server runs under load: at most half the results (at
+    /// least 1) and a quarter of the inverted lists (at least 1) of `defaultNprobe`.
+    func degraded(defaultNprobe: Int?) -> ImageQuery {
+        var query = self
+        query.topK = max(1, (topK + 1) / 2)
+        query.nprobe = (nprobe ?? defaultNprobe).map { max(1, $0 / 4) }
+        return query
+    }
+}

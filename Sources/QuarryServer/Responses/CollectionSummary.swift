@@ -46,7 +46,7 @@ struct CollectionSummary: ResponseEncodable {
         index = collection.index.factory
         vectors = collection.index.count
         images = try collection.store.imageCount()
-        nprobe = collection.nlist.map { configuration.searchDefaults.nprobe ?? ImageCollection.fallbackNprobe(nlist: $0) }
+        nprobe = collection.defaultNprobe
         if detailed {
             categories = try collection.store.categories().map { Category(name: $0.name, count: $0.count) }
         }

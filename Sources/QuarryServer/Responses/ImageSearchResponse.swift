@@ -7,6 +7,8 @@ struct ImageSearchResponse: ResponseEncodable {
     let tookMilliseconds: Double
     /// Inverted lists visited; nil for a Flat index.
     let nprobe: Int?
+    /// Whether the server was under load and ran a cheaper search.
+    let degraded: Bool
     /// The item the search started from (`…/items/{id}/similar`).
     let queryID: Int64?
     let results: [Result]
@@ -54,16 +56,17 @@ struct ImageSearchResponse: ResponseEncodable {
         }
     }
 
-    init(collection: String, tookMilliseconds: Double, result: ImageSearchResult, queryID: Int64? = nil) {
+    init(collection: String, tookMilliseconds: Double, result: ImageSearchResult, degraded: Bool, queryID: Int64? = nil) {
         self.collection = collection
         self.tookMilliseconds = tookMilliseconds
+        self.degraded = degraded
         nprobe = result.nprobe
         self.queryID = queryID
         results = result.hits.map { Result($0, collection: collection) }
     }
 
     enum CodingKeys: String, CodingKey {
-        case collection, nprobe, results
+        case collection, nprobe, results, degraded
         case tookMilliseconds = "took_ms"
         case queryID = "query_id"
     }
@@ -73,6 +76,7 @@ struct ImageSearchResponse: ResponseEncodable {
         try container.encode(collection, forKey: .collection)
         try container.encode(tookMilliseconds, forKey: .tookMilliseconds)
         try container.encode(nprobe, forKey: .nprobe)
+        try container.encode(degraded, forKey: .degraded)
         try container.encodeIfPresent(queryID, forKey: .queryID)
         try container.encode(results, forKey: .results)
     }

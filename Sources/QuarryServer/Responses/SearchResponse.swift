@@ -2,15 +2,15 @@ import Hummingbird
 import QuarryCore
 
 /// The JSON answer of `POST /v1/collections/{name}/search`.
-struct SearchResponse: ResponseEncodable {
+struct SearchResponse: ResponseEncodable, Sendable {
     let collection: String
     let query: String
     let mode: SearchMode
-    let tookMilliseconds: Double
-    let degraded: Bool
+    var tookMilliseconds: Double
+    var degraded: Bool
     let results: [Result]
 
-    struct Result: Encodable {
+    struct Result: Encodable, Sendable {
         let hit: TextSearchHit
 
         enum CodingKeys: String, CodingKey {

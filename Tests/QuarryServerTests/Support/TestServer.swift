@@ -15,7 +15,7 @@ struct TestServer {
 
     static let adminToken = "test-admin-token-0123456789"
 
-    init(limits: RequestLimits = .init()) throws {
+    init(limits: RequestLimits = .init(), load: LoadLimits = .init(), cache: ServerConfiguration.CacheSettings = .init()) throws {
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("quarry-server-\(UUID().uuidString)")
         let logger = Logger(label: "test")
         library = try CollectionLibrary(
@@ -30,11 +30,21 @@ struct TestServer {
         try course.add(TextDocument(source: "pq.md", contentHash: "2", passages: [
             .init(text: "Product quantization compresses vectors into short codes.", chapter: "Compression"),
         ]))
-        configuration = ServerConfiguration(dataDirectory: dataDirectory, limits: limits, adminToken: Self.adminToken)
+        configuration = ServerConfiguration(
+            dataDirectory: dataDirectory, limits: limits, adminToken: Self.adminToken, load: load, cache: cache
+        )
     }
 
     var application: some ApplicationProtocol {
         Application(router: QuarryApplication.router(library: library, configuration: configuration))
+    }
+
+    /// The application bound to a free loopback port, for tests over real connections.
+    var liveApplication: some ApplicationProtocol {
+        Application(
+            router: QuarryApplication.router(library: library, configuration: configuration),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0))
+        )
     }
 
     func remove() {

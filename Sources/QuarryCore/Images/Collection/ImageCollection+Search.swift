@@ -14,9 +14,7 @@ extension ImageCollection {
     public func search(_ request: ImageSearchRequest) throws -> ImageSearchResult {
         var timings: [String: Double] = [:]
         let faissIndex = self.index.current
-        let nprobe = faissIndex.nlist.map { nlist in
-            min(nlist, request.nprobe ?? configuration.searchDefaults.nprobe ?? Self.fallbackNprobe(nlist: nlist))
-        }
+        let nprobe = faissIndex.nlist.map { nlist in min(nlist, request.nprobe ?? defaultNprobe ?? 1) }
         let parameters = SearchParameters(nprobe: nprobe)
         let wanted = request.topK + (request.excluding == nil ? 0 : 1)
         var k = request.filter.isEmpty ? wanted : max(wanted * 10, 100)

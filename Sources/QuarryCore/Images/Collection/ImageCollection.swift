@@ -132,6 +132,11 @@ public final class ImageCollection: IndexedCollection {
     /// Number of IVF lists of the current index, nil for other index types.
     public var nlist: Int? { index.current.nlist }
 
+    /// The nprobe searches use when the request sets none (nil for an index without lists).
+    public var defaultNprobe: Int? {
+        nlist.map { min($0, configuration.searchDefaults.nprobe ?? Self.fallbackNprobe(nlist: $0)) }
+    }
+
     /// Stores `nprobe` as the collection's default (in `collection.json`).
     public func setDefaultNprobe(_ nprobe: Int) throws {
         try updateConfiguration { $0.searchDefaults.nprobe = nprobe }

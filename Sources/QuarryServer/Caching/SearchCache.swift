@@ -1,0 +1,23 @@
+import QuarryCore
+
+/// Recent search answers, keyed by collection, the collection index's
+/// generation (so any write to the collection makes its old entries
+/// unreachable) and the normalised request.
+struct SearchCache: Sendable {
+    struct Key: Hashable, Sendable {
+        let collection: String
+        let generation: Int
+        let request: String
+    }
+
+    /// Capacity 0 turns caching off.
+    let entries: LRUCache<Key, SearchResponse>
+
+    init(capacity: Int, timeToLive: Double) {
+        entries = LRUCache(capacity: capacity, timeToLive: timeToLive)
+    }
+
+    func key(_ collection: TextCollection, _ request: TextSearchRequest) -> Key {
+        Key(collection: collection.name, generation: collection.index.generation, request: "\(request)")
+    }
+}
