@@ -21,9 +21,9 @@ PACKAGES=(
     python3-venv unzip              # model fetching, reference venvs
 )
 
-# Only the tests need these: the web UI's browser test.
+# Only the tests need these: the web UI's browser test, promtool for the metrics test.
 if [ "${1:-}" = "--with-test-tools" ]; then
-    PACKAGES+=(chromium chromium-driver fonts-wqy-microhei)
+    PACKAGES+=(chromium chromium-driver fonts-wqy-microhei prometheus)
 fi
 
 missing_packages() {

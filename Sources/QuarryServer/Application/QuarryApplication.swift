@@ -4,14 +4,29 @@ import QuarryCore
 
 /// Builds Quarry's HTTP application.
 public enum QuarryApplication {
-    /// The router with every Quarry route, serving `library`.
-    public static func router(library: CollectionLibrary, configuration: ServerConfiguration) -> Router<BasicRequestContext> {
+    /// The router with every Quarry route, serving `library` and recording into `metrics`
+    /// (exposed at `GET /metrics`). Each request is logged with an id, answered in `X-Request-Id`.
+    public static func router(
+        library: CollectionLibrary, configuration: ServerConfiguration, metrics: QuarryMetrics = QuarryMetrics()
+    ) -> Router<BasicRequestContext> {
         let router = Router()
+        // Outermost first: the request log sees every error already shaped as JSON by the inner middlewares.
+        router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: LoadSheddingMiddleware(limits: configuration.load, load: SearchLoad()))
         HealthRoutes(library: library).register(on: router)
+        MetricsRoutes(metrics: metrics, library: library).register(on: router)
         let authorization = AdminAuthorization(token: configuration.adminToken)
-        CollectionRoutes(library: library, limits: configuration.limits, authorization: authorization).register(on: router)
-        ImageRoutes(library: library, limits: configuration.limits, authorization: authorization).register(on: router)
+        let cache = SearchCache(capacity: configuration.cache.capacity, timeToLive: configuration.cache.timeToLive)
+        let executor = SearchExecutor()
+        CollectionRoutes(
+            library: library, limits: configuration.limits, authorization: authorization, metrics: metrics, cache: cache, executor: executor
+        )
+            .register(on: router)
+        ImageRoutes(library: library, limits: configuration.limits, authorization: authorization, executor: executor, metrics: metrics)
+            .register(on: router)
+        MaintenanceRoutes(library: library, limits: configuration.limits, authorization: authorization).register(on: router)
         WebRoutes().register(on: router)
         SeedCompatibilityRoutes(
             library: library, limits: configuration.limits, defaultCollection: configuration.defaultTextCollection
@@ -20,9 +35,11 @@ public enum QuarryApplication {
     }
 
     /// A ready-to-run application bound as `configuration` says.
-    public static func make(library: CollectionLibrary, configuration: ServerConfiguration, logger: Logger) -> some ApplicationProtocol {
+    public static func make(
+        library: CollectionLibrary, configuration: ServerConfiguration, metrics: QuarryMetrics, logger: Logger
+    ) -> some ApplicationProtocol {
         Application(
-            router: router(library: library, configuration: configuration),
+            router: router(library: library, configuration: configuration, metrics: metrics),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "quarry"),
             logger: logger
         )

@@ -7,6 +7,9 @@ struct CollectionRoutes {
     let library: CollectionLibrary
     let limits: RequestLimits
     let authorization: AdminAuthorization
+    let metrics: QuarryMetrics
+    let cache: SearchCache
+    let executor: SearchExecutor
 
     func register(on router: Router<BasicRequestContext>) {
         let collections = router.group("v1/collections")
@@ -23,14 +26,31 @@ struct CollectionRoutes {
         collections.post(":name/search") { request, context in
             let collection = try collection(context)
             let body = try await StrictJSON.decode(SearchRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
-            let searchRequest = try body.validated(limits: limits, defaultTopK: collection.configuration.searchDefaults.topK)
+            var searchRequest = try body.validated(limits: limits, defaultTopK: collection.configuration.searchDefaults.topK)
+            let degraded = SearchLoad.isDegraded
+            if degraded {
+                searchRequest = searchRequest.degraded()
+                metrics.recordDegradedRequest()
+            }
             let start = DispatchTime.now().uptimeNanoseconds
-            let result = try collection.search(searchRequest)
-            return SearchResponse(
+            let key = cache.key(collection, searchRequest)
+            if var cached = cache.entries.value(for: key) {
+                metrics.recordCacheLookup(hit: true)
+                cached.tookMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+                cached.degraded = degraded
+                return cached
+            }
+            metrics.recordCacheLookup(hit: false)
+            let request = searchRequest
+            let result = try await executor.run { try collection.search(request) }
+            metrics.recordSearch(collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)
+            let response = SearchResponse(
                 collection: collection.name, query: searchRequest.query, mode: searchRequest.mode,
                 tookMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6,
-                degraded: false, results: result.hits.map(SearchResponse.Result.init)
+                degraded: degraded, results: result.hits.map(SearchResponse.Result.init)
             )
+            cache.entries.store(response, for: key)
+            return response
         }
         collections.post(":name/documents", use: addDocuments)
     }

@@ -9,6 +9,8 @@ struct ImageRoutes {
     let library: CollectionLibrary
     let limits: RequestLimits
     let authorization: AdminAuthorization
+    let executor: SearchExecutor
+    let metrics: QuarryMetrics
 
     func register(on router: Router<BasicRequestContext>) {
         let collections = router.group("v1/collections")
@@ -23,29 +25,38 @@ struct ImageRoutes {
     /// `POST …/search/image`: the image comes as multipart field `image` or as a raw image body.
     func searchByImage(_ request: Request, _ context: BasicRequestContext) async throws -> ImageSearchResponse {
         let collection = try collection(context)
-        let query = try ImageQuery(request, limits: limits, defaultTopK: collection.configuration.searchDefaults.topK)
+        let query = try imageQuery(request, collection)
         let data = try await uploadedImage(request)
         let start = DispatchTime.now().uptimeNanoseconds
-        let vector: [Float]
+        let result: ImageSearchResult
         do {
-            vector = try collection.embed(imageData: data)
+            result = try await executor.run {
+                let vector = try collection.embed(imageData: data)
+                return try collection.search(ImageSearchRequest(vector: vector, topK: query.topK, nprobe: query.nprobe, filter: query.filter))
+            }
         } catch let error as ImageDecodingError {
             throw APIError(error)
         }
-        let result = try collection.search(ImageSearchRequest(vector: vector, topK: query.topK, nprobe: query.nprobe, filter: query.filter))
-        return ImageSearchResponse(collection: collection.name, tookMilliseconds: milliseconds(since: start), result: result)
+        metrics.recordSearch(collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)
+        return ImageSearchResponse(
+            collection: collection.name, tookMilliseconds: milliseconds(since: start), result: result, degraded: SearchLoad.isDegraded
+        )
     }
 
     /// `GET …/items/{id}/similar`: the items most like a stored one.
     func similar(_ request: Request, _ context: BasicRequestContext) async throws -> ImageSearchResponse {
         let collection = try collection(context)
         let id = try itemID(context, in: collection)
-        let query = try ImageQuery(request, limits: limits, defaultTopK: collection.configuration.searchDefaults.topK)
+        let query = try imageQuery(request, collection)
         let start = DispatchTime.now().uptimeNanoseconds
-        guard let result = try collection.similar(to: id, topK: query.topK, nprobe: query.nprobe, filter: query.filter) else {
+        guard let result = try await executor.run({ try collection.similar(to: id, topK: query.topK, nprobe: query.nprobe, filter: query.filter) }) else {
             throw APIError.itemNotFound("\(id)", collection: collection.name)
         }
-        return ImageSearchResponse(collection: collection.name, tookMilliseconds: milliseconds(since: start), result: result, queryID: id)
+        metrics.recordSearch(collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)
+        return ImageSearchResponse(
+            collection: collection.name, tookMilliseconds: milliseconds(since: start), result: result, degraded: SearchLoad.isDegraded,
+            queryID: id
+        )
     }
 
     /// `GET …/items/{id}`.
@@ -134,6 +145,14 @@ struct ImageRoutes {
                 metadata = object
             }
         }
+    }
+
+    /// The query parameters of a search, made cheaper when the server is under load.
+    func imageQuery(_ request: Request, _ collection: ImageCollection) throws -> ImageQuery {
+        let query = try ImageQuery(request, limits: limits, defaultTopK: collection.configuration.searchDefaults.topK)
+        guard SearchLoad.isDegraded else { return query }
+        metrics.recordDegradedRequest()
+        return query.degraded(defaultNprobe: collection.defaultNprobe)
     }
 
     /// The query image of a search request, at most ``RequestLimits/maxImageBytes`` long.
