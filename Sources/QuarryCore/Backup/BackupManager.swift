@@ -83,6 +83,11 @@ public struct BackupManager: Sendable {
             .filter { (try? BackupManifest.read(from: $0)) != nil }
     }
 
+    /// When the newest backup of `collection` was taken, or nil when it has none.
+    public func newestBackupDate(of collection: String, in backupsRoot: URL) -> Date? {
+        backups(of: collection, in: backupsRoot).first.flatMap { try? BackupManifest.read(from: $0).createdAt }
+    }
+
     /// The newest backup of `collection` that verifies, nil when none does.
     public func newestValidBackup(of collection: String, in backupsRoot: URL) throws -> VerificationReport? {
         for folder in backups(of: collection, in: backupsRoot) {

@@ -6,6 +6,7 @@ public enum CollectionError: Error, Equatable, Sendable {
     case wrongKind(name: String, expected: CollectionKind, actual: CollectionKind)
     case unreadableConfiguration(path: String, reason: String)
     case modelDimensionMismatch(model: String, modelDimension: Int, collectionDimension: Int)
+    case incompatibleMerge(from: String, into: String, reason: String)
 }
 
 extension CollectionError: CustomStringConvertible {
@@ -18,6 +19,7 @@ extension CollectionError: CustomStringConvertible {
         case .unreadableConfiguration(let path, let reason): "cannot read \(path): \(reason)"
         case .modelDimensionMismatch(let model, let modelDimension, let collectionDimension):
             "model \(model) embeds \(modelDimension)-d vectors, the collection holds \(collectionDimension)-d"
+        case .incompatibleMerge(let from, let into, let reason): "cannot merge \(from) into \(into): \(reason)"
         }
     }
 }

@@ -7,6 +7,8 @@ import Foundation
 public protocol IndexedCollection: AnyObject, Sendable {
     var folder: CollectionFolder { get }
     var index: LiveIndex { get }
+    /// What opening the index had to repair.
+    var recovery: LiveIndex.Recovery { get }
     /// The settings now.
     var configuration: CollectionConfiguration { get }
     /// The store, as the source of the index's vectors.
@@ -73,6 +75,17 @@ extension IndexedCollection {
         guard let reason = drift(under: policy) else { return nil }
         try reindex()
         return reason
+    }
+
+    /// Throws unless `other` holds vectors of the same kind, model and dimension (so they can be copied over as they are).
+    func requireMergeable(_ other: any IndexedCollection) throws {
+        let (mine, theirs) = (configuration, other.configuration)
+        guard mine.kind == theirs.kind, mine.model == theirs.model, mine.dimension == theirs.dimension, mine.metric == theirs.metric else {
+            throw CollectionError.incompatibleMerge(
+                from: theirs.name, into: mine.name,
+                reason: "\(theirs.kind.rawValue)/\(theirs.model)/\(theirs.dimension)-d vs \(mine.kind.rawValue)/\(mine.model)/\(mine.dimension)-d"
+            )
+        }
     }
 
     /// Writes the index and its manifest to disk.

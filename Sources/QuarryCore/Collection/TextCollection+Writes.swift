@@ -23,6 +23,24 @@ extension TextCollection {
         return change
     }
 
+    /// Copies every document of `other` (same model) into this collection with its
+    /// stored vectors — nothing is embedded again. A document whose source exists
+    /// here is replaced; an unchanged one is skipped. Returns the documents copied.
+    @discardableResult
+    public func merge(from other: TextCollection) throws -> Int {
+        try requireMergeable(other)
+        var copied = 0
+        try other.store.forEachDocument { document in
+            if try store.contentHash(of: document.source) == document.contentHash { return }
+            let change = try store.replaceDocument(
+                source: document.source, contentHash: document.contentHash, metadata: document.metadata, passages: document.passages
+            )
+            try apply(change)
+            copied += 1
+        }
+        return copied
+    }
+
     /// Deletes document `source` and its passages; returns how many passages were removed.
     @discardableResult
     public func deleteDocument(source: String) throws -> Int {

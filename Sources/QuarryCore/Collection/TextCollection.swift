@@ -78,7 +78,8 @@ public final class TextCollection: IndexedCollection {
             }
         }
         let (index, recovery) = try LiveIndex.open(
-            folder: folder.url, factory: configuration.factory, metric: configuration.metric, source: store, logger: logger
+            folder: folder.url, factory: configuration.factory, metric: configuration.metric, source: store,
+            backups: BackupManager.defaultBackupsRoot(for: folder.url.deletingLastPathComponent()), logger: logger
         )
         return TextCollection(configuration: configuration, folder: folder, store: store, index: index, encoder: encoder, recovery: recovery, logger: logger)
     }

@@ -3,25 +3,34 @@ import Logging
 import QuarryCore
 
 /// Work a running server does on its own: writing changed indexes to disk
-/// every `checkpointInterval` seconds, and retraining IVF indexes that drifted
-/// (checked every `driftCheckInterval` seconds; nil turns it off).
+/// every `checkpointInterval` seconds, retraining IVF indexes that drifted
+/// (checked every `driftCheckInterval` seconds; nil turns it off), and backing
+/// up each collection whose newest backup is older than `backupInterval`
+/// (nil turns it off), keeping the newest `keptBackups`.
 public struct BackgroundMaintenance: Sendable {
     public let library: CollectionLibrary
     public var checkpointInterval: Double
     public var driftCheckInterval: Double?
     public var driftPolicy: DriftPolicy
+    public var backupInterval: Double?
+    public var keptBackups: Int
     let logger: Logger
 
     public init(
         library: CollectionLibrary, checkpointInterval: Double = 60, driftCheckInterval: Double? = 600,
-        driftPolicy: DriftPolicy = .init(), logger: Logger
+        driftPolicy: DriftPolicy = .init(), backupInterval: Double? = 86_400, keptBackups: Int = 7, logger: Logger
     ) {
         self.library = library
         self.checkpointInterval = checkpointInterval
         self.driftCheckInterval = driftCheckInterval
         self.driftPolicy = driftPolicy
+        self.backupInterval = backupInterval
+        self.keptBackups = keptBackups
         self.logger = logger
     }
+
+    /// Where scheduled backups go: `<data>/.backups`, where start-up also looks for a fallback index.
+    public var backupsRoot: URL { BackupManager.defaultBackupsRoot(for: library.dataDirectory) }
 
     /// Runs until the task is cancelled.
     public func run() async {
@@ -33,6 +42,7 @@ public struct BackgroundMaintenance: Sendable {
                 return
             }
             checkpointChanged()
+            backUpDue()
             sinceDriftCheck += checkpointInterval
             if let driftCheckInterval, sinceDriftCheck >= driftCheckInterval {
                 sinceDriftCheck = 0
@@ -48,6 +58,27 @@ public struct BackgroundMaintenance: Sendable {
             if !written.isEmpty { logger.info("checkpointed", metadata: ["collections": "\(written.joined(separator: ","))"]) }
         } catch {
             logger.error("checkpoint failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Backs up every collection whose newest backup is older than ``backupInterval``, then prunes.
+    public func backUpDue(now: Date = Date()) {
+        guard let backupInterval else { return }
+        let manager = BackupManager()
+        for collection in library.allCollections {
+            if let newest = manager.newestBackupDate(of: collection.name, in: backupsRoot),
+                now.timeIntervalSince(newest) < backupInterval
+            {
+                continue
+            }
+            do {
+                try collection.checkpoint()
+                let info = try manager.backup(collection.folder, to: backupsRoot)
+                try manager.prune(collection: collection.name, in: backupsRoot, keepNewest: keptBackups)
+                logger.info("backed up", metadata: ["collection": "\(collection.name)", "backup": "\(info.folder.path)"])
+            } catch {
+                logger.error("backup failed", metadata: ["collection": "\(collection.name)", "error": "\(error)"])
+            }
         }
     }
 

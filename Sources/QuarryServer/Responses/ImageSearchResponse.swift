@@ -13,46 +13,25 @@ struct ImageSearchResponse: ResponseEncodable {
     let queryID: Int64?
     let results: [Result]
 
+    /// A ranked image: its rank and score, and the fields of ``ImageItemResponse``.
     struct Result: Encodable {
         let rank: Int
-        let id: Int64
         let score: Double
-        let category: String
-        let price: Double?
-        let title: String
-        let imageURL: String
-        let thumbnailURL: String
-        let metadata: [String: JSONValue]
+        let item: ImageItemResponse
 
         init(_ hit: ImageSearchHit, collection: String) {
             rank = hit.rank
-            id = hit.image.id
             score = hit.score
-            category = hit.image.category
-            price = hit.image.price
-            title = hit.image.title
-            imageURL = ImageItemResponse.imageURL(collection: collection, id: hit.image.id)
-            thumbnailURL = ImageItemResponse.thumbnailURL(collection: collection, id: hit.image.id)
-            metadata = hit.image.metadata
+            item = ImageItemResponse(hit.image, collection: collection)
         }
 
-        enum CodingKeys: String, CodingKey {
-            case rank, id, score, category, price, title, metadata
-            case imageURL = "image_url"
-            case thumbnailURL = "thumbnail_url"
-        }
+        enum CodingKeys: String, CodingKey { case rank, score }
 
         func encode(to encoder: any Encoder) throws {
+            try item.encode(to: encoder)
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(rank, forKey: .rank)
-            try container.encode(id, forKey: .id)
             try container.encode(score, forKey: .score)
-            try container.encode(category, forKey: .category)
-            try container.encode(price, forKey: .price)
-            try container.encode(title, forKey: .title)
-            try container.encode(imageURL, forKey: .imageURL)
-            try container.encode(thumbnailURL, forKey: .thumbnailURL)
-            try container.encode(metadata, forKey: .metadata)
         }
     }
 

@@ -21,10 +21,10 @@ struct CollectionRoutes {
         collections.get(":name") { _, context in
             let name = try context.parameters.require("name")
             if let images = library.imageCollection(named: name) { return try CollectionSummary(images, detailed: true) }
-            return try CollectionSummary(collection(context))
+            return try CollectionSummary(library.textCollection(context))
         }
         collections.post(":name/search") { request, context in
-            let collection = try collection(context)
+            let collection = try library.textCollection(context)
             let body = try await StrictJSON.decode(SearchRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
             var searchRequest = try body.validated(limits: limits, defaultTopK: collection.configuration.searchDefaults.topK)
             let degraded = SearchLoad.isDegraded
@@ -59,7 +59,7 @@ struct CollectionRoutes {
     /// uploaded as files (`multipart/form-data`, any format a reader supports).
     func addDocuments(_ request: Request, _ context: BasicRequestContext) async throws -> EditedResponse<DocumentsResponse> {
         try authorization.check(request)
-        let collection = try collection(context)
+        let collection = try library.textCollection(context)
         let ingestor = DocumentIngestor(chunker: try Chunker(
             configuration: DocumentIngestor.defaultChunking, tokenCounter: EncoderTokenCounter(encoder: collection.encoder)
         ))
@@ -94,16 +94,5 @@ struct CollectionRoutes {
         } catch {
             throw APIError(.unprocessableContent, code: "unreadable_document", message: "\(source): \(error.description)")
         }
-    }
-
-    func collection(_ context: BasicRequestContext) throws -> TextCollection {
-        let name = try context.parameters.require("name")
-        guard let collection = library.textCollection(named: name) else {
-            if library.imageCollection(named: name) != nil {
-                throw APIError.invalidRequest("collection \"\(name)\" holds images; use POST /v1/collections/\(name)/search/image")
-            }
-            throw APIError.collectionNotFound(name)
-        }
-        return collection
     }
 }

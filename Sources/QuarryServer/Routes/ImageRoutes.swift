@@ -24,7 +24,7 @@ struct ImageRoutes {
 
     /// `POST …/search/image`: the image comes as multipart field `image` or as a raw image body.
     func searchByImage(_ request: Request, _ context: BasicRequestContext) async throws -> ImageSearchResponse {
-        let collection = try collection(context)
+        let collection = try library.imageCollection(context)
         let query = try imageQuery(request, collection)
         let data = try await uploadedImage(request)
         let start = DispatchTime.now().uptimeNanoseconds
@@ -45,7 +45,7 @@ struct ImageRoutes {
 
     /// `GET …/items/{id}/similar`: the items most like a stored one.
     func similar(_ request: Request, _ context: BasicRequestContext) async throws -> ImageSearchResponse {
-        let collection = try collection(context)
+        let collection = try library.imageCollection(context)
         let id = try itemID(context, in: collection)
         let query = try imageQuery(request, collection)
         let start = DispatchTime.now().uptimeNanoseconds
@@ -61,13 +61,13 @@ struct ImageRoutes {
 
     /// `GET …/items/{id}`.
     func item(_ request: Request, _ context: BasicRequestContext) async throws -> ImageItemResponse {
-        let collection = try collection(context)
+        let collection = try library.imageCollection(context)
         return ImageItemResponse(try storedImage(context, in: collection), collection: collection.name)
     }
 
     /// `GET …/items/{id}/image`: the original file, only from the collection's media folder.
     func imageFile(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let collection = try collection(context)
+        let collection = try library.imageCollection(context)
         let image = try storedImage(context, in: collection)
         guard let url = collection.mediaFile(for: image), let data = FileManager.default.contents(atPath: url.path) else {
             throw APIError(.notFound, code: "file_not_found", message: "the image file of item \(image.id) is missing")
@@ -77,7 +77,7 @@ struct ImageRoutes {
 
     /// `GET …/items/{id}/thumbnail`: a JPEG at most ``ImageCollection/thumbnailSide`` pixels on its longest side.
     func thumbnailFile(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let collection = try collection(context)
+        let collection = try library.imageCollection(context)
         let image = try storedImage(context, in: collection)
         guard let data = FileManager.default.contents(atPath: collection.thumbnailFile(for: image).path) else {
             throw APIError(.notFound, code: "file_not_found", message: "the thumbnail of item \(image.id) is missing")
@@ -89,7 +89,7 @@ struct ImageRoutes {
     /// `category`, `price`, `title` and `metadata` (a JSON object) applied to each.
     func addImages(_ request: Request, _ context: BasicRequestContext) async throws -> EditedResponse<ImagesResponse> {
         try authorization.check(request)
-        let collection = try collection(context)
+        let collection = try library.imageCollection(context)
         guard MultipartUpload.isMultipart(request) else {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "send the images as multipart/form-data")
         }
@@ -176,17 +176,6 @@ struct ImageRoutes {
         } catch {
             throw APIError(.contentTooLarge, code: "payload_too_large", message: "image is larger than \(limits.maxImageBytes) bytes")
         }
-    }
-
-    func collection(_ context: BasicRequestContext) throws -> ImageCollection {
-        let name = try context.parameters.require("name")
-        guard let collection = library.imageCollection(named: name) else {
-            if library.textCollection(named: name) != nil {
-                throw APIError.invalidRequest("collection \"\(name)\" holds text; search it with POST /v1/collections/\(name)/search")
-            }
-            throw APIError.collectionNotFound(name)
-        }
-        return collection
     }
 
     func itemID(_ context: BasicRequestContext, in collection: ImageCollection) throws -> Int64 {

@@ -34,8 +34,8 @@ struct MaintenanceRoutes {
     /// `DELETE …/documents?source=…`: a text document and all its passages.
     func deleteDocument(_ request: Request, _ context: BasicRequestContext) async throws -> Deletion {
         try authorization.check(request)
-        let name = try context.parameters.require("name")
-        guard let collection = library.textCollection(named: name) else { throw missing(name, expected: .text) }
+        let collection = try library.textCollection(context)
+        let name = collection.name
         guard let source = request.uri.queryParameters["source"].map(String.init), !source.isEmpty else {
             throw APIError.invalidRequest("give the document as ?source=<path>")
         }
@@ -86,12 +86,6 @@ struct MaintenanceRoutes {
             collection: name, index: factory, vectors: collection.index.count,
             seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         )
-    }
-
-    func missing(_ name: String, expected: CollectionKind) -> APIError {
-        library.collection(named: name) == nil
-            ? APIError.collectionNotFound(name)
-            : APIError.invalidRequest("collection \"\(name)\" does not hold \(expected.rawValue)")
     }
 }
 

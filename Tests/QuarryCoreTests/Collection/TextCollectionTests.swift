@@ -41,6 +41,20 @@ import Testing
         #expect(english.hits[0].score > 0.5 && english.hits[0].score <= 1.0001)
     }
 
+    @Test func mergeCopiesDocumentsWithTheirVectors() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let target = try TextCollection.create(name: "target", in: folder.url, encoder: TestModels.e5, logger: Self.logger)
+        try target.add(Self.documents[0])
+        let source = try makeCollection(in: folder)
+        #expect(try target.merge(from: source) == Self.documents.count - 1)
+        #expect(try target.index.count == 4 && target.store.passageCount() == 4)
+        #expect(try target.store.sources() == (try source.store.sources()))
+        let hit = try target.search(TextSearchRequest(query: "HNSW 的 efSearch 参数有什么作用？", topK: 1, mode: .vector)).hits.first
+        #expect(hit?.passage.source == "hnsw.md" && hit?.passage.chapter == "索引 > HNSW")
+        #expect(try target.merge(from: source) == 0)
+    }
+
     @Test func filtersAndMinScore() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

@@ -149,6 +149,27 @@ import Testing
         #expect(collection.drift(under: DriftPolicy(maximumGrowth: 0.5, maximumImbalance: 1)) != nil)
     }
 
+    @Test func mergeCopiesImagesFilesAndVectorsWithoutEmbedding() throws {
+        defer { folder.remove() }
+        _ = try collection.add(inputs(0..<10))
+        let other = try ImageCollection.create(
+            name: "more", in: folder.url, encoder: GridColorEncoder(), model: "grid-color", logger: Logger(label: "test")
+        )
+        _ = try other.add(inputs(5..<15))
+        #expect(try collection.merge(from: other) == 5)
+        #expect(try collection.index.count == 15 && collection.store.imageCount() == 15)
+        let query = try collection.embed(imageData: TestImages.png(seed: 12))
+        let hit = try #require(try collection.search(ImageSearchRequest(vector: query, topK: 1)).hits.first)
+        #expect(hit.image.title == "item 12" && hit.image.price == 120)
+        #expect(collection.mediaFile(for: hit.image).map { FileManager.default.fileExists(atPath: $0.path) } == true)
+        #expect(FileManager.default.fileExists(atPath: collection.thumbnailFile(for: hit.image).path))
+        #expect(try collection.merge(from: other) == 0)
+        let foreign = try ImageCollection.create(
+            name: "foreign", in: folder.url, encoder: GridColorEncoder(), model: "other-model", logger: Logger(label: "test")
+        )
+        #expect(throws: CollectionError.self) { try collection.merge(from: foreign) }
+    }
+
     @Test func deletedImagesLeaveStoreAndIndex() throws {
         defer { folder.remove() }
         let result = try collection.add(inputs(0..<5))

@@ -75,6 +75,44 @@ extension ImageCollection {
         }
     }
 
+    /// Copies every image of `other` (same model) into this collection: files,
+    /// thumbnails, metadata and stored vectors — nothing is embedded again. Images
+    /// are known by path: an unchanged one is skipped, a changed one replaced.
+    /// Returns the images copied.
+    @discardableResult
+    public func merge(from other: ImageCollection) throws -> Int {
+        try requireMergeable(other)
+        var copied = 0
+        try other.store.forEachVectorBatch(ids: nil, batchSize: 256) { ids, vectors in
+            let images = try other.store.images(ids: ids)
+            var batch: [NewImage] = []
+            for (offset, id) in ids.enumerated() {
+                guard let image = images[id], try store.contentHash(ofPath: image.path) != image.contentHash,
+                    let source = other.mediaFile(for: image)
+                else { continue }
+                try FileManager.default.createDirectory(
+                    at: mediaURL.appendingPathComponent(image.path).deletingLastPathComponent(), withIntermediateDirectories: true
+                )
+                try AtomicFile.write(Data(contentsOf: source), to: mediaURL.appendingPathComponent(image.path), synchronize: false)
+                let thumbnail = other.thumbnailFile(for: image)
+                if FileManager.default.fileExists(atPath: thumbnail.path) {
+                    try AtomicFile.write(Data(contentsOf: thumbnail), to: thumbnailFile(for: image), synchronize: false)
+                }
+                batch.append(NewImage(
+                    path: image.path, category: image.category, price: image.price, title: image.title, metadata: image.metadata,
+                    width: image.width, height: image.height, contentHash: image.contentHash,
+                    vector: Array(vectors[offset * store.dimension..<(offset + 1) * store.dimension])
+                ))
+            }
+            guard !batch.isEmpty else { return }
+            AtomicFile.synchronizeFileSystem()
+            let (change, _) = try store.insert(batch)
+            try apply(change)
+            copied += change.addedIDs.count
+        }
+        return copied
+    }
+
     /// Deletes images by id (rows, then vectors); returns the ids that existed.
     @discardableResult
     public func delete(ids: [Int64]) throws -> [Int64] {

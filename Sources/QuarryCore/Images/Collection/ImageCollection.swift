@@ -104,7 +104,8 @@ public final class ImageCollection: IndexedCollection {
         logger[metadataKey: "collection"] = "\(configuration.name)"
         let store = try ImageStore(url: folder.storeURL, dimension: configuration.dimension)
         let (index, recovery) = try LiveIndex.open(
-            folder: folder.url, factory: configuration.factory, metric: configuration.metric, source: store, logger: logger
+            folder: folder.url, factory: configuration.factory, metric: configuration.metric, source: store,
+            backups: BackupManager.defaultBackupsRoot(for: folder.url.deletingLastPathComponent()), logger: logger
         )
         let collection = ImageCollection(
             configuration: configuration, folder: folder, store: store, index: index, encoder: encoder, decoder: decoder,

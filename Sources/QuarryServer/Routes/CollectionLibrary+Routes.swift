@@ -1,0 +1,28 @@
+import Hummingbird
+import QuarryCore
+
+extension CollectionLibrary {
+    /// The text collection named by the route's `name` parameter, or a 404 (no such
+    /// collection) or 400 (an image collection) API error.
+    func textCollection(_ context: BasicRequestContext) throws -> TextCollection {
+        let name = try context.parameters.require("name")
+        guard let collection = textCollection(named: name) else {
+            throw missingCollection(name, wanted: .text, hint: "use POST /v1/collections/\(name)/search/image")
+        }
+        return collection
+    }
+
+    /// The image collection named by the route's `name` parameter, or a 404 or 400 API error.
+    func imageCollection(_ context: BasicRequestContext) throws -> ImageCollection {
+        let name = try context.parameters.require("name")
+        guard let collection = imageCollection(named: name) else {
+            throw missingCollection(name, wanted: .image, hint: "search it with POST /v1/collections/\(name)/search")
+        }
+        return collection
+    }
+
+    private func missingCollection(_ name: String, wanted: CollectionKind, hint: String) -> APIError {
+        guard let other = collection(named: name) else { return APIError.collectionNotFound(name) }
+        return APIError.invalidRequest("collection \"\(name)\" holds \(other.configuration.kind.rawValue), not \(wanted.rawValue); \(hint)")
+    }
+}
