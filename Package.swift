@@ -95,6 +95,9 @@ let package = Package(
                 .embedInCode("Resources/web/index.html"),
                 .embedInCode("Resources/web/app.js"),
                 .embedInCode("Resources/web/style.css"),
+                .embedInCode("Resources/web/docs.html"),
+                .embedInCode("Resources/web/docs.js"),
+                .embedInCode("Resources/openapi.json"),
             ]
         ),
         .executableTarget(

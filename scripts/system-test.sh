@@ -10,12 +10,14 @@
 #      Tests/System/crash_test.py — a server killed with SIGKILL 20 times while
 #        documents are added loses no acknowledged write;
 #      Tests/System/ui_test.py — the web UI in headless Chromium, which also
-#        refreshes the README's screenshots in docs/screenshots.
+#        refreshes the README's screenshots in docs/screenshots;
+#      Tests/System/api_fuzz_test.py — Schemathesis fuzzes every route of
+#        /openapi.json (no 5xx, every answer as documented), last as it writes.
 #
 #   scripts/system-test.sh .build/release/quarry
 #
 # Needs the Debian packages chromium and chromium-driver (scripts/setup.sh
-# --with-test-tools), python3-venv, and PyPI (selenium, pillow) on the first
+# --with-test-tools), python3-venv, and PyPI (selenium, pillow, schemathesis) on the first
 # run; Selenium Manager never downloads anything.
 set -euo pipefail
 
@@ -100,3 +102,6 @@ echo "== crash_test.py (SIGKILL while writing, 20 times)"
 "$VENV/bin/python" Tests/System/crash_test.py --quarry "$QUARRY" --kills 20
 echo "== ui_test.py"
 "$VENV/bin/python" Tests/System/ui_test.py --base-url "$BASE_URL" --screenshots docs/screenshots
+# Last: the fuzzer adds documents, deletes items and rebuilds indexes on this server.
+echo "== api_fuzz_test.py (Schemathesis from /openapi.json, at least 1,000 requests, no 5xx)"
+"$VENV/bin/python" Tests/System/api_fuzz_test.py --base-url "$BASE_URL"

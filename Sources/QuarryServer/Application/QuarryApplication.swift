@@ -13,6 +13,7 @@ public enum QuarryApplication {
         // Outermost first: the request log sees every error already shaped as JSON by the inner middlewares.
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: metrics))
+        if !configuration.corsOrigins.isEmpty { router.add(middleware: AllowedOriginsMiddleware(origins: configuration.corsOrigins)) }
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: LoadSheddingMiddleware(limits: configuration.load, load: SearchLoad()))
         HealthRoutes(library: library).register(on: router)
@@ -28,6 +29,7 @@ public enum QuarryApplication {
             .register(on: router)
         MaintenanceRoutes(library: library, limits: configuration.limits, authorization: authorization).register(on: router)
         WebRoutes().register(on: router)
+        DocsRoutes().register(on: router)
         SeedCompatibilityRoutes(
             library: library, limits: configuration.limits, defaultCollection: configuration.defaultTextCollection
         ).register(on: router)

@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var load: LoadLimits
     /// The search answer cache.
     public var cache: CacheSettings
+    /// Browser origins (`https://host[:port]`) allowed to call the API cross-origin; empty turns CORS off.
+    public var corsOrigins: [String]
 
     /// Size and lifetime of the search answer cache (capacity 0 turns it off).
     public struct CacheSettings: Sendable, Equatable {
@@ -33,8 +35,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: URL = URL(fileURLWithPath: "data"),
         modelsDirectory: URL = URL(fileURLWithPath: "models"), defaultTextCollection: String? = nil,
-        limits: RequestLimits = .init(), adminToken: String? = nil, load: LoadLimits = .init(), cache: CacheSettings = .init()
+        limits: RequestLimits = .init(), adminToken: String? = nil, load: LoadLimits = .init(), cache: CacheSettings = .init(),
+        corsOrigins: [String] = []
     ) {
+        self.corsOrigins = corsOrigins
         self.load = load
         self.cache = cache
         self.adminToken = adminToken
@@ -68,7 +72,7 @@ public enum ServerConfigurationError: Error, CustomStringConvertible, Equatable 
     public var description: String {
         switch self {
         case .writesWithoutToken(let host):
-            "refusing to serve write endpoints on \(host) without an admin token: set QUARRY_ADMIN_TOKEN or --admin-token-file, or bind to 127.0.0.1"
+            "refusing to serve write endpoints on \(host) without an admin token: set QUARRY_ADMIN_TOKEN, admin_token_file or --admin-token-file, or bind to 127.0.0.1"
         case .weakToken: "the admin token must be at least 16 characters"
         }
     }

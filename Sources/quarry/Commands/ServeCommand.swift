@@ -15,43 +15,62 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve every collection found in the data folder over HTTP."
     )
 
-    @Option(help: "Address to bind.")
-    var host = "127.0.0.1"
+    /// The built-in defaults, shown in the help.
+    static let defaults = ServeSettings()
 
-    @Option(help: "Port to listen on.")
-    var port = 8080
+    @Option(help: """
+        JSON configuration file whose keys mirror these options, like max_image_mb (or set \(ServeSettings.configFileVariable)). \
+        Precedence: defaults < file < QUARRY_* environment variables < flags.
+        """)
+    var config: String?
 
-    @OptionGroup var options: DataOptions
+    @Flag(help: "Print the effective configuration as JSON (the admin token redacted) and exit.")
+    var printConfig = false
 
-    @Option(help: "File holding the admin bearer token for write endpoints (or set QUARRY_ADMIN_TOKEN).")
+    @Option(help: "Address to bind (default: \(defaults.host)).")
+    var host: String?
+
+    @Option(help: "Port to listen on (default: \(defaults.port)).")
+    var port: Int?
+
+    @Option(help: "Data folder with one sub-folder per collection (default: \(defaults.data)).")
+    var data: String?
+
+    @Option(help: "Folder of the model files fetched by scripts/setup.sh (default: \(defaults.models)).")
+    var models: String?
+
+    @Option(help: "File holding the admin bearer token for write endpoints (or set \(ServeSettings.adminTokenVariable)).")
     var adminTokenFile: String?
 
     @Option(help: "Collection answering the tutorial-compatible POST /text-search (default: the first text collection).")
     var defaultCollection: String?
 
-    @Option(help: "Largest accepted image upload, in megabytes.")
-    var maxImageMB = 10
+    @Option(help: "Largest accepted image upload, in megabytes (default: \(defaults.maxImageMB)).")
+    var maxImageMB: Int?
 
-    @Option(help: "Most pixels (width × height) of an accepted image, in megapixels.")
-    var maxImageMegapixels = 50
+    @Option(help: "Most pixels (width × height) of an accepted image, in megapixels (default: \(defaults.maxImageMegapixels)).")
+    var maxImageMegapixels: Int?
 
-    @Option(help: "Least severe level logged: trace, debug, info, notice, warning, error or critical (default: info).", transform: {
-        guard let level = Logger.Level(rawValue: $0) else { throw ValidationError("unknown log level \"\($0)\"") }
-        return level
-    })
-    var logLevel: Logger.Level = .info
+    @Option(help: "Least severe level logged: trace, debug, info, notice, warning, error or critical (default: \(defaults.logLevel.rawValue)).")
+    var logLevel: String?
 
-    @Option(help: "Log lines as json (one object per line) or text.")
-    var logFormat: LogFormat = .json
+    @Option(help: "Log lines as json (one object per line) or text (default: \(defaults.logFormat.rawValue)).")
+    var logFormat: String?
 
-    @Option(help: "Seconds between checkpoints of changed indexes.")
-    var checkpointInterval = 60.0
+    @Option(help: "Seconds between checkpoints of changed indexes (default: \(defaults.checkpointInterval)).")
+    var checkpointInterval: Double?
 
-    @Option(help: "Seconds between checks for IVF indexes to retrain (0 turns retraining off).")
-    var driftCheckInterval = 600.0
+    @Option(help: "Seconds between checks for IVF indexes to retrain, 0 turning retraining off (default: \(defaults.driftCheckInterval)).")
+    var driftCheckInterval: Double?
 
-    @Option(help: "Growth since training (0.5 = 50%) after which an IVF index is retrained.")
-    var driftGrowth = 0.5
+    @Option(help: "Growth since training (0.5 = 50%) after which an IVF index is retrained (default: \(defaults.driftGrowth)).")
+    var driftGrowth: Double?
+
+    @Option(help: "Hours between scheduled backups of each collection into <data>/.backups, 0 turning them off (default: \(defaults.backupIntervalHours)).")
+    var backupIntervalHours: Double?
+
+    @Option(help: "Scheduled backups kept per collection (default: \(defaults.keepBackups)).")
+    var keepBackups: Int?
 
     @Option(help: "Searches in flight above which searches run degraded (default: 4 per core).")
     var softLimit: Int?
@@ -59,58 +78,49 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Searches in flight above which searches are refused with 503 (default: 16 per core).")
     var hardLimit: Int?
 
-    @Option(help: "Search answers kept in the cache (0 turns it off).")
-    var cacheSize = 1_024
+    @Option(help: "Search answers kept in the cache, 0 turning it off (default: \(defaults.cacheSize)).")
+    var cacheSize: Int?
 
-    @Option(help: "Seconds a cached search answer stays valid.")
-    var cacheTTL = 300.0
+    @Option(help: "Seconds a cached search answer stays valid (default: \(defaults.cacheTTL)).")
+    var cacheTTL: Double?
 
-    /// How log lines are written.
-    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
-        case json, text
-    }
+    @Option(help: "Comma-separated browser origins allowed to call the API cross-origin, like https://search.example.com (default: none, CORS off).")
+    var corsOrigins: String?
 
     func run() async throws {
+        let settings = try ServeSettings.resolve(
+            configFile: config, environment: ProcessInfo.processInfo.environment, flags: try flagOverrides()
+        )
+        let configuration = settings.serverConfiguration
+        try configuration.validate()
+        if printConfig {
+            print(settings.printedJSON)
+            return
+        }
         // Parallelise across requests, not inside FAISS or BLAS calls.
         FaissRuntime.threadCount = 1
         BLASThreads.set(1)
-        bootstrapLogging()
+        bootstrapLogging(level: settings.logLevel, format: settings.logFormat)
         let logger = Logger(label: "quarry")
-        logger.info("starting", metadata: ["build": "\(BuildInfo.summary)", "host": "\(host)", "port": "\(port)"])
-        guard maxImageMB >= 1, maxImageMegapixels >= 1 else {
-            throw ValidationError("--max-image-mb and --max-image-megapixels must be at least 1")
-        }
-        var limits = RequestLimits()
-        limits.maxImageBytes = maxImageMB << 20
-        limits.maxImagePixels = maxImageMegapixels * 1_000_000
-        guard checkpointInterval > 0, driftCheckInterval >= 0, cacheSize >= 0, cacheTTL > 0 else {
-            throw ValidationError("intervals and the cache TTL must be positive, the cache size not negative")
-        }
-        var load = LoadLimits()
-        if let softLimit { load.softLimit = softLimit }
-        if let hardLimit { load.hardLimit = hardLimit }
-        guard load.softLimit >= 1, load.hardLimit >= load.softLimit else {
-            throw ValidationError("need 1 ≤ --soft-limit ≤ --hard-limit")
-        }
-        let configuration = ServerConfiguration(
-            host: host, port: port, dataDirectory: options.dataDirectory, modelsDirectory: options.modelsDirectory,
-            defaultTextCollection: defaultCollection, limits: limits, adminToken: try adminToken(), load: load,
-            cache: .init(capacity: cacheSize, timeToLive: cacheTTL)
-        )
-        try configuration.validate()
+        logger.info("starting", metadata: ["build": "\(BuildInfo.summary)", "host": "\(settings.host)", "port": "\(settings.port)"])
         let library = try CollectionLibrary(
             dataDirectory: configuration.dataDirectory, modelsDirectory: configuration.modelsDirectory,
-            imageDecoder: limits.imageDecoder, logger: logger
+            imageDecoder: configuration.limits.imageDecoder, logger: logger
         )
         let maintenance = BackgroundMaintenance(
-            library: library, checkpointInterval: checkpointInterval,
-            driftCheckInterval: driftCheckInterval > 0 ? driftCheckInterval : nil,
-            driftPolicy: DriftPolicy(maximumGrowth: driftGrowth), logger: logger
+            library: library, checkpointInterval: settings.checkpointInterval,
+            driftCheckInterval: settings.driftCheckInterval > 0 ? settings.driftCheckInterval : nil,
+            driftPolicy: DriftPolicy(maximumGrowth: settings.driftGrowth),
+            backupInterval: settings.backupIntervalHours > 0 ? settings.backupIntervalHours * 3_600 : nil,
+            keptBackups: settings.keepBackups, logger: logger
         )
         let background = Task { await maintenance.run() }
         // Anything reporting through swift-metrics lands in the registry that GET /metrics exposes.
         let metrics = QuarryMetrics()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
+        for collection in library.allCollections where collection.recovery.fellBack {
+            metrics.recordIndexFallback()
+        }
         // Returns on SIGTERM or SIGINT once the requests in flight are answered.
         try await QuarryApplication.make(library: library, configuration: configuration, metrics: metrics, logger: logger).runService()
         background.cancel()
@@ -118,9 +128,34 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("stopped", metadata: ["checkpointed": "\(library.allCollections.count) collections"])
     }
 
-    func bootstrapLogging() {
-        let level = logLevel
-        switch logFormat {
+    /// The settings given as flags, the layer overriding the configuration file and the environment.
+    func flagOverrides() throws(ServeSettingsError) -> ServeSettings.Overrides {
+        var flags = ServeSettings.Overrides()
+        flags.host = host
+        flags.port = port
+        flags.data = data
+        flags.models = models
+        flags.defaultCollection = defaultCollection
+        flags.adminTokenFile = adminTokenFile
+        flags.maxImageMB = maxImageMB
+        flags.maxImageMegapixels = maxImageMegapixels
+        flags.checkpointInterval = checkpointInterval
+        flags.driftCheckInterval = driftCheckInterval
+        flags.driftGrowth = driftGrowth
+        flags.backupIntervalHours = backupIntervalHours
+        flags.keepBackups = keepBackups
+        flags.softLimit = softLimit
+        flags.hardLimit = hardLimit
+        flags.cacheSize = cacheSize
+        flags.cacheTTL = cacheTTL
+        for (key, text) in [(ServeSettings.Key.logLevel, logLevel), (.logFormat, logFormat), (.corsOrigins, corsOrigins)] {
+            if let text { try flags.set(key, text: text, source: key.flag) }
+        }
+        return flags
+    }
+
+    func bootstrapLogging(level: Logger.Level, format: ServeSettings.LogFormat) {
+        switch format {
         case .json:
             LoggingSystem.bootstrap { JSONLogHandler(label: $0, logLevel: level) }
         case .text:
@@ -130,12 +165,5 @@ struct ServeCommand: AsyncParsableCommand {
                 return handler
             }
         }
-    }
-
-    func adminToken() throws -> String? {
-        if let adminTokenFile {
-            return try String(contentsOfFile: adminTokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        return ProcessInfo.processInfo.environment["QUARRY_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }
 }

@@ -1,0 +1,201 @@
+import Foundation
+import Logging
+import QuarryServer
+import Testing
+
+@Suite struct ServeSettingsTests {
+    /// A file in a fresh temporary folder, removed by the caller.
+    func temporaryFile(_ contents: String, name: String = "quarry.json") throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("quarry-settings-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent(name)
+        try contents.write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    func remove(_ file: URL) {
+        try? FileManager.default.removeItem(at: file.deletingLastPathComponent())
+    }
+
+    /// The settings error `body` throws; nil when it throws none (any other error fails the test).
+    func error(_ body: () throws -> Void) -> ServeSettingsError? {
+        do {
+            try body()
+            return nil
+        } catch let error as ServeSettingsError {
+            return error
+        } catch {
+            Issue.record("unexpected \(error)")
+            return nil
+        }
+    }
+
+    @Test func defaultsMatchTheServerDefaults() throws {
+        let settings = try ServeSettings.resolve(configFile: nil, environment: [:], flags: .init())
+        #expect(settings == ServeSettings())
+        #expect(settings.serverConfiguration == ServerConfiguration())
+        #expect(settings.corsOrigins.isEmpty && settings.adminToken == nil && settings.logFormat == .json)
+    }
+
+    @Test func flagsBeatEnvironmentBeatsFileBeatsDefaults() throws {
+        let file = try temporaryFile(#"""
+            {"host": "10.0.0.1", "port": 9000, "data": "/srv/quarry", "cache_size": 7, "log_level": "debug",
+             "cors_origins": ["https://file.example"], "drift_growth": 0.25}
+            """#)
+        defer { remove(file) }
+        let environment = ["QUARRY_PORT": "9100", "QUARRY_DATA": "/var/lib/quarry", "QUARRY_LOG_LEVEL": "warning", "QUARRY_HOST": ""]
+        var flags = ServeSettings.Overrides()
+        flags.data = "/flag/data"
+        let settings = try ServeSettings.resolve(configFile: file.path, environment: environment, flags: flags)
+        #expect(settings.host == "10.0.0.1")  // the file (an empty variable counts as unset)
+        #expect(settings.port == 9100)  // the environment over the file
+        #expect(settings.data == "/flag/data")  // the flag over both
+        #expect(settings.cacheSize == 7 && settings.driftGrowth == 0.25 && settings.logLevel == .warning)
+        #expect(settings.corsOrigins == ["https://file.example"])
+        #expect(settings.models == "models" && settings.cacheTTL == 300)  // the defaults where nothing is said
+        #expect(settings.serverConfiguration.corsOrigins == ["https://file.example"])
+    }
+
+    @Test func theConfigVariableNamesTheFileWhenNoFlagDoes() throws {
+        let file = try temporaryFile(#"{"port": 9200}"#)
+        defer { remove(file) }
+        let viaVariable = try ServeSettings.resolve(configFile: nil, environment: ["QUARRY_CONFIG": file.path], flags: .init())
+        #expect(viaVariable.port == 9200)
+        let viaFlag = error {
+            _ = try ServeSettings.resolve(configFile: "/nonexistent/quarry.json", environment: ["QUARRY_CONFIG": file.path], flags: .init())
+        }
+        guard case .unreadableFile(let path, _) = viaFlag else {
+            Issue.record("--config should win over QUARRY_CONFIG, got \(String(describing: viaFlag))")
+            return
+        }
+        #expect(path == "/nonexistent/quarry.json")
+    }
+
+    @Test func everyKeyHasAVariableAndAFlag() {
+        #expect(ServeSettings.Key.maxImageMB.environmentVariable == "QUARRY_MAX_IMAGE_MB")
+        #expect(ServeSettings.Key.cacheTTL.flag == "--cache-ttl")
+        #expect(ServeSettings.Key.corsOrigins.environmentVariable == "QUARRY_CORS_ORIGINS")
+        #expect(ServeSettings.Key.backupIntervalHours.environmentVariable == "QUARRY_BACKUP_INTERVAL_HOURS")
+        #expect(ServeSettings.Key.keepBackups.flag == "--keep-backups")
+        #expect(ServeSettings.Key.allCases.count == 20)
+    }
+
+    @Test func environmentValuesAreParsed() throws {
+        let overrides = try ServeSettings.Overrides(environment: [
+            "QUARRY_CORS_ORIGINS": "https://a.example, http://localhost:3000,", "QUARRY_SOFT_LIMIT": "8", "QUARRY_HARD_LIMIT": " 32 ",
+            "QUARRY_CACHE_TTL": "1.5", "QUARRY_LOG_FORMAT": "text", "UNRELATED": "x",
+        ])
+        #expect(overrides.corsOrigins == ["https://a.example", "http://localhost:3000"])
+        #expect(overrides.softLimit == 8 && overrides.hardLimit == 32 && overrides.cacheTTL == 1.5 && overrides.logFormat == .text)
+        #expect(overrides.host == nil && overrides.adminToken == nil)
+    }
+
+    @Test func unknownKeysAreNamedWithTheFile() throws {
+        let file = try temporaryFile(#"{"port": 8081, "colour": "blue", "admin_token": "secret-secret-secret"}"#)
+        defer { remove(file) }
+        let failure = error { _ = try ServeSettings.resolve(configFile: file.path, environment: [:], flags: .init()) }
+        #expect(failure == .unknownKeys(["admin_token", "colour"], path: file.path))
+        let message = failure?.description ?? ""
+        #expect(message.contains("\"colour\"") && message.contains(file.path) && message.contains("admin_token_file"))
+        #expect(!message.contains("secret-secret-secret"))
+    }
+
+    @Test func badValuesGetClearErrors() throws {
+        let wrongType = try temporaryFile(#"{"port": "eighty"}"#)
+        defer { remove(wrongType) }
+        #expect(error { _ = try ServeSettings.Overrides(contentsOf: wrongType) }
+            == .invalidValue(source: "\"port\" in \(wrongType.path)", problem: "expected an integer"))
+
+        let badLevel = try temporaryFile(#"{"log_level": "loud"}"#)
+        defer { remove(badLevel) }
+        let levelError = error { _ = try ServeSettings.Overrides(contentsOf: badLevel) }
+        #expect(levelError?.description.hasPrefix("\"log_level\" in \(badLevel.path):") == true)
+
+        let notJSON = try temporaryFile("port = 8080")
+        defer { remove(notJSON) }
+        guard case .malformedFile(let path, _) = error({ _ = try ServeSettings.Overrides(contentsOf: notJSON) }) else {
+            Issue.record("a TOML-looking file should be malformed JSON")
+            return
+        }
+        #expect(path == notJSON.path)
+        guard case .unreadableFile = error({ _ = try ServeSettings.Overrides(contentsOf: URL(fileURLWithPath: "/nonexistent/q.json")) }) else {
+            Issue.record("a missing file should be unreadable")
+            return
+        }
+
+        #expect(error { _ = try ServeSettings.Overrides(environment: ["QUARRY_PORT": "80a"]) }
+            == .invalidValue(source: "QUARRY_PORT", problem: "\"80a\" is not an integer"))
+        #expect(error { _ = try ServeSettings.Overrides(environment: ["QUARRY_LOG_LEVEL": "loud"]) }?.description
+            == "QUARRY_LOG_LEVEL: \"loud\" is not one of trace, debug, info, notice, warning, error, critical")
+        var flags = ServeSettings.Overrides()
+        #expect(error { try flags.set(.logFormat, text: "xml", source: "--log-format") }
+            == .invalidValue(source: "--log-format", problem: "\"xml\" is not one of json, text"))
+    }
+
+    @Test func outOfRangeValuesNameKeyFlagAndVariable() {
+        let cases: [([String: String], ServeSettings.Key)] = [
+            (["QUARRY_PORT": "0"], .port), (["QUARRY_MAX_IMAGE_MB": "0"], .maxImageMB), (["QUARRY_CACHE_TTL": "0"], .cacheTTL),
+            (["QUARRY_SOFT_LIMIT": "10", "QUARRY_HARD_LIMIT": "5"], .hardLimit), (["QUARRY_CACHE_SIZE": "-1"], .cacheSize),
+            (["QUARRY_CORS_ORIGINS": "https://search.example/"], .corsOrigins), (["QUARRY_CORS_ORIGINS": "*"], .corsOrigins),
+        ]
+        for (environment, key) in cases {
+            let failure = error { _ = try ServeSettings.resolve(configFile: nil, environment: environment, flags: .init()) }
+            guard case .outOfRange(let failedKey, _, _) = failure else {
+                Issue.record("\(environment) should be out of range, got \(String(describing: failure))")
+                continue
+            }
+            #expect(failedKey == key)
+            #expect(failure?.description.contains(key.flag) == true && failure?.description.contains(key.environmentVariable) == true)
+        }
+    }
+
+    @Test func theTokenComesFromTheHighestLayerAndIsRedacted() throws {
+        let tokenFile = try temporaryFile("file-token-0123456789\n", name: "token")
+        defer { remove(tokenFile) }
+        let config = try temporaryFile(#"{"admin_token_file": "\#(tokenFile.path)"}"#)
+        defer { remove(config) }
+        let fromFile = try ServeSettings.resolve(configFile: config.path, environment: [:], flags: .init())
+        #expect(fromFile.adminToken == "file-token-0123456789" && fromFile.adminTokenFile == tokenFile.path)
+
+        let fromVariable = try ServeSettings.resolve(
+            configFile: config.path, environment: ["QUARRY_ADMIN_TOKEN": "env-token-0123456789"], flags: .init()
+        )
+        #expect(fromVariable.adminToken == "env-token-0123456789" && fromVariable.adminTokenFile == nil)
+
+        var flags = ServeSettings.Overrides()
+        flags.adminTokenFile = tokenFile.path
+        let fromFlag = try ServeSettings.resolve(configFile: nil, environment: ["QUARRY_ADMIN_TOKEN": "env-token-0123456789"], flags: flags)
+        #expect(fromFlag.adminToken == "file-token-0123456789")
+
+        #expect(error { _ = try ServeSettings.Overrides(environment: ["QUARRY_ADMIN_TOKEN": "a", "QUARRY_ADMIN_TOKEN_FILE": "b"]) }
+            == .conflictingAdminToken(tokenVariable: "QUARRY_ADMIN_TOKEN", fileVariable: "QUARRY_ADMIN_TOKEN_FILE"))
+
+        let printed = fromVariable.printedJSON
+        #expect(!printed.contains("env-token-0123456789"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(printed.utf8)) as? [String: Any])
+        #expect(object["admin_token"] as? String == "***")
+        #expect(object["admin_token_file"] is NSNull && object["default_collection"] is NSNull)
+        #expect(object["port"] as? Int == 8080 && object["log_level"] as? String == "info")
+        #expect(Set(object.keys) == Set(ServeSettings.Key.allCases.map(\.rawValue) + ["admin_token"]))
+        let untokened = try #require(try JSONSerialization.jsonObject(with: Data(ServeSettings().printedJSON.utf8)) as? [String: Any])
+        #expect(untokened["admin_token"] is NSNull)
+    }
+
+    @Test func anEmptyTokenFileIsRefused() throws {
+        let tokenFile = try temporaryFile("  \n", name: "token")
+        defer { remove(tokenFile) }
+        #expect(error { _ = try ServeSettings.resolve(configFile: nil, environment: ["QUARRY_ADMIN_TOKEN_FILE": tokenFile.path], flags: .init()) }
+            == .emptyAdminTokenFile(path: tokenFile.path))
+    }
+
+    @Test func thePrintedConfigurationWithoutTheTokenReadsBackAsAFile() throws {
+        var settings = ServeSettings()
+        settings.port = 9300
+        settings.corsOrigins = ["https://a.example"]
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(settings.printedJSON.utf8)) as? [String: Any])
+        object["admin_token"] = nil
+        let file = try temporaryFile(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+        defer { remove(file) }
+        #expect(try ServeSettings.resolve(configFile: file.path, environment: [:], flags: .init()) == settings)
+    }
+}
