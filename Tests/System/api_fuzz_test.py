@@ -109,7 +109,8 @@ def main():
         summary = json.loads(report.read_text()) if report.exists() else {}
 
     cases = summary.get("test_cases", {})
-    generated, failed = cases.get("generated", 0), cases.get("with_failures", 0)
+    # A test case whose request got no answer (the server died, a timeout) counts as failed.
+    generated, failed = cases.get("generated", 0), cases.get("with_failures", 0) + cases.get("errored", 0)
     operations = summary.get("operations", {})
     print(f"operations tested: {operations.get('tested', 0)} of {operations.get('total', 0)}; requests: {requests}; "
           f"errors: {sum(error['count'] for error in summary.get('errors', []))}")

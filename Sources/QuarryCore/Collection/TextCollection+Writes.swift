@@ -16,11 +16,12 @@ extension TextCollection {
                 span: passage.span, metadata: passage.metadata, vector: Array(vectors[offset])
             )
         }
-        let change = try store.replaceDocument(
-            source: document.source, contentHash: document.contentHash, metadata: document.metadata, passages: passages
-        )
-        try apply(change)
-        return change
+        return try index.commit {
+            let change = try store.replaceDocument(
+                source: document.source, contentHash: document.contentHash, metadata: document.metadata, passages: passages
+            )
+            return (change, change)
+        }
     }
 
     /// Copies every document of `other` (same model) into this collection with its
@@ -32,10 +33,12 @@ extension TextCollection {
         var copied = 0
         try other.store.forEachDocument { document in
             if try store.contentHash(of: document.source) == document.contentHash { return }
-            let change = try store.replaceDocument(
-                source: document.source, contentHash: document.contentHash, metadata: document.metadata, passages: document.passages
-            )
-            try apply(change)
+            try index.commit {
+                let change = try store.replaceDocument(
+                    source: document.source, contentHash: document.contentHash, metadata: document.metadata, passages: document.passages
+                )
+                return (change, change)
+            }
             copied += 1
         }
         return copied
@@ -44,22 +47,19 @@ extension TextCollection {
     /// Deletes document `source` and its passages; returns how many passages were removed.
     @discardableResult
     public func deleteDocument(source: String) throws -> Int {
-        let removed = try store.deleteDocument(source: source)
-        try apply(StoreChange(removedIDs: removed))
-        return removed.count
+        try index.commit {
+            let removed = try store.deleteDocument(source: source)
+            return (removed.count, StoreChange(removedIDs: removed))
+        }
     }
 
     /// Deletes passages by id (rows, keyword entries, then vectors); returns the ids that existed.
     @discardableResult
     public func deletePassages(ids: [Int64]) throws -> [Int64] {
-        let removed = try store.deletePassages(ids: ids)
-        try apply(StoreChange(removedIDs: removed))
-        return removed
-    }
-
-    private func apply(_ change: StoreChange) throws {
-        if !change.removedIDs.isEmpty { try index.remove(ids: change.removedIDs) }
-        if !change.addedIDs.isEmpty { try index.add(ids: change.addedIDs, vectors: change.addedVectors) }
+        try index.commit {
+            let removed = try store.deletePassages(ids: ids)
+            return (removed, StoreChange(removedIDs: removed))
+        }
     }
 }
 

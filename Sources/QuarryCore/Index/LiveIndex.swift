@@ -12,6 +12,8 @@ import Synchronization
 public final class LiveIndex: Sendable {
     private let state: Mutex<(index: Faiss.Index, factory: String)>
     private let mutation = Mutex<Void>(())
+    /// Held by a store write with its index change, and by a rebuild from the store, so neither splits the other.
+    private let writes = Mutex<Void>(())
     private let changedSinceCheckpoint = Atomic(false)
     private let changes = Atomic(0)
     let folder: URL
@@ -56,11 +58,25 @@ public final class LiveIndex: Sendable {
     /// (training it first when needed) beside the live one, swaps it in and
     /// checkpoints it. Searches use the old index until the swap; writes wait.
     public func rebuild(factory: String, metric: Metric, source: any VectorSource) throws {
-        try mutation.withLock { _ in
+        try writes.withLock { _ in try mutation.withLock { _ in
             let index = try Self.build(factory: factory, metric: metric, source: source)
             state.withLock { $0 = (index, factory) }
             changes.add(1, ordering: .releasing)
             try writeCheckpoint()
+        } }
+    }
+
+    /// Runs `write` — a store transaction returning its result and the change it made —
+    /// and applies that change to the index (removals, then additions when the index is
+    /// trained), as one step: a rebuild from the store never runs in between, so it can
+    /// neither add rows twice nor miss them.
+    @discardableResult
+    public func commit<Result: Sendable>(_ write: () throws -> (result: Result, change: StoreChange)) throws -> Result {
+        try writes.withLock { _ in
+            let (result, change) = try write()
+            if !change.removedIDs.isEmpty { try remove(ids: change.removedIDs) }
+            if !change.addedIDs.isEmpty, current.isTrained { try add(ids: change.addedIDs, vectors: change.addedVectors) }
+            return result
         }
     }
 

@@ -41,6 +41,9 @@ enum MultipartUpload {
         } catch {
             throw APIError(.contentTooLarge, code: "payload_too_large", message: "upload is larger than \(limit) bytes")
         }
+        guard headerNamesAreASCII(Array(body.readableBytesView), boundary: boundary) else {
+            throw APIError.invalidRequest("malformed multipart body: a part header name is not ASCII")
+        }
         var form = Form()
         var fieldName: String?
         var fileName: String?
@@ -68,6 +71,33 @@ enum MultipartUpload {
             throw APIError.invalidRequest("malformed multipart body: \(error)")
         }
         return form
+    }
+
+    /// Whether every part header name after a boundary delimiter is ASCII. MultipartKit's
+    /// parser traps on a header-name byte above 0x7F, so such a body must never reach it;
+    /// this looks after every occurrence of the delimiter, wherever the parser could.
+    static func headerNamesAreASCII(_ bytes: [UInt8], boundary: String) -> Bool {
+        let delimiter = Array(("--" + boundary).utf8)
+        var searchFrom = 0
+        while searchFrom < bytes.count, let found = bytes[searchFrom...].firstRange(of: delimiter) {
+            var position = found.upperBound
+            while position < bytes.count, bytes[position] != UInt8(ascii: "\n") { position += 1 }
+            position += 1
+            var inName = true
+            headers: while position < bytes.count {
+                let byte = bytes[position]
+                switch (inName, byte) {
+                case (true, UInt8(ascii: ":")): inName = false
+                case (true, UInt8(ascii: "\r")), (true, UInt8(ascii: "\n")): break headers
+                case (true, 0x80...): return false
+                case (false, UInt8(ascii: "\n")): inName = true
+                default: break
+                }
+                position += 1
+            }
+            searchFrom = found.upperBound
+        }
+        return true
     }
 
     static func boundary(of contentType: String) -> String? {

@@ -63,4 +63,25 @@ import Testing
         #expect(collection.index.count == (try collection.store.imageCount()))
         #expect(collection.index.count == 150 + 120 - 60)
     }
+
+    @Test func writesAndReindexesAtTheSameTimeNeitherDuplicateNorLoseVectors() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let collection = try ImageCollection.create(
+            name: "race", in: folder.url, encoder: GridColorEncoder(), model: "grid-color", factory: "Flat", logger: Logger(label: "test")
+        )
+        _ = try collection.add((0..<50).map(Self.input))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for seed in 50..<110 { _ = try collection.add([Self.input(seed)]) }
+            }
+            group.addTask {
+                for round in 0..<12 { try collection.reindex(factory: round % 2 == 0 ? "IVF2,Flat" : "Flat") }
+            }
+            try await group.waitForAll()
+        }
+        #expect(collection.index.count == 110)
+        #expect(try collection.store.imageCount() == 110)
+        #expect(Set(try collection.index.current.ids()) == Set(try collection.store.allIDs()))
+    }
 }

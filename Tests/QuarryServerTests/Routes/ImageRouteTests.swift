@@ -126,6 +126,21 @@ import Testing
         }
     }
 
+    @Test func aNonASCIIPartHeaderNameIsRefusedNotACrash() async throws {
+        try await withServer { _, client in
+            let body: [UInt8] = Array("--b\r\n".utf8) + [0x80, 0xC2, 0x86] + Array(": x\r\n\r\nz\r\n--b--\r\n".utf8)
+            for uri in ["/v1/collections/products/search/image", "/v1/collections/course/documents"] {
+                let response = try await client.execute(
+                    uri: uri, method: .post,
+                    headers: [.contentType: "multipart/form-data; boundary=b", .authorization: "Bearer \(TestServer.adminToken)"],
+                    body: ByteBuffer(bytes: body)
+                )
+                #expect(response.status == .badRequest, "\(uri)")
+                #expect(try errorCode(response) == "invalid_request")
+            }
+        }
+    }
+
     @Test func badQueryParametersAreRefused() async throws {
         try await withServer { _, client in
             let picture = try ImageTestServer.picture(seed: 1)

@@ -48,12 +48,11 @@ extension ImageCollection {
         for position in prepared.indices { prepared[position].image.vector = vectors[position] }
         // The files reach the disk before the rows that point to them are committed.
         AtomicFile.synchronizeFileSystem()
-        let (change, ids) = try store.insert(prepared.map(\.image))
+        let (change, ids) = try commit(prepared.map(\.image))
         for (item, id) in zip(prepared, ids) {
             if let id { result.outcomes[item.offset] = .stored(id: id) }
         }
         result.replacedIDs = change.removedIDs
-        try apply(change)
         return result
     }
 
@@ -106,9 +105,7 @@ extension ImageCollection {
             }
             guard !batch.isEmpty else { return }
             AtomicFile.synchronizeFileSystem()
-            let (change, _) = try store.insert(batch)
-            try apply(change)
-            copied += change.addedIDs.count
+            copied += try commit(batch).change.addedIDs.count
         }
         return copied
     }
@@ -116,21 +113,21 @@ extension ImageCollection {
     /// Deletes images by id (rows, then vectors); returns the ids that existed.
     @discardableResult
     public func delete(ids: [Int64]) throws -> [Int64] {
-        let removed = try store.delete(ids: ids)
-        var change = StoreChange()
-        change.removedIDs = removed
-        try apply(change)
-        return removed
+        try index.commit {
+            let removed = try store.delete(ids: ids)
+            return (removed, StoreChange(removedIDs: removed))
+        }
     }
 
-    private func apply(_ change: StoreChange) throws {
-        if !change.removedIDs.isEmpty { try index.remove(ids: change.removedIDs) }
-        guard !change.addedIDs.isEmpty else { return }
-        if index.current.isTrained {
-            try index.add(ids: change.addedIDs, vectors: change.addedVectors)
-        } else {
-            try adaptIndexType()
+    /// Stores `images` and adds them to the index in one step (see ``LiveIndex/commit(_:)``);
+    /// an index that is not trained yet is trained on the stored vectors afterwards.
+    private func commit(_ images: [NewImage]) throws -> (change: StoreChange, ids: [Int64?]) {
+        let inserted = try index.commit {
+            let inserted = try store.insert(images)
+            return (inserted, inserted.change)
         }
+        if !inserted.change.addedIDs.isEmpty, !index.current.isTrained { try adaptIndexType() }
+        return inserted
     }
 
     /// Writes `data` to `url` atomically (synchronised later, per batch), creating its folder.
