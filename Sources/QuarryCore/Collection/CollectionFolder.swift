@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// The files of one collection folder (`<data>/<name>/`).
 public struct CollectionFolder: Sendable, Equatable {
@@ -26,6 +27,30 @@ public struct CollectionFolder: Sendable, Equatable {
         } catch {
             throw .unreadableConfiguration(path: configurationURL.path, reason: "\(error)")
         }
+    }
+
+    /// The configuration, checked to describe a collection of `kind` whose vectors an
+    /// encoder of `dimension` (named `model` in errors) can produce.
+    func readConfiguration(expecting kind: CollectionKind, dimension: Int, model: String) throws -> CollectionConfiguration {
+        let configuration = try readConfiguration()
+        guard configuration.kind == kind else {
+            throw CollectionError.wrongKind(name: configuration.name, expected: kind, actual: configuration.kind)
+        }
+        guard dimension == configuration.dimension else {
+            throw CollectionError.modelDimensionMismatch(
+                model: model, modelDimension: dimension, collectionDimension: configuration.dimension
+            )
+        }
+        return configuration
+    }
+
+    /// Opens the collection's index, repaired from `store` (see ``LiveIndex/open(folder:factory:metric:source:backups:logger:)``),
+    /// with backups looked for in the data folder's `.backups`.
+    func openIndex(_ configuration: CollectionConfiguration, store: any VectorSource, logger: Logger) throws -> (LiveIndex, LiveIndex.Recovery) {
+        try LiveIndex.open(
+            folder: url, factory: configuration.factory, metric: configuration.metric, source: store,
+            backups: BackupManager.defaultBackupsRoot(for: url.deletingLastPathComponent()), logger: logger
+        )
     }
 
     public func writeConfiguration(_ configuration: CollectionConfiguration) throws {

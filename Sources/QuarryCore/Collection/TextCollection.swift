@@ -56,32 +56,22 @@ public final class TextCollection: IndexedCollection {
     public static func open(
         folder: CollectionFolder, encoder: any TextEncoder, logger: Logger, flatLimit: Int = TextCollection.flatLimit
     ) throws -> TextCollection {
-        var configuration = try folder.readConfiguration()
-        guard configuration.kind == .text else {
-            throw CollectionError.wrongKind(name: configuration.name, expected: .text, actual: configuration.kind)
-        }
-        guard encoder.dimension == configuration.dimension else {
-            throw CollectionError.modelDimensionMismatch(
-                model: encoder.name, modelDimension: encoder.dimension, collectionDimension: configuration.dimension
-            )
-        }
+        let configuration = try folder.readConfiguration(expecting: .text, dimension: encoder.dimension, model: encoder.name)
         var logger = logger
         logger[metadataKey: "collection"] = "\(configuration.name)"
         let store = try PassageStore(url: folder.storeURL, dimension: configuration.dimension)
+        let (index, recovery) = try folder.openIndex(configuration, store: store, logger: logger)
+        let collection = TextCollection(
+            configuration: configuration, folder: folder, store: store, index: index, encoder: encoder, recovery: recovery, logger: logger
+        )
         if configuration.automaticFactory == true {
-            let wanted = defaultFactory(forCount: try store.passageCount(), flatLimit: flatLimit)
+            let wanted = defaultFactory(forCount: index.count, flatLimit: flatLimit)
             if wanted != configuration.factory {
                 logger.notice("changing index type for the collection's size", metadata: ["from": "\(configuration.factory)", "to": "\(wanted)"])
-                configuration.factory = wanted
-                try folder.writeConfiguration(configuration)
-                try? FileManager.default.removeItem(at: folder.url.appendingPathComponent("index.faiss"))
+                try collection.rebuildIndex(factory: wanted)
             }
         }
-        let (index, recovery) = try LiveIndex.open(
-            folder: folder.url, factory: configuration.factory, metric: configuration.metric, source: store,
-            backups: BackupManager.defaultBackupsRoot(for: folder.url.deletingLastPathComponent()), logger: logger
-        )
-        return TextCollection(configuration: configuration, folder: folder, store: store, index: index, encoder: encoder, recovery: recovery, logger: logger)
+        return collection
     }
 
     init(

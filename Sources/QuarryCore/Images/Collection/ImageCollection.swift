@@ -91,22 +91,11 @@ public final class ImageCollection: IndexedCollection {
     public static func open(
         folder: CollectionFolder, encoder: any ImageEncoder, decoder: ImageDecoder = ImageDecoder(), logger: Logger
     ) throws -> ImageCollection {
-        let configuration = try folder.readConfiguration()
-        guard configuration.kind == .image else {
-            throw CollectionError.wrongKind(name: configuration.name, expected: .image, actual: configuration.kind)
-        }
-        guard encoder.dimension == configuration.dimension else {
-            throw CollectionError.modelDimensionMismatch(
-                model: configuration.model, modelDimension: encoder.dimension, collectionDimension: configuration.dimension
-            )
-        }
+        let configuration = try folder.readConfiguration(expecting: .image, dimension: encoder.dimension, model: "image encoder")
         var logger = logger
         logger[metadataKey: "collection"] = "\(configuration.name)"
         let store = try ImageStore(url: folder.storeURL, dimension: configuration.dimension)
-        let (index, recovery) = try LiveIndex.open(
-            folder: folder.url, factory: configuration.factory, metric: configuration.metric, source: store,
-            backups: BackupManager.defaultBackupsRoot(for: folder.url.deletingLastPathComponent()), logger: logger
-        )
+        let (index, recovery) = try folder.openIndex(configuration, store: store, logger: logger)
         let collection = ImageCollection(
             configuration: configuration, folder: folder, store: store, index: index, encoder: encoder, decoder: decoder,
             recovery: recovery, logger: logger
