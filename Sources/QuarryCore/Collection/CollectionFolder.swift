@@ -1,3 +1,4 @@
+import Faiss
 import Foundation
 import Logging
 
@@ -27,6 +28,20 @@ public struct CollectionFolder: Sendable, Equatable {
         } catch {
             throw .unreadableConfiguration(path: configurationURL.path, reason: "\(error)")
         }
+    }
+
+    /// Creates the folder of a new collection and writes its `configuration`, after checking
+    /// the name, that no collection of that name exists and that the factory string builds.
+    static func create(_ configuration: CollectionConfiguration, in dataDirectory: URL) throws -> CollectionFolder {
+        guard CollectionConfiguration.isValidName(configuration.name) else { throw CollectionError.invalidName(configuration.name) }
+        let folder = CollectionFolder(dataDirectory: dataDirectory, name: configuration.name)
+        guard !FileManager.default.fileExists(atPath: folder.configurationURL.path) else {
+            throw CollectionError.alreadyExists(configuration.name)
+        }
+        _ = try Index(dimension: configuration.dimension, factory: configuration.factory, metric: configuration.metric)
+        try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
+        try folder.writeConfiguration(configuration)
+        return folder
     }
 
     /// The configuration, checked to describe a collection of `kind` whose vectors an

@@ -34,19 +34,10 @@ public final class TextCollection: IndexedCollection {
     public static func create(
         name: String, in dataDirectory: URL, encoder: any TextEncoder, factory: String? = nil, logger: Logger
     ) throws -> TextCollection {
-        guard CollectionConfiguration.isValidName(name) else { throw CollectionError.invalidName(name) }
-        let folder = CollectionFolder(dataDirectory: dataDirectory, name: name)
-        guard !FileManager.default.fileExists(atPath: folder.configurationURL.path) else {
-            throw CollectionError.alreadyExists(name)
-        }
-        // Validate the factory string before anything is written.
-        _ = try Index(dimension: encoder.dimension, factory: factory ?? defaultFactory(forCount: 0))
-        try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
-        let configuration = CollectionConfiguration(
+        let folder = try CollectionFolder.create(CollectionConfiguration(
             name: name, kind: .text, model: encoder.name, dimension: encoder.dimension,
             factory: factory ?? defaultFactory(forCount: 0), automaticFactory: factory == nil
-        )
-        try folder.writeConfiguration(configuration)
+        ), in: dataDirectory)
         return try open(folder: folder, encoder: encoder, logger: logger)
     }
 

@@ -71,19 +71,11 @@ public final class ImageCollection: IndexedCollection {
         name: String, in dataDirectory: URL, encoder: any ImageEncoder, model: String, factory: String? = nil,
         decoder: ImageDecoder = ImageDecoder(), logger: Logger
     ) throws -> ImageCollection {
-        guard CollectionConfiguration.isValidName(name) else { throw CollectionError.invalidName(name) }
-        let folder = CollectionFolder(dataDirectory: dataDirectory, name: name)
-        guard !FileManager.default.fileExists(atPath: folder.configurationURL.path) else {
-            throw CollectionError.alreadyExists(name)
-        }
-        _ = try Index(dimension: encoder.dimension, factory: factory ?? defaultFactory(forCount: 0))
-        try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
-        let configuration = CollectionConfiguration(
+        let folder = try CollectionFolder.create(CollectionConfiguration(
             name: name, kind: .image, model: model, dimension: encoder.dimension,
             factory: factory ?? defaultFactory(forCount: 0), automaticFactory: factory == nil,
             searchDefaults: .init(topK: 10)
-        )
-        try folder.writeConfiguration(configuration)
+        ), in: dataDirectory)
         return try open(folder: folder, encoder: encoder, decoder: decoder, logger: logger)
     }
 
