@@ -10,8 +10,17 @@
 //           /          \
 //     Embeddings       Faiss
 //     (CBLAS, ...)       |
-//                      CFaiss (extern "C" shim over Debian's libfaiss.a)
+//                      CFaiss (extern "C" shim over libfaiss.a)
+import Foundation
 import PackageDescription
+
+/// FAISS is Debian's libfaiss.a, or, when QUARRY_FAISS_LIB_DIR names a folder,
+/// the libfaiss_avx2.a in it: scripts/build-faiss.sh builds Debian's same source
+/// with AVX2 kernels and the project's scripts pass its folder here.
+let faissLibraryFolder = ProcessInfo.processInfo.environment["QUARRY_FAISS_LIB_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+let faissLinkerSettings: [LinkerSetting] = faissLibraryFolder.map {
+    [.unsafeFlags(["-L\($0)"]), .linkedLibrary("faiss_avx2")]
+} ?? [.linkedLibrary("faiss")]
 
 let package = Package(
     name: "Quarry",
@@ -43,8 +52,7 @@ let package = Package(
                 .headerSearchPath("omp"),
                 .define("FINTEGER", to: "int"),
             ],
-            linkerSettings: [
-                .linkedLibrary("faiss"),
+            linkerSettings: faissLinkerSettings + [
                 .linkedLibrary("openblas"),
                 .linkedLibrary("gomp"),
                 .linkedLibrary("m"),

@@ -11,6 +11,7 @@ DATA="${QUARRY_DATA:-data}"
 SHARED_COURSE="$ROOT/../shared/corpora/easy-vecdb"
 
 scripts/setup.sh
+source scripts/faiss-env.sh
 swift build -c release --product quarry
 quarry=.build/release/quarry
 

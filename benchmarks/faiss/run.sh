@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# run.sh — the FAISS benchmark in one command: Quarry (Swift, Debian's libfaiss)
+# run.sh — the FAISS benchmark in one command: Quarry (Swift, FAISS 1.7.3 built with AVX2
+# by scripts/build-faiss.sh, or Debian's binary libfaiss with QUARRY_FAISS_LIB_DIR="")
 # against faiss-cpu (PyPI) on the same data, then a Markdown table of both.
 #
 #   benchmarks/faiss/run.sh [--no-swift] [--no-faiss-cpu]
@@ -44,17 +45,10 @@ step "data ($data)"
 
 if [[ $run_swift == 1 ]]; then
     step "swift build -c release --product faiss-bench"
-    if [[ ! -e /usr/include/faiss/IndexIDMap.h ]]; then
-        if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-            echo "run.sh: installing libfaiss-dev libopenblas-dev" >&2
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -q libfaiss-dev libopenblas-dev >&2 \
-                || { apt-get update -q >&2 \
-                     && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libfaiss-dev libopenblas-dev >&2; }
-        else
-            echo "run.sh: libfaiss-dev is missing (apt-get install libfaiss-dev libopenblas-dev)" >&2
-            exit 1
-        fi
-    fi
+    scripts/setup.sh >&2
+    # The AVX2 FAISS when setup built it; QUARRY_FAISS_LIB_DIR="" measures Debian's binary.
+    source scripts/faiss-env.sh
+    echo "FAISS library: ${QUARRY_FAISS_LIB_DIR:-Debian libfaiss-dev}" >&2
     swift build -c release --product faiss-bench >&2
 fi
 
