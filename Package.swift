@@ -130,6 +130,11 @@ let package = Package(
             path: "benchmarks/faiss/Sources"
         ),
         .executableTarget(
+            name: "scale-bench",
+            dependencies: ["Faiss"],
+            path: "benchmarks/scale/Sources"
+        ),
+        .executableTarget(
             name: "image-bench",
             dependencies: ["Embeddings", "CBLAS"],
             path: "benchmarks/embeddings/image/Sources"

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Markdown table of an image search benchmark run (benchmarks/images/run.sh).
+
+    report.py --results DIR --work DIR
+
+Reads DIR/{quarry,reference}-R.time (/usr/bin/time -v output of the import) and
+DIR/{quarry,reference}-R-query.json for every round R, and each round's stores under --work
+(quarry-R/c/, reference-R/) for the image count and index type. Shows each side's fastest import
+round and lowest-p50 query round; ratios are Quarry ÷ reference.
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import sqlite3
+import statistics
+
+SIDES = {
+    # name: (label, store path in a round's folder)
+    "quarry": ("Quarry", "c/store.sqlite"),
+    "reference": ("Python reference (PyTorch + faiss-cpu + SQLite)", "store.sqlite"),
+}
+WARM_UP = 5  # untimed queries before the timed ones (the default of query_http.py and images.py query)
+
+
+def parse_time(path):
+    """Wall seconds, CPU seconds and peak RSS (MiB) from /usr/bin/time -v output."""
+    fields = dict(line.strip().rsplit(": ", 1) for line in open(path) if ": " in line)
+    *hm, s = fields["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":")
+    wall = float(s) + 60 * int(hm[-1]) + (3600 * int(hm[0]) if len(hm) == 2 else 0)
+    cpu = float(fields["User time (seconds)"]) + float(fields["System time (seconds)"])
+    return {"wall": wall, "cpu": cpu, "rss": int(fields["Maximum resident set size (kbytes)"]) / 1024}
+
+
+def index_factory(name, results, work, r):
+    """The FAISS factory string of round r's index: Quarry's collection.json, the reference's output."""
+    path = os.path.join(work, "quarry-%d" % r, "c", "collection.json") if name == "quarry" \
+        else os.path.join(results, "reference-%d.log" % r)
+    with open(path) as f:
+        return json.load(f)["factory"]
+
+
+def side_summary(name, results, work):
+    label, store = SIDES[name]
+    rounds = []
+    for path in glob.glob(os.path.join(results, name + "-*.time")):
+        r = re.search(r"-(\d+)\.time$", path).group(1)
+        row = parse_time(path)
+        with sqlite3.connect(os.path.join(work, "%s-%s" % (name, r), store)) as db:
+            row["images"] = db.execute("SELECT COUNT(*) FROM images").fetchone()[0]
+        with open(os.path.join(results, "%s-%s-query.json" % (name, r))) as f:
+            row["query"] = json.load(f)
+        row["round"] = int(r)
+        rounds.append(row)
+    best = min(rounds, key=lambda row: row["wall"])
+    query = min((row["query"] for row in rounds), key=lambda q: q["p50_ms"])
+    return dict(best, label=label, rounds=len(rounds), query=query,
+                factory=index_factory(name, results, work, best["round"]),
+                median_wall=statistics.median(row["wall"] for row in rounds),
+                all_walls=[row["wall"] for row in sorted(rounds, key=lambda row: row["round"])],
+                images_per_s=best["images"] / best["wall"])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--work", required=True)
+    a = ap.parse_args()
+    q, p = (side_summary(name, a.results, a.work) for name in SIDES)
+
+    print("| side | images | index | import wall s (best; median) | images/s | CPU s | peak RSS MiB "
+          "| query p50 ms | query p95 ms |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
+    for s in (q, p):
+        print("| %s | %d | %s | %.2f; %.2f | %.1f | %.1f | %.0f | %.1f | %.1f |" % (
+            s["label"], s["images"], s["factory"], s["wall"], s["median_wall"], s["images_per_s"], s["cpu"],
+            s["rss"], s["query"]["p50_ms"], s["query"]["p95_ms"]))
+    speed = q["images_per_s"] / p["images_per_s"]
+    p50 = q["query"]["p50_ms"] / p["query"]["p50_ms"]
+    p95 = q["query"]["p95_ms"] / p["query"]["p95_ms"]
+    print("| Quarry ÷ reference | | | %.2f; %.2f | **%.2f×** | %.2f | %.2f | **%.2f×** | %.2f× |" % (
+        q["wall"] / p["wall"], q["median_wall"] / p["median_wall"], speed, q["cpu"] / p["cpu"],
+        q["rss"] / p["rss"], p50, p95))
+    print()
+    print("Import: each side's fastest of %d rounds (wall s per round: Quarry %s; reference %s), run "
+          "alternately, each as a whole process (start-up and model loading included), from the same PNG "
+          "files and metadata CSV; CPU s = user + system of that round. Quarry embeds every stored image "
+          "twice (the whole image and its 90%% centre crop, averaged) and also copies it into the "
+          "collection's media folder and writes a thumbnail; the reference embeds each image once "
+          "(batches of 8, one torch thread: its fastest setting here). Queries: %d images one at a time, "
+          "top 10, after %d untimed warm-up queries; Quarry over HTTP to `quarry serve` on loopback "
+          "(client-side time: upload, decode, embed, search, metadata, JSON), the reference in-process "
+          "(decode, embed, search, SQLite metadata); each side's lowest-p50 round." % (
+              q["rounds"], ", ".join("%.2f" % w for w in q["all_walls"]),
+              ", ".join("%.2f" % w for w in p["all_walls"]), q["query"]["queries"], WARM_UP))
+    print()
+    print("Goals: Quarry ≥ 1× the reference's images/s: %s (%.2f×); query latency no worse: %s "
+          "(p50 %.2f×, p95 %.2f× the reference's)." % (
+              "met" if speed >= 1 else "NOT met", speed, "met" if p50 <= 1 and p95 <= 1 else "NOT met", p50, p95))
+    print()
+    with open(os.path.join(a.results, "machine.txt")) as f:
+        for line in f:
+            print("- " + line.strip())
+
+
+if __name__ == "__main__":
+    main()

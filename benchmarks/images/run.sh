@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# run.sh — image search: import throughput (images/s) and query latency, Quarry against a Python
+# reference (benchmarks/reference/images.py: PyTorch EfficientNet-Lite0 with the same weights +
+# Pillow + faiss-cpu + SQLite), on the same Fashion-MNIST PNG files.
+#
+#   benchmarks/images/run.sh [--images N] [--rounds R] [--queries Q]
+#
+#   --images N   Fashion-MNIST images to import (default 2000; test split first, then training)
+#   --rounds R   rounds, each running Quarry then the reference (default 3); the table keeps
+#                each side's fastest import and lowest-p50 query round
+#   --queries Q  images queried one at a time (default 200, spread evenly over the N)
+#
+# Data: make_data.py writes the N images once as PNG files with metadata.csv (category, price)
+# into benchmarks/images/data/n<N>/ (git-ignored). Each round:
+#   Quarry:    `quarry ingest-images --data <fresh temp dir> --collection c --metadata CSV FOLDER`
+#              (a whole process under /usr/bin/time -v: wall s, CPU s, peak RSS), then
+#              `quarry serve` on a free loopback port and query_http.py POSTing the Q images to
+#              /v1/collections/c/search/image (top 10), timed on the client;
+#   reference: `images.py import` (a whole process under /usr/bin/time -v), then `images.py query`
+#              (decode + embed + search + metadata per image, in-process).
+# The reference runs with one torch thread and embeds in batches of 8, its fastest settings on the
+# shared 2-core machine (200 images at load average 6.5: batch 32 with torch's default 2 threads
+# 54.6 s, with 1 thread 30.5 s; batch 8, 1 thread 18.7 s; batch 1, 1 thread 17.7 s; single queries
+# p50 97 ms with 1 thread, 632 ms with 2). QUARRY_BIN selects the quarry binary, else a release
+# build (scripts/build-faiss.sh + swift build). Results: benchmarks/images/results/<UTC timestamp>/
+# (git-ignored), results/latest -> newest. Needs models/ (scripts/fetch-models.sh), Debian's
+# dataset-fashion-mnist and /usr/bin/time (Debian package `time`).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+images=2000
+rounds=3
+queries=200
+while [[ $# -gt 0 ]]; do
+    arg="$1"
+    shift
+    case "$arg" in
+        --images) images="${1:?--images needs a number}"; shift ;;
+        --rounds) rounds="${1:?--rounds needs a number}"; shift ;;
+        --queries) queries="${1:?--queries needs a number}"; shift ;;
+        -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "run.sh: unknown argument: $arg" >&2; exit 2 ;;
+    esac
+done
+(( queries <= images )) || { echo "run.sh: --queries must not exceed --images" >&2; exit 2; }
+[[ -x /usr/bin/time ]] || { echo "run.sh: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
+[[ -f "$root/models/efficientnet-lite0/efficientnet-lite0.safetensors" ]] \
+    || { echo "run.sh: models/ missing (scripts/fetch-models.sh)" >&2; exit 2; }
+cd "$root"
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+if [[ -n "${QUARRY_BIN:-}" ]]; then
+    quarry="$QUARRY_BIN"
+else
+    step "release build of quarry"
+    QUARRY_FAISS_LIB_DIR="$(scripts/build-faiss.sh)"
+    export QUARRY_FAISS_LIB_DIR
+    swift build -c release --product quarry >&2
+    quarry="$(swift build -c release --show-bin-path)/quarry"
+fi
+step "reference venv (image)"
+python="$(benchmarks/reference/setup-venv.sh image | tail -n 1)"
+
+data="$here/data/n$images"
+step "Fashion-MNIST: $images PNG files in $data"
+"$python" "$here/make_data.py" --images "$images" --out "$data"
+
+out="$here/results/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$out"
+# The query images: every (N / Q)-th file, the same for both sides.
+ls "$data/images" | awk -v step=$((images / queries)) -v q="$queries" '(NR - 1) % step == 0 && n++ < q' \
+    > "$out/queries.txt"
+# Each round's collections go to a fresh folder here, read by report.py, then removed.
+work="$(mktemp -d "${TMPDIR:-/tmp}/quarry-images-bench.XXXXXX")"
+server=""
+cleanup() {
+    if [[ -n "$server" ]]; then kill "$server" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+{
+    echo "host: $(uname -srm); $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+    echo "quarry: $("$quarry" --version)"
+    echo "data: $images Fashion-MNIST PNG files (28 × 28 greyscale), $queries queries"
+    echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$out/machine.txt"
+
+for ((r = 1; r <= rounds; r++)); do
+    step "round $r/$rounds: Quarry import"
+    /usr/bin/time -v -o "$out/quarry-$r.time" \
+        "$quarry" ingest-images --data "$work/quarry-$r" --models "$root/models" --collection c \
+        --metadata "$data/metadata.csv" "$data/images" | tee "$out/quarry-$r.log"
+    step "round $r/$rounds: Quarry queries over HTTP"
+    port="$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    # Scheduled backups off, so that none runs during the timed queries.
+    "$quarry" serve --data "$work/quarry-$r" --models "$root/models" --host 127.0.0.1 --port "$port" \
+        --log-level warning --backup-interval-hours 0 > "$out/quarry-$r-serve.log" 2>&1 &
+    server=$!
+    "$python" "$here/query_http.py" --port "$port" --collection c --folder "$data/images" \
+        --queries "$out/queries.txt" | tee "$out/quarry-$r-query.json"
+    kill "$server"
+    wait "$server" || true
+    server=""
+
+    step "round $r/$rounds: reference import"
+    /usr/bin/time -v -o "$out/reference-$r.time" \
+        "$python" benchmarks/reference/images.py import --folder "$data/images" --metadata "$data/metadata.csv" \
+        --out "$work/reference-$r" --batch 8 --threads 1 | tee "$out/reference-$r.log"
+    step "round $r/$rounds: reference queries in-process"
+    "$python" benchmarks/reference/images.py query --folder "$data/images" --out "$work/reference-$r" \
+        --queries "$out/queries.txt" --threads 1 | tee "$out/reference-$r-query.json"
+done
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
+
+step "report"
+"$python" "$here/report.py" --results "$out" --work "$work" | tee "$out/table.md"
+ln -sfn "$(basename "$out")" "$here/results/latest"
