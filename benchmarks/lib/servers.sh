@@ -42,27 +42,34 @@ wait_ready() {
     return 1
 }
 
-# questions_file: prints a file of the course-qa-dev questions, one per line,
-# JSON-escaped without quotes (the format benchmarks/lib/search.lua reads).
+# questions_file: prints a file of the course-qa-dev questions, one JSON string
+# literal a line (the format benchmarks/http/search.lua reads).
 questions_file() {
     local file="${TMPDIR:-/tmp}/quarry-bench-questions.txt"
     python3 -c '
 import json, sys
 for line in open(sys.argv[1], encoding="utf-8"):
     if line.strip():
-        print(json.dumps(json.loads(line)["question"], ensure_ascii=False)[1:-1])
+        print(json.dumps(json.loads(line)["question"], ensure_ascii=False))
 ' ../shared/eval/course-qa-dev.jsonl >"$file"
     echo "$file"
 }
 
-# run_wrk URL COLLECTION CLIENTS SECONDS [unique|repeated] [MODE]: one wrk run
-# (one connection per client, after a 2 s warm-up); prints search.lua's JSON summary.
+# run_wrk URL COLLECTION CLIENTS SECONDS: one wrk run of unique questions (one
+# connection per client, after a 2 s warm-up) with benchmarks/http/search.lua;
+# prints {"qps", "p50_ms", "p95_ms", "p99_ms", "errors"} as JSON.
 run_wrk() {
-    local url="$1" collection="$2" clients="$3" seconds="$4" variant="${5:-unique}" mode="${6:-vector}"
-    local threads=$((clients < 2 ? clients : 2)) questions
+    local url="$1" clients="$3" seconds="$4" questions
     questions="$(questions_file)"
-    wrk -t "$threads" -c "$clients" -d 2s -s benchmarks/lib/search.lua "$url" -- \
-        "$collection" "$questions" "$variant" "$mode" >/dev/null
-    wrk -t "$threads" -c "$clients" -d "${seconds}s" --timeout 10s -s benchmarks/lib/search.lua "$url" -- \
-        "$collection" "$questions" "$variant" "$mode" | tail -n 1
+    local wrk_run=(wrk -t "$clients" -c "$clients" --timeout 30s -s benchmarks/http/search.lua "$url")
+    BENCH_QUERIES="$questions" BENCH_COLLECTION="$2" BENCH_VARIANT=unique BENCH_SALT="w$RANDOM" \
+        "${wrk_run[@]}" -d 2s >/dev/null
+    BENCH_QUERIES="$questions" BENCH_COLLECTION="$2" BENCH_VARIANT=unique BENCH_SALT="m$RANDOM" \
+        "${wrk_run[@]}" -d "${seconds}s" | sed -n 's/^BENCH_JSON //p' | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+errors = sum(v for k, v in r.items() if k.startswith("errors_"))
+ms = {q: r["latency_us"][q] / 1000 for q in ("p50", "p95", "p99")}
+print(json.dumps({"qps": r["requests"] / (r["duration_us"] / 1e6), "p50_ms": ms["p50"],
+                  "p95_ms": ms["p95"], "p99_ms": ms["p99"], "errors": errors}))'
 }

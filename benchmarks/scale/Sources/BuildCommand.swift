@@ -30,43 +30,40 @@ struct BuildCommand {
         let indexURL = dataSet.indexURL(spec)
         if FileManager.default.fileExists(atPath: indexURL.path),
            FileManager.default.fileExists(atPath: dataSet.buildRecordURL(spec).path) {
-            log("\(spec.factory): \(indexURL.lastPathComponent) already built")
+            log("\(spec.title): \(indexURL.lastPathComponent) already built")
             return
         }
         let meta = try dataSet.meta()
         let base = try dataSet.base()
         let threads = ProcessInfo.processInfo.activeProcessorCount
         FaissRuntime.threadCount = threads
-        let index = try Index(dimension: meta.dimension, factory: spec.factory, metric: .innerProduct)
+        let index = try spec.makeIndex(dimension: meta.dimension)
 
         var training = 0
         let trainSeconds = try seconds {
             guard spec.trains else { return }
             let sample = try trainingSample(base, meta: meta)
             training = sample.rows
-            log("\(spec.factory): training on \(sample.rows) vectors")
+            log("\(spec.title): training on \(sample.rows) vectors")
             try index.train(sample)
         }
         let addSeconds = try seconds {
-            try base.withUnsafeBufferPointer { vectors in
-                for start in stride(from: 0, to: meta.vectors, by: batch) {
-                    let end = min(start + batch, meta.vectors)
-                    let ids = (Int64(start)..<Int64(end)).map { $0 }
-                    let rows = UnsafeBufferPointer(rebasing: vectors[(start * meta.dimension)..<(end * meta.dimension)])
-                    try ids.withUnsafeBufferPointer { try index.add(vectors: rows, ids: $0) }
-                    log("\(spec.factory): added \(end) of \(meta.vectors)")
-                }
+            for start in stride(from: 0, to: meta.vectors, by: batch) {
+                let end = min(start + batch, meta.vectors)
+                let rows = Array(base[(start * meta.dimension)..<(end * meta.dimension)])
+                try index.add(vectors: rows, ids: (Int64(start)..<Int64(end)).map { $0 })
+                log("\(spec.title): added \(end) of \(meta.vectors)")
             }
         }
         try FileManager.default.createDirectory(at: dataSet.indexFolder, withIntermediateDirectories: true)
         try index.write(to: indexURL)
         let record = Record(
-            factory: spec.factory, vectors: meta.vectors, trainingVectors: training,
+            factory: spec.title, vectors: meta.vectors, trainingVectors: training,
             trainSeconds: trainSeconds, addSeconds: addSeconds, threads: threads, faiss: FaissRuntime.buildInfo
         )
         try JSONCoding.encoder.encode(record).write(to: dataSet.buildRecordURL(spec), options: .atomic)
         log(String(format: "%@: built in %.1f s (train %.1f s, add %.1f s)",
-                   spec.factory, record.buildSeconds, trainSeconds, addSeconds))
+                   spec.title, record.buildSeconds, trainSeconds, addSeconds))
     }
 
     /// A seeded sample of `trainingVectors` base rows (all rows when 0 or larger than the base).

@@ -18,7 +18,9 @@ struct DataSet {
     var truthURL: URL { folder.appendingPathComponent("truth.i64") }
     var indexFolder: URL { folder.appendingPathComponent("indexes") }
 
-    func indexURL(_ spec: IndexSpec) -> URL { indexFolder.appendingPathComponent("\(spec.slug).faiss") }
+    func indexURL(_ spec: IndexSpec) -> URL {
+        indexFolder.appendingPathComponent(spec.shards > 1 ? spec.slug : "\(spec.slug).faiss")
+    }
     func buildRecordURL(_ spec: IndexSpec) -> URL { indexFolder.appendingPathComponent("\(spec.slug).json") }
 
     /// What `meta.json` holds.

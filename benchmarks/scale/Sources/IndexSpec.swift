@@ -12,6 +12,8 @@ struct IndexSpec: Sendable {
     let values: [Int]
     /// Whether the index needs training (IVF coarse quantizer, PQ codebooks).
     let trains: Bool
+    /// Shards the vectors are split across (``ShardedIndex``); 1 is a plain index.
+    var shards = 1
 
     /// Search parameters for one swept value.
     func parameters(_ value: Int?) -> SearchParameters {
@@ -33,6 +35,9 @@ struct IndexSpec: Sendable {
                   values: [1, 2, 4, 8, 16, 32, 64, 128, 256], trains: true),
         IndexSpec(slug: "hnsw32", factory: "HNSW32", knob: "efSearch",
                   values: [16, 32, 64, 128, 256, 512], trains: false),
+        IndexSpec(slug: "flat-2-shards", factory: "Flat", knob: nil, values: [], trains: false, shards: 2),
+        IndexSpec(slug: "ivf4096-flat-2-shards", factory: "IVF4096,Flat", knob: "nprobe",
+                  values: [1, 2, 4, 8, 16, 32, 64], trains: true, shards: 2),
     ]
 
     static func named(_ slug: String) throws -> IndexSpec {

@@ -15,7 +15,8 @@ struct SearchCommand {
         var p99Milliseconds: Double
         var meanMilliseconds: Double
         /// p99 of the calling thread's CPU time per query: the latency without the
-        /// time the thread spent descheduled on a busy machine.
+        /// time the thread spent descheduled on a busy machine. A sharded index
+        /// searches its other shards on other threads: this is the caller's share.
         var p99CPUMilliseconds: Double
         var recallAt10: Double
     }
@@ -46,10 +47,10 @@ struct SearchCommand {
         let truth = try dataSet.truth(k: meta.k)
         let build = try JSONDecoder().decode(BuildCommand.Record.self, from: Data(contentsOf: dataSet.buildRecordURL(spec)))
         let indexURL = dataSet.indexURL(spec)
-        let fileBytes = try FileManager.default.attributesOfItem(atPath: indexURL.path)[.size] as? Int ?? 0
+        let fileBytes = try spec.storedBytes(at: indexURL)
 
-        var loaded: Index?
-        let loadSeconds = try seconds { loaded = try Index(contentsOf: indexURL) }
+        var loaded: (any BenchmarkIndex)?
+        let loadSeconds = try seconds { loaded = try spec.loadIndex(from: indexURL) }
         guard let index = loaded else { return }
         let residentAfterLoad = ProcessMemory.resident
         FaissRuntime.threadCount = 1
@@ -58,12 +59,12 @@ struct SearchCommand {
         for value in spec.settings {
             let setting = try measure(index, value: value, queries: queries, truth: truth)
             settings.append(setting)
-            log(String(format: "%@ %@: p50 %.3f ms, p99 %.3f ms (CPU %.3f ms), recall@10 %.4f", spec.factory,
+            log(String(format: "%@ %@: p50 %.3f ms, p99 %.3f ms (CPU %.3f ms), recall@10 %.4f", spec.title,
                        value.map { "\(spec.knob ?? "")=\($0)" } ?? "exact", setting.p50Milliseconds,
                        setting.p99Milliseconds, setting.p99CPUMilliseconds, setting.recallAt10))
         }
         let record = Record(
-            slug: spec.slug, factory: spec.factory, knob: spec.knob, build: build, fileBytes: fileBytes,
+            slug: spec.slug, factory: spec.title, knob: spec.knob, build: build, fileBytes: fileBytes,
             loadSeconds: loadSeconds, residentAfterLoadBytes: residentAfterLoad,
             peakResidentBytes: ProcessMemory.peakResident, queries: queries.count, settings: settings
         )
@@ -71,7 +72,7 @@ struct SearchCommand {
     }
 
     /// Latency percentiles and recall@10 of one pass over the queries with the knob at `value`.
-    private func measure(_ index: Index, value: Int?, queries: [[Float]], truth: [[Int64]]) throws -> Setting {
+    private func measure(_ index: any BenchmarkIndex, value: Int?, queries: [[Float]], truth: [[Int64]]) throws -> Setting {
         let parameters = spec.parameters(value)
         for query in queries.prefix(warmUpQueries) { _ = try index.search(query, k: 10, parameters: parameters) }
         var milliseconds: [Double] = []
