@@ -124,12 +124,13 @@ start_quarry primary "$primary" "$primary_port"
 start_quarry replica "$replica" "$replica_port"
 start_nginx 2
 marker="复制检查$(date +%s)"
+check_source="replica-check-$(date +%s).md"    # new on every run: earlier runs' documents stay
 curl -sf -X POST "http://127.0.0.1:$nginx_port/v1/collections/course/documents" \
     -H "Authorization: Bearer $(cat "$token_file")" -H 'Content-Type: application/json' \
-    -d "{\"documents\": [{\"source\": \"replica-check.md\", \"text\": \"$marker 这一段只写给主节点。\"}]}" >/dev/null \
+    -d "{\"documents\": [{\"source\": \"$check_source\", \"text\": \"$marker 这一段只写给主节点。\"}]}" >/dev/null \
     || fail "writing a document through nginx"
-search "$primary_port" "$marker" | grep -qx replica-check.md || fail "the primary does not find the new document"
-search "$replica_port" "$marker" | grep -qx replica-check.md && fail "the replica found a document before any sync"
+search "$primary_port" "$marker" | grep -qxF "$check_source" || fail "the primary does not find the new document"
+search "$replica_port" "$marker" | grep -qxF "$check_source" && fail "the replica found a document before any sync"
 
 stop_quarry replica
 reads_ok=0
@@ -139,7 +140,7 @@ done
 [[ $reads_ok == 20 ]] || fail "only $reads_ok of 20 reads succeeded through nginx while the replica was down"
 deploy/replica-sync.sh "$primary" "$replica" "$data/snapshots" >>"$out/sync.log"
 start_quarry replica "$replica" "$replica_port"
-search "$replica_port" "$marker" | grep -qx replica-check.md || fail "the replica does not find the document after a sync"
+search "$replica_port" "$marker" | grep -qxF "$check_source" || fail "the replica does not find the document after a sync"
 echo "checks passed: write → primary only; 20/20 reads while the replica was down; sync → replica" | tee "$out/checks.txt"
 cleanup
 
