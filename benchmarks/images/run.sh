@@ -44,21 +44,14 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 (( queries <= images )) || { echo "run.sh: --queries must not exceed --images" >&2; exit 2; }
-[[ -x /usr/bin/time ]] || { echo "run.sh: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
 [[ -f "$root/models/efficientnet-lite0/efficientnet-lite0.safetensors" ]] \
     || { echo "run.sh: models/ missing (scripts/fetch-models.sh)" >&2; exit 2; }
 cd "$root"
-step() { printf '\n==> %s\n' "$*" >&2; }
+source benchmarks/lib/servers.sh
+install_debian_packages time    # /usr/bin/time -v: CPU seconds and peak RSS of each side
 
-if [[ -n "${QUARRY_BIN:-}" ]]; then
-    quarry="$QUARRY_BIN"
-else
-    step "release build of quarry"
-    QUARRY_FAISS_LIB_DIR="$(scripts/build-faiss.sh)"
-    export QUARRY_FAISS_LIB_DIR
-    swift build -c release --product quarry >&2
-    quarry="$(swift build -c release --show-bin-path)/quarry"
-fi
+step "quarry (QUARRY_BIN, or a release build)"
+quarry="$(quarry_binary)"
 step "reference venv (image)"
 python="$(benchmarks/reference/setup-venv.sh image | tail -n 1)"
 
