@@ -12,9 +12,11 @@ import argparse
 import http.client
 import json
 import os
+import sys
 import time
 
-import numpy as np
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from timing import time_queries  # noqa: E402
 
 
 def wait_ready(port, seconds=60):
@@ -61,15 +63,7 @@ def main():
         if len(json.loads(answer)["results"]) != a.top_k:
             raise SystemExit("query_http: expected %d results: %s" % (a.top_k, answer[:300]))
 
-    for body in images[:a.warm_up]:
-        search(body)
-    times = []
-    for body in images:
-        start = time.perf_counter()
-        search(body)
-        times.append((time.perf_counter() - start) * 1000)
-    print(json.dumps({"queries": len(times), "p50_ms": float(np.percentile(times, 50)),
-                      "p95_ms": float(np.percentile(times, 95)), "mean_ms": float(np.mean(times))}))
+    print(json.dumps(time_queries(search, images, a.warm_up)))
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ import math
 import os
 import sqlite3
 import sys
-import time
 
 import faiss
 import numpy as np
@@ -39,9 +38,11 @@ from safetensors.torch import load_file
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "benchmarks", "embeddings", "image"))
+sys.path.insert(0, os.path.join(ROOT, "benchmarks", "lib"))
 
 from bench_torch import preprocess  # noqa: E402  (it also puts scripts/golden on sys.path)
 import golden_efficientnet as ref  # noqa: E402
+from timing import time_queries  # noqa: E402
 
 FLAT_LIMIT = 10_000  # Quarry's ImageCollection.flatLimit
 MIN_TRAINING_PER_LIST = 39  # Quarry's ImageCollection.minimumTrainingPerList
@@ -100,15 +101,7 @@ def query_images(a, net):
         marks = ",".join("?" * len(hits))
         return db.execute("SELECT id, path, category, price FROM images WHERE id IN (%s)" % marks, hits).fetchall()
 
-    for path in paths[:a.warm_up]:
-        search(path)
-    times = []
-    for path in paths:
-        start = time.perf_counter()
-        search(path)
-        times.append((time.perf_counter() - start) * 1000)
-    print(json.dumps({"queries": len(times), "p50_ms": float(np.percentile(times, 50)),
-                      "p95_ms": float(np.percentile(times, 95)), "mean_ms": float(np.mean(times))}))
+    print(json.dumps(time_queries(search, paths, a.warm_up)))
 
 
 def main():
