@@ -29,8 +29,18 @@ if [ ! -f "$DATA/fashion/tune/report.json" ]; then
     "$quarry" tune --data "$DATA" --collection fashion
 fi
 
+# Writes need a token: one is made on first start, readable by this user only.
+TOKEN_FILE="$DATA/admin-token"
+if [ ! -s "$TOKEN_FILE" ]; then
+    (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$TOKEN_FILE")
+fi
+chmod 600 "$TOKEN_FILE"
+echo "== admin token in $TOKEN_FILE (mode 0600); write routes need it:"
+echo "   curl -H \"Authorization: Bearer \$(cat $TOKEN_FILE)\" ..."
+
 exec "$quarry" serve \
     --data "$DATA" \
+    --admin-token-file "$TOKEN_FILE" \
     --default-collection course \
     --host "${QUARRY_HOST:-127.0.0.1}" \
     --port "${QUARRY_PORT:-8080}"

@@ -211,6 +211,7 @@ public final class EfficientNetLite0: ImageEncoder, @unchecked Sendable {
 
     private func run(images: [DecodedImage], logits: Bool) throws -> [Output] {
         if images.isEmpty { return [] }
+        for image in images { try preprocessor.checkResizedSize(of: image) }
         let per = preprocessor.elementCount
         var results: [Output] = []
         results.reserveCapacity(images.count)

@@ -25,28 +25,35 @@ public struct ImageInfo: Sendable, Equatable {
 /// PIL turns 16-bit grayscale PNGs into nearly white images; this decoder keeps the high byte.)
 ///
 /// Decompression bombs are refused from the header: an image with more than ``maxPixels``
-/// pixels fails with ``ImageDecodingError/tooManyPixels(width:height:limit:)`` before any
-/// pixel memory is allocated. Truncated data is an error (``ImageDecodingError/corrupt(reason:)``),
+/// pixels fails with ``ImageDecodingError/tooManyPixels(width:height:limit:)``, and one whose
+/// longer side is more than ``maxAspectRatio`` times its shorter side fails with
+/// ``ImageDecodingError/extremeAspectRatio(width:height:limit:)``, before any pixel memory is
+/// allocated (a 1,000,000 × 1 image would otherwise be resized to 256,000,000 × 256). Truncated data is an error (``ImageDecodingError/corrupt(reason:)``),
 /// not a partly grey image. The decoder holds no state; one value can be used from many tasks.
 public struct ImageDecoder: Sendable {
     /// Default pixel limit: 64 megapixels (e.g. 8000 × 8000), about 192 MB of RGB.
     public static let defaultMaxPixels = 64_000_000
     /// Default limit on the encoded size: 64 MiB.
     public static let defaultMaxBytes = 64 << 20
+    /// Default limit on the ratio of the longer side to the shorter: 20 (a 5120 × 256 banner).
+    public static let defaultMaxAspectRatio = 20
 
     /// Largest accepted width × height.
     public var maxPixels: Int
     /// Largest accepted encoded size in bytes.
     public var maxBytes: Int
+    /// Largest accepted ratio of the longer side to the shorter side.
+    public var maxAspectRatio: Int
     /// Whether the EXIF orientation is applied (default true, as PIL's `exif_transpose`).
     public var appliesOrientation: Bool
 
     /// Creates a decoder with the given limits.
     public init(maxPixels: Int = ImageDecoder.defaultMaxPixels, maxBytes: Int = ImageDecoder.defaultMaxBytes,
-                appliesOrientation: Bool = true) {
-        precondition(maxPixels > 0 && maxBytes > 0, "limits must be positive")
+                maxAspectRatio: Int = ImageDecoder.defaultMaxAspectRatio, appliesOrientation: Bool = true) {
+        precondition(maxPixels > 0 && maxBytes > 0 && maxAspectRatio > 0, "limits must be positive")
         self.maxPixels = maxPixels
         self.maxBytes = maxBytes
+        self.maxAspectRatio = maxAspectRatio
         self.appliesOrientation = appliesOrientation
     }
 
@@ -72,6 +79,11 @@ public struct ImageDecoder: Sendable {
     public func decode(_ data: Data, minimumLongestSide: Int) throws(ImageDecodingError) -> DecodedImage {
         if data.isEmpty { throw .empty }
         if data.count > maxBytes { throw .tooManyBytes(count: data.count, limit: maxBytes) }
+        let header = try Self.probe(data)
+        let (longer, shorter) = (max(header.width, header.height), min(header.width, header.height))
+        guard shorter > 0, longer <= shorter * maxAspectRatio else {
+            throw .extremeAspectRatio(width: header.width, height: header.height, limit: maxAspectRatio)
+        }
         var image = cic_image()
         var message = [CChar](repeating: 0, count: Int(CIC_MESSAGE_LENGTH))
         let status = data.withUnsafeBytes { raw in

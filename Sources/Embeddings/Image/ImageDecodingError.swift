@@ -11,6 +11,11 @@ public enum ImageDecodingError: Error, Equatable, Sendable, CustomStringConverti
     /// The image's width × height is above the decoder's pixel limit (a possible
     /// decompression bomb). Detected from the header, before any pixel is decoded.
     case tooManyPixels(width: Int, height: Int, limit: Int)
+    /// The longer side is more than `limit` times the shorter one (or a side is 0). Detected
+    /// from the header, before any pixel is decoded.
+    case extremeAspectRatio(width: Int, height: Int, limit: Int)
+    /// Resizing the image for the model would need more than `limit` pixels.
+    case tooManyPixelsAfterResize(width: Int, height: Int, limit: Int)
     /// The encoded input is larger than the decoder's byte limit.
     case tooManyBytes(count: Int, limit: Int)
     /// Memory for the decoded pixels could not be allocated.
@@ -26,6 +31,10 @@ public enum ImageDecodingError: Error, Equatable, Sendable, CustomStringConverti
             return "cannot decode image: \(reason)"
         case let .tooManyPixels(width, height, limit):
             return "image is \(width)×\(height) = \(width * height) pixels, more than the limit of \(limit)"
+        case let .extremeAspectRatio(width, height, limit):
+            return "image is \(width)×\(height); its longer side may be at most \(limit) times its shorter side"
+        case let .tooManyPixelsAfterResize(width, height, limit):
+            return "image would be resized to \(width)×\(height) = \(width * height) pixels, more than the limit of \(limit)"
         case let .tooManyBytes(count, limit):
             return "image data is \(count) bytes, more than the limit of \(limit)"
         case let .outOfMemory(reason):

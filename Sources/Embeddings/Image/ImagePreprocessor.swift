@@ -15,6 +15,8 @@ public struct ImagePreprocessor: Sendable, Equatable {
     public var scale: Float
     /// Pass order of the two resampling passes (default: as Pillow 13).
     public var passOrder: ImageResampler.PassOrder
+    /// Most pixels of the resized image, before the crop (default 16 megapixels: a 62,500 × 256 strip).
+    public var maxResizedPixels = 16_000_000
 
     /// The EfficientNet-Lite preprocessing: 256 → centre 224, (x − 127) / 128.
     public init(shorterSide: Int = 256, cropSize: Int = 224, mean: Float = 127, scale: Float = 128,
@@ -37,6 +39,16 @@ public struct ImagePreprocessor: Sendable, Equatable {
         let s = min(width, height)
         func scaled(_ side: Int) -> Int { side == s ? shorterSide : (side * shorterSide + s / 2) / s }
         return width <= height ? (shorterSide, scaled(height)) : (scaled(width), shorterSide)
+    }
+
+    /// Refuses an image whose resized size would exceed ``maxResizedPixels``.
+    /// - Throws: ``ImageDecodingError/tooManyPixelsAfterResize(width:height:limit:)``.
+    public func checkResizedSize(of image: DecodedImage) throws(ImageDecodingError) {
+        let size = resizedSize(width: image.width, height: image.height)
+        let (pixels, overflow) = size.width.multipliedReportingOverflow(by: size.height)
+        if overflow || pixels > maxResizedPixels {
+            throw .tooManyPixelsAfterResize(width: size.width, height: size.height, limit: maxResizedPixels)
+        }
     }
 
     /// Top-left corner of the centre crop in an image of the given size:

@@ -5,6 +5,8 @@ public enum FaissError: Error, Equatable, Sendable {
     case dimensionMismatch(expected: Int, actual: Int)
     /// An argument outside its valid range (k ≤ 0, negative nprobe, count mismatch, …).
     case invalidArgument(String)
+    /// A factory string outside ``IndexFactory``'s grammar, or out of range for the dimension.
+    case invalidFactory(String, reason: String)
     /// FAISS rejected the operation; `message` is FAISS's own explanation.
     case native(operation: String, message: String)
 }
@@ -16,6 +18,8 @@ extension FaissError: CustomStringConvertible {
             "dimension mismatch: expected \(expected), got \(actual)"
         case .invalidArgument(let message):
             "invalid argument: \(message)"
+        case .invalidFactory(let factory, let reason):
+            "invalid index factory \"\(factory)\": \(reason)"
         case .native(let operation, let message):
             "FAISS \(operation) failed: \(message)"
         }

@@ -2,8 +2,8 @@ import CFaiss
 
 /// A FAISS index whose vectors carry caller-chosen `Int64` ids.
 ///
-/// Any FAISS factory string works ("Flat", "HNSW32,Flat", "IVF256,Flat",
-/// "IVF256,PQ16", "PCA64,IVF256,Flat", …); the index never assigns ids itself.
+/// Built from a FAISS factory string in ``IndexFactory``'s grammar ("Flat", "HNSW32,Flat",
+/// "IVF256,Flat", "IVF256,PQ16", "PCA64,IVF256,Flat", …); the index never assigns ids itself.
 ///
 /// Thread safety: an `Index` can be shared freely. Searches (and reads such as
 /// ``reconstruct(id:)`` or ``write(to:)``) run concurrently; mutations
@@ -20,12 +20,14 @@ public final class Index: @unchecked Sendable {
 
     /// Creates an empty index from a FAISS factory string.
     ///
-    /// - Throws: ``FaissError/native(operation:message:)`` for an unknown factory
-    ///   string, ``FaissError/invalidArgument(_:)`` for a non-positive dimension.
+    /// - Throws: ``FaissError/invalidFactory(_:reason:)`` for a factory string outside
+    ///   ``IndexFactory``'s grammar, ``FaissError/native(operation:message:)`` when FAISS
+    ///   refuses it, ``FaissError/invalidArgument(_:)`` for a non-positive dimension.
     public convenience init(dimension: Int, factory: String = "Flat", metric: Metric = .innerProduct) throws(FaissError) {
         guard dimension > 0, dimension <= Int(Int32.max) else {
             throw .invalidArgument("dimension must be positive, got \(dimension)")
         }
+        try IndexFactory.validate(factory, dimension: dimension)
         var handle: OpaquePointer?
         try faissCall("index_factory(\"\(factory)\")") { error in
             qf_index_new(Int32(dimension), factory, metric.native, &handle, error)

@@ -56,6 +56,11 @@ extension TextCollection {
         return TextSearchResult(hits: hits, timings: timings, unknownIDs: unknownIDs)
     }
 
+    /// Number of tokens the model would feed for question `text`.
+    public func queryTokenCount(_ text: String) -> Int {
+        encoder.tokenCount(text, role: .query)
+    }
+
     /// The embedding of question `text`, from ``queryEmbeddings`` when it was asked recently.
     func queryEmbedding(_ text: String) throws -> [Float] {
         if let cached = queryEmbeddings.value(for: text) { return cached }

@@ -9,30 +9,27 @@ public enum QuarryApplication {
     public static func router(
         library: CollectionLibrary, configuration: ServerConfiguration, metrics: QuarryMetrics = QuarryMetrics()
     ) -> Router<BasicRequestContext> {
-        let router = Router()
+        // HEAD answers like GET without the body, for every GET route.
+        let router = Router(options: .autoGenerateHeadEndpoints)
         // Outermost first: the request log sees every error already shaped as JSON by the inner middlewares.
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         if !configuration.corsOrigins.isEmpty { router.add(middleware: AllowedOriginsMiddleware(origins: configuration.corsOrigins)) }
         router.add(middleware: JSONErrorMiddleware())
-        router.add(middleware: LoadSheddingMiddleware(limits: configuration.load, load: SearchLoad()))
-        HealthRoutes(library: library).register(on: router)
-        MetricsRoutes(metrics: metrics, library: library).register(on: router)
-        let authorization = AdminAuthorization(token: configuration.adminToken)
+        let groups = RouteGroups(router: router, load: configuration.load, writeAccess: configuration.writeAccess)
+        let limits = configuration.limits
         let cache = SearchCache(capacity: configuration.cache.capacity, timeToLive: configuration.cache.timeToLive)
         let executor = SearchExecutor()
-        CollectionRoutes(
-            library: library, limits: configuration.limits, authorization: authorization, metrics: metrics, cache: cache, executor: executor
-        )
-            .register(on: router)
-        ImageRoutes(library: library, limits: configuration.limits, authorization: authorization, executor: executor, metrics: metrics)
-            .register(on: router)
-        MaintenanceRoutes(library: library, limits: configuration.limits, authorization: authorization).register(on: router)
-        WebRoutes().register(on: router)
-        DocsRoutes().register(on: router)
+        HealthRoutes(library: library).register(on: groups)
+        MetricsRoutes(metrics: metrics, library: library).register(on: groups)
+        CollectionRoutes(library: library, limits: limits, metrics: metrics, cache: cache, executor: executor).register(on: groups)
+        ImageRoutes(library: library, limits: limits, executor: executor, metrics: metrics).register(on: groups)
+        MaintenanceRoutes(library: library, limits: limits).register(on: groups)
+        WebRoutes().register(on: groups)
+        DocsRoutes().register(on: groups)
         SeedCompatibilityRoutes(
-            library: library, limits: configuration.limits, defaultCollection: configuration.defaultTextCollection
-        ).register(on: router)
+            library: library, limits: limits, defaultCollection: configuration.defaultTextCollection, metrics: metrics, executor: executor
+        ).register(on: groups)
         return router
     }
 
@@ -42,6 +39,7 @@ public enum QuarryApplication {
     ) -> some ApplicationProtocol {
         Application(
             router: router(library: library, configuration: configuration, metrics: metrics),
+            server: .quarryHTTP1(timeouts: configuration.timeouts, maxHeaderBytes: configuration.limits.maxHeaderBytes),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "quarry"),
             logger: logger
         )

@@ -15,6 +15,15 @@ extension ServeSettings {
         public var adminToken: String? = nil
         public var maxImageMB: Int?
         public var maxImageMegapixels: Int?
+        public var maxImageAspectRatio: Int?
+        public var maxQueryBytes: Int?
+        public var maxQueryTokens: Int?
+        public var maxHeaderKB: Int?
+        public var maxMultipartParts: Int?
+        public var headerTimeout: Double?
+        public var bodyTimeout: Double?
+        public var idleTimeout: Double?
+        public var insecureOpenWrites: Bool?
         public var logLevel: Logger.Level?
         public var logFormat: LogFormat?
         public var checkpointInterval: Double?
@@ -87,6 +96,15 @@ extension ServeSettings {
             case .adminTokenFile: adminTokenFile = text
             case .maxImageMB: maxImageMB = try parse("an integer", Int.init)
             case .maxImageMegapixels: maxImageMegapixels = try parse("an integer", Int.init)
+            case .maxImageAspectRatio: maxImageAspectRatio = try parse("an integer", Int.init)
+            case .maxQueryBytes: maxQueryBytes = try parse("an integer", Int.init)
+            case .maxQueryTokens: maxQueryTokens = try parse("an integer", Int.init)
+            case .maxHeaderKB: maxHeaderKB = try parse("an integer", Int.init)
+            case .maxMultipartParts: maxMultipartParts = try parse("an integer", Int.init)
+            case .headerTimeout: headerTimeout = try parse("a number", Double.init)
+            case .bodyTimeout: bodyTimeout = try parse("a number", Double.init)
+            case .idleTimeout: idleTimeout = try parse("a number", Double.init)
+            case .insecureOpenWrites: insecureOpenWrites = try parse("true or false", Bool.init)
             case .logLevel:
                 logLevel = try parse("one of " + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "), Logger.Level.init(rawValue:))
             case .logFormat:
@@ -114,6 +132,7 @@ extension ServeSettings {
             switch type {
             case is Int.Type: "an integer"
             case is Double.Type: "a number"
+            case is Bool.Type: "true or false"
             case is [String].Type: "a list of strings"
             default: "a string"
             }

@@ -23,6 +23,16 @@ public struct ServeSettings: Sendable, Equatable {
     public var adminToken: String?
     public var maxImageMB = RequestLimits().maxImageBytes >> 20
     public var maxImageMegapixels = RequestLimits().maxImagePixels / 1_000_000
+    public var maxImageAspectRatio = RequestLimits().maxImageAspectRatio
+    public var maxQueryBytes = RequestLimits().maxQueryBytes
+    public var maxQueryTokens = RequestLimits().maxQueryTokens
+    public var maxHeaderKB = RequestLimits().maxHeaderBytes >> 10
+    public var maxMultipartParts = RequestLimits().maxMultipartParts
+    public var headerTimeout = ConnectionTimeouts().header
+    public var bodyTimeout = ConnectionTimeouts().body
+    public var idleTimeout = ConnectionTimeouts().idle
+    /// Opens the write routes to anyone when no admin token is set (loopback only).
+    public var insecureOpenWrites = false
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.json
     /// Seconds between checkpoints of changed indexes.
@@ -60,6 +70,15 @@ public struct ServeSettings: Sendable, Equatable {
         case adminTokenFile = "admin_token_file"
         case maxImageMB = "max_image_mb"
         case maxImageMegapixels = "max_image_megapixels"
+        case maxImageAspectRatio = "max_image_aspect_ratio"
+        case maxQueryBytes = "max_query_bytes"
+        case maxQueryTokens = "max_query_tokens"
+        case maxHeaderKB = "max_header_kb"
+        case maxMultipartParts = "max_multipart_parts"
+        case headerTimeout = "header_timeout"
+        case bodyTimeout = "body_timeout"
+        case idleTimeout = "idle_timeout"
+        case insecureOpenWrites = "insecure_open_writes"
         case logLevel = "log_level"
         case logFormat = "log_format"
         case checkpointInterval = "checkpoint_interval"
@@ -112,6 +131,15 @@ public struct ServeSettings: Sendable, Equatable {
         if let value = overrides.adminToken { (adminTokenFile, adminToken) = (nil, value) }
         if let value = overrides.maxImageMB { maxImageMB = value }
         if let value = overrides.maxImageMegapixels { maxImageMegapixels = value }
+        if let value = overrides.maxImageAspectRatio { maxImageAspectRatio = value }
+        if let value = overrides.maxQueryBytes { maxQueryBytes = value }
+        if let value = overrides.maxQueryTokens { maxQueryTokens = value }
+        if let value = overrides.maxHeaderKB { maxHeaderKB = value }
+        if let value = overrides.maxMultipartParts { maxMultipartParts = value }
+        if let value = overrides.headerTimeout { headerTimeout = value }
+        if let value = overrides.bodyTimeout { bodyTimeout = value }
+        if let value = overrides.idleTimeout { idleTimeout = value }
+        if let value = overrides.insecureOpenWrites { insecureOpenWrites = value }
         if let value = overrides.logLevel { logLevel = value }
         if let value = overrides.logFormat { logFormat = value }
         if let value = overrides.checkpointInterval { checkpointInterval = value }
@@ -147,6 +175,14 @@ public struct ServeSettings: Sendable, Equatable {
         try require((1...65_535).contains(port), .port, "must be between 1 and 65535", port)
         try require(maxImageMB >= 1, .maxImageMB, "must be at least 1", maxImageMB)
         try require(maxImageMegapixels >= 1, .maxImageMegapixels, "must be at least 1", maxImageMegapixels)
+        try require((1...10_000).contains(maxImageAspectRatio), .maxImageAspectRatio, "must be between 1 and 10000", maxImageAspectRatio)
+        try require(maxQueryBytes >= 1, .maxQueryBytes, "must be at least 1", maxQueryBytes)
+        try require(maxQueryTokens >= 3, .maxQueryTokens, "must be at least 3", maxQueryTokens)
+        try require((1...1_024).contains(maxHeaderKB), .maxHeaderKB, "must be between 1 and 1024", maxHeaderKB)
+        try require(maxMultipartParts >= 1, .maxMultipartParts, "must be at least 1", maxMultipartParts)
+        try require(headerTimeout > 0, .headerTimeout, "must be positive", headerTimeout)
+        try require(bodyTimeout > 0, .bodyTimeout, "must be positive", bodyTimeout)
+        try require(idleTimeout > 0, .idleTimeout, "must be positive", idleTimeout)
         try require(checkpointInterval > 0, .checkpointInterval, "must be positive", checkpointInterval)
         try require(driftCheckInterval >= 0, .driftCheckInterval, "must not be negative", driftCheckInterval)
         try require(driftGrowth > 0, .driftGrowth, "must be positive", driftGrowth)
@@ -176,11 +212,17 @@ public struct ServeSettings: Sendable, Equatable {
         var limits = RequestLimits()
         limits.maxImageBytes = maxImageMB << 20
         limits.maxImagePixels = maxImageMegapixels * 1_000_000
+        limits.maxImageAspectRatio = maxImageAspectRatio
+        limits.maxQueryBytes = maxQueryBytes
+        limits.maxQueryTokens = maxQueryTokens
+        limits.maxHeaderBytes = maxHeaderKB << 10
+        limits.maxMultipartParts = maxMultipartParts
         return ServerConfiguration(
             host: host, port: port, dataDirectory: URL(fileURLWithPath: data), modelsDirectory: URL(fileURLWithPath: models),
             defaultTextCollection: defaultCollection, limits: limits, adminToken: adminToken,
             load: LoadLimits(softLimit: softLimit, hardLimit: hardLimit),
-            cache: .init(capacity: cacheSize, timeToLive: cacheTTL), corsOrigins: corsOrigins
+            cache: .init(capacity: cacheSize, timeToLive: cacheTTL), corsOrigins: corsOrigins,
+            insecureOpenWrites: insecureOpenWrites, timeouts: ConnectionTimeouts(header: headerTimeout, body: bodyTimeout, idle: idleTimeout)
         )
     }
 }
@@ -203,6 +245,15 @@ extension ServeSettings: Encodable {
         try container.encode(adminToken.map { _ in "***" }, forKey: AnyCodingKey("admin_token"))
         try put(maxImageMB, .maxImageMB)
         try put(maxImageMegapixels, .maxImageMegapixels)
+        try put(maxImageAspectRatio, .maxImageAspectRatio)
+        try put(maxQueryBytes, .maxQueryBytes)
+        try put(maxQueryTokens, .maxQueryTokens)
+        try put(maxHeaderKB, .maxHeaderKB)
+        try put(maxMultipartParts, .maxMultipartParts)
+        try put(headerTimeout, .headerTimeout)
+        try put(bodyTimeout, .bodyTimeout)
+        try put(idleTimeout, .idleTimeout)
+        try put(insecureOpenWrites, .insecureOpenWrites)
         try put(logLevel, .logLevel)
         try put(logFormat, .logFormat)
         try put(checkpointInterval, .checkpointInterval)

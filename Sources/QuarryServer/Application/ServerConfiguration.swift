@@ -12,8 +12,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Collection answering the tutorial-compatible `POST /text-search`; the first text collection when nil.
     public var defaultTextCollection: String?
     public var limits: RequestLimits
-    /// Bearer token required by write endpoints; nil leaves them open (allowed on loopback only).
+    /// Bearer token required by write endpoints; with none, writes are refused.
     public var adminToken: String?
+    /// Opens write endpoints to anyone when there is no token (loopback only; for local experiments).
+    public var insecureOpenWrites: Bool
+    /// How long a connection may take to send a request, and stay idle.
+    public var timeouts: ConnectionTimeouts
     /// Searches in flight before degrading and before refusing.
     public var load: LoadLimits
     /// The search answer cache.
@@ -36,9 +40,11 @@ public struct ServerConfiguration: Sendable, Equatable {
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: URL = URL(fileURLWithPath: "data"),
         modelsDirectory: URL = URL(fileURLWithPath: "models"), defaultTextCollection: String? = nil,
         limits: RequestLimits = .init(), adminToken: String? = nil, load: LoadLimits = .init(), cache: CacheSettings = .init(),
-        corsOrigins: [String] = []
+        corsOrigins: [String] = [], insecureOpenWrites: Bool = false, timeouts: ConnectionTimeouts = .init()
     ) {
         self.corsOrigins = corsOrigins
+        self.insecureOpenWrites = insecureOpenWrites
+        self.timeouts = timeouts
         self.load = load
         self.cache = cache
         self.adminToken = adminToken
@@ -57,22 +63,29 @@ extension ServerConfiguration {
         ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
     }
 
-    /// Refuses configurations that would expose write endpoints without a token.
+    /// Who may call the write endpoints: the token's holders, nobody, or (insecure) anybody.
+    public var writeAccess: WriteAccess {
+        if let adminToken { return .token(adminToken) }
+        return insecureOpenWrites ? .open : .closed
+    }
+
+    /// Refuses configurations that would expose write endpoints without a token off loopback,
+    /// and tokens too short to resist guessing.
     public func validate() throws(ServerConfigurationError) {
-        if adminToken == nil, !isLoopback { throw .writesWithoutToken(host: host) }
+        if writeAccess == .open, !isLoopback { throw .openWritesOffLoopback(host: host) }
         if let adminToken, adminToken.count < 16 { throw .weakToken }
     }
 }
 
 /// A server configuration that must not be started.
 public enum ServerConfigurationError: Error, CustomStringConvertible, Equatable {
-    case writesWithoutToken(host: String)
+    case openWritesOffLoopback(host: String)
     case weakToken
 
     public var description: String {
         switch self {
-        case .writesWithoutToken(let host):
-            "refusing to serve write endpoints on \(host) without an admin token: set QUARRY_ADMIN_TOKEN, admin_token_file or --admin-token-file, or bind to 127.0.0.1"
+        case .openWritesOffLoopback(let host):
+            "refusing to open write endpoints to anyone on \(host): drop --insecure-open-writes and set QUARRY_ADMIN_TOKEN, admin_token_file or --admin-token-file, or bind to 127.0.0.1"
         case .weakToken: "the admin token must be at least 16 characters"
         }
     }

@@ -4,13 +4,13 @@ import Synchronization
 
 /// Counts the searches in flight: above the soft limit a search runs degraded
 /// (``SearchLoad/isDegraded`` is true while it is handled), above the hard
-/// limit it is answered at once with 503 and `Retry-After`. Other routes pass untouched.
+/// limit it is answered at once with 503 and `Retry-After`. It guards the routes of
+/// ``RouteGroups/searches``, matched by the router, whatever the path's spelling.
 struct LoadSheddingMiddleware<Context: RequestContext>: RouterMiddleware {
     let limits: LoadLimits
     let load: SearchLoad
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard Self.isSearch(request) else { return try await next(request, context) }
         let inFlight = load.begin()
         defer { load.end() }
         if inFlight > limits.hardLimit {
@@ -23,12 +23,6 @@ struct LoadSheddingMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         guard inFlight > limits.softLimit else { return try await next(request, context) }
         return try await SearchLoad.$isDegraded.withValue(true) { try await next(request, context) }
-    }
-
-    /// Search routes: `…/search`, `…/search/image`, `…/similar` and `/text-search`.
-    static func isSearch(_ request: Request) -> Bool {
-        let path = request.uri.path
-        return path.hasSuffix("/search") || path.hasSuffix("/search/image") || path.hasSuffix("/similar") || path == "/text-search"
     }
 }
 

@@ -3,7 +3,7 @@ import Embeddings
 extension APIError {
     /// The answer to an upload that is not a usable image: 415 for what is not
     /// an image (or a format Quarry cannot read), 413 for too many bytes, 422 for
-    /// too many pixels or a damaged file, 400 for nothing at all.
+    /// too many pixels, an extreme aspect ratio or a damaged file, 400 for nothing at all.
     init(_ error: ImageDecodingError) {
         switch error {
         case .empty:
@@ -12,8 +12,10 @@ extension APIError {
             self.init(.unsupportedMediaType, code: "unsupported_image_format", message: error.description + "; send JPEG, PNG or WebP")
         case .tooManyBytes:
             self.init(.contentTooLarge, code: "image_too_large", message: error.description)
-        case .tooManyPixels:
+        case .tooManyPixels, .tooManyPixelsAfterResize:
             self.init(.unprocessableContent, code: "image_too_many_pixels", message: error.description)
+        case .extremeAspectRatio:
+            self.init(.unprocessableContent, code: "image_aspect_ratio", message: error.description)
         case .corrupt, .outOfMemory:
             self.init(.unprocessableContent, code: "unreadable_image", message: error.description)
         }

@@ -27,12 +27,7 @@ enum StrictJSON {
         if let contentType = request.headers[.contentType], !contentType.lowercased().contains("json") {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "expected a JSON body (Content-Type: application/json), got \(contentType)")
         }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch {
-            throw APIError(.contentTooLarge, code: "payload_too_large", message: "request body is larger than \(limit) bytes")
-        }
+        let buffer = try await request.collectBody(upTo: limit)
         guard buffer.readableBytes > 0 else { throw APIError.invalidRequest("request body is empty; expected a JSON object") }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))

@@ -6,13 +6,12 @@ import QuarryCore
 struct CollectionRoutes {
     let library: CollectionLibrary
     let limits: RequestLimits
-    let authorization: AdminAuthorization
     let metrics: QuarryMetrics
     let cache: SearchCache
     let executor: SearchExecutor
 
-    func register(on router: Router<BasicRequestContext>) {
-        let collections = router.group("v1/collections")
+    func register(on groups: RouteGroups) {
+        let collections = groups.reads.group("v1/collections")
         collections.get { _, _ in
             let text = try library.allTextCollections.map(CollectionSummary.init)
             let images = try library.allImageCollections.map { try CollectionSummary($0, detailed: false) }
@@ -23,7 +22,7 @@ struct CollectionRoutes {
             if let images = library.imageCollection(named: name) { return try CollectionSummary(images, detailed: true) }
             return try CollectionSummary(library.textCollection(context))
         }
-        collections.post(":name/search") { request, context in
+        groups.searches.group("v1/collections").post(":name/search") { request, context in
             let collection = try library.textCollection(context)
             let body = try await StrictJSON.decode(SearchRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
             var searchRequest = try body.validated(limits: limits, defaultTopK: collection.configuration.searchDefaults.topK)
@@ -42,7 +41,10 @@ struct CollectionRoutes {
             }
             metrics.recordCacheLookup(hit: false)
             let request = searchRequest
-            let result = try await executor.run { try collection.search(request) }
+            let result = try await executor.run {
+                try limits.checkQueryTokens(collection.queryTokenCount(request.query))
+                return try collection.search(request)
+            }
             metrics.recordSearch(collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)
             let response = SearchResponse(
                 collection: collection.name, query: searchRequest.query, mode: searchRequest.mode,
@@ -52,20 +54,19 @@ struct CollectionRoutes {
             cache.entries.store(response, for: key)
             return response
         }
-        collections.post(":name/documents", use: addDocuments)
+        groups.writes.group("v1/collections").post(":name/documents", use: addDocuments)
     }
 
     /// `POST …/documents`: adds or replaces documents given as JSON text, or
     /// uploaded as files (`multipart/form-data`, any format a reader supports).
     func addDocuments(_ request: Request, _ context: BasicRequestContext) async throws -> EditedResponse<DocumentsResponse> {
-        try authorization.check(request)
         let collection = try library.textCollection(context)
         let ingestor = DocumentIngestor(chunker: try Chunker(
             configuration: DocumentIngestor.defaultChunking, tokenCounter: EncoderTokenCounter(encoder: collection.encoder)
         ))
         var documents: [TextDocument] = []
         if MultipartUpload.isMultipart(request) {
-            for file in try await MultipartUpload.files(from: request, limit: limits.maxUploadBytes) {
+            for file in try await MultipartUpload.files(from: request, limit: limits.maxUploadBytes, shape: limits.multipartShape) {
                 documents.append(ingestor.prepare(try read(ingestor, file.data, name: file.name, source: file.name), source: file.name))
             }
         } else {
@@ -79,7 +80,7 @@ struct CollectionRoutes {
         }
         var response = DocumentsResponse(collection: collection.name)
         for document in documents {
-            let change = try collection.add(document)
+            let change = try await executor.run { try collection.add(document) }
             response.documents.append(.init(
                 source: document.source, status: change == nil ? "unchanged" : "stored", passages: change?.addedIDs.count ?? 0
             ))

@@ -4,7 +4,8 @@ import Hummingbird
 /// registered route; `OpenAPITests` keeps the two in step) and `GET /docs`,
 /// a page that renders it for people with `/ui/docs.js`. All compiled into the binary.
 struct DocsRoutes {
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on groups: RouteGroups) {
+        let router = groups.reads
         router.get("openapi.json") { _, _ in
             WebRoutes.response(PackageResources.openapi_json, contentType: "application/json; charset=utf-8")
         }

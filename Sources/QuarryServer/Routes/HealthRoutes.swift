@@ -22,7 +22,8 @@ struct HealthRoutes {
         let collections: Int
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on groups: RouteGroups) {
+        let router = groups.reads
         router.get("health") { _, _ in
             Health(
                 status: "ok", version: BuildInfo.version, faiss: BuildInfo.faissBuild,

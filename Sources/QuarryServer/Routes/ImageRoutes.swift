@@ -8,18 +8,18 @@ import QuarryCore
 struct ImageRoutes {
     let library: CollectionLibrary
     let limits: RequestLimits
-    let authorization: AdminAuthorization
     let executor: SearchExecutor
     let metrics: QuarryMetrics
 
-    func register(on router: Router<BasicRequestContext>) {
-        let collections = router.group("v1/collections")
-        collections.post(":name/search/image", use: searchByImage)
-        collections.get(":name/items/:id", use: item)
-        collections.get(":name/items/:id/similar", use: similar)
-        collections.get(":name/items/:id/image", use: imageFile)
-        collections.get(":name/items/:id/thumbnail", use: thumbnailFile)
-        collections.post(":name/images", use: addImages)
+    func register(on groups: RouteGroups) {
+        let searches = groups.searches.group("v1/collections")
+        searches.post(":name/search/image", use: searchByImage)
+        searches.get(":name/items/:id/similar", use: similar)
+        let reads = groups.reads.group("v1/collections")
+        reads.get(":name/items/:id", use: item)
+        reads.get(":name/items/:id/image", use: imageFile)
+        reads.get(":name/items/:id/thumbnail", use: thumbnailFile)
+        groups.writes.group("v1/collections").post(":name/images", use: addImages)
     }
 
     /// `POST …/search/image`: the image comes as multipart field `image` or as a raw image body.
@@ -88,12 +88,11 @@ struct ImageRoutes {
     /// `POST …/images` (admin): image files as multipart parts, with optional fields
     /// `category`, `price`, `title` and `metadata` (a JSON object) applied to each.
     func addImages(_ request: Request, _ context: BasicRequestContext) async throws -> EditedResponse<ImagesResponse> {
-        try authorization.check(request)
         let collection = try library.imageCollection(context)
         guard MultipartUpload.isMultipart(request) else {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "send the images as multipart/form-data")
         }
-        let form = try await MultipartUpload.form(from: request, limit: limits.maxImageBytes)
+        let form = try await MultipartUpload.form(from: request, limit: limits.maxImageBytes, shape: limits.multipartShape)
         guard !form.files.isEmpty else { throw APIError.invalidRequest("the form has no image file") }
         let fields = try UploadFields(form.fields)
         let inputs = form.files.map { file in
@@ -105,7 +104,7 @@ struct ImageRoutes {
                 category: fields.category, price: fields.price, title: fields.title ?? file.name, metadata: metadata
             )
         }
-        let result = try collection.add(inputs)
+        let result = try await executor.run { try collection.add(inputs) }
         var response = ImagesResponse(collection: collection.name)
         for (file, outcome) in zip(form.files, result.outcomes) {
             switch outcome {
@@ -158,7 +157,7 @@ struct ImageRoutes {
     /// The query image of a search request, at most ``RequestLimits/maxImageBytes`` long.
     func uploadedImage(_ request: Request) async throws -> Data {
         if MultipartUpload.isMultipart(request) {
-            let files = try await MultipartUpload.form(from: request, limit: limits.maxImageBytes).files
+            let files = try await MultipartUpload.form(from: request, limit: limits.maxImageBytes, shape: limits.multipartShape).files
             guard let file = files.first(where: { $0.field == "image" }) ?? (files.count == 1 ? files.first : nil) else {
                 throw APIError.invalidRequest("the form needs one file in the field \"image\"")
             }
@@ -171,11 +170,7 @@ struct ImageRoutes {
                 message: "send the image as multipart/form-data (field \"image\") or as a body of type image/*, not \"\(contentType)\""
             )
         }
-        do {
-            return Data(buffer: try await request.body.collect(upTo: limits.maxImageBytes))
-        } catch {
-            throw APIError(.contentTooLarge, code: "payload_too_large", message: "image is larger than \(limits.maxImageBytes) bytes")
-        }
+        return Data(buffer: try await request.collectBody(upTo: limits.maxImageBytes))
     }
 
     func itemID(_ context: BasicRequestContext, in collection: ImageCollection) throws -> Int64 {

@@ -9,7 +9,6 @@ import QuarryCore
 struct MaintenanceRoutes {
     let library: CollectionLibrary
     let limits: RequestLimits
-    let authorization: AdminAuthorization
 
     struct Deletion: ResponseEncodable {
         let collection: String
@@ -24,8 +23,8 @@ struct MaintenanceRoutes {
         let seconds: Double
     }
 
-    func register(on router: Router<BasicRequestContext>) {
-        let collections = router.group("v1/collections")
+    func register(on groups: RouteGroups) {
+        let collections = groups.writes.group("v1/collections")
         collections.delete(":name/documents", use: deleteDocument)
         collections.delete(":name/items/:id", use: deleteItem)
         collections.post(":name/reindex", use: reindex)
@@ -33,7 +32,6 @@ struct MaintenanceRoutes {
 
     /// `DELETE …/documents?source=…`: a text document and all its passages.
     func deleteDocument(_ request: Request, _ context: BasicRequestContext) async throws -> Deletion {
-        try authorization.check(request)
         let collection = try library.textCollection(context)
         let name = collection.name
         guard let source = request.uri.queryParameters["source"].map(String.init), !source.isEmpty else {
@@ -48,7 +46,6 @@ struct MaintenanceRoutes {
 
     /// `DELETE …/items/{id}`: one passage of a text collection or one image of an image collection.
     func deleteItem(_ request: Request, _ context: BasicRequestContext) async throws -> Deletion {
-        try authorization.check(request)
         let name = try context.parameters.require("name")
         let text = try context.parameters.require("id")
         guard let id = Int64(text), id > 0 else { throw APIError.itemNotFound(text, collection: name) }
@@ -69,7 +66,6 @@ struct MaintenanceRoutes {
 
     /// `POST …/reindex`: rebuilds the index from the stored vectors beside the live one and swaps it in.
     func reindex(_ request: Request, _ context: BasicRequestContext) async throws -> Reindexed {
-        try authorization.check(request)
         let name = try context.parameters.require("name")
         guard let collection = library.collection(named: name) else { throw APIError.collectionNotFound(name) }
         let body: ReindexRequestBody? = request.headers[.contentLength] == "0" || request.headers[.contentType] == nil

@@ -8,7 +8,8 @@ struct MetricsRoutes {
 
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on groups: RouteGroups) {
+        let router = groups.reads
         router.get("metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: Self.contentType],

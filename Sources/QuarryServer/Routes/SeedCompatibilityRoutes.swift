@@ -9,6 +9,8 @@ struct SeedCompatibilityRoutes {
     let limits: RequestLimits
     /// Collection answering `/text-search`; the first text collection when nil.
     let defaultCollection: String?
+    let metrics: QuarryMetrics
+    let executor: SearchExecutor
 
     struct Body: Decodable {
         var query: String
@@ -38,13 +40,20 @@ struct SeedCompatibilityRoutes {
         let results: [Result]
     }
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.post("text-search") { request, _ in
+    func register(on groups: RouteGroups) {
+        groups.searches.post("text-search") { request, _ in
             let body = try await StrictJSON.decode(Body.self, from: request, limit: limits.maxJSONBodyBytes)
             let name = defaultCollection ?? library.allTextCollections.first?.name ?? ""
             guard let collection = library.textCollection(named: name) else { throw APIError.collectionNotFound(name) }
             let query = try limits.validatedQuery(body.query)
-            let result = try collection.search(TextSearchRequest(query: query, topK: try limits.validatedTopK(body.topK ?? 5), mode: .vector))
+            let request = TextSearchRequest(query: query, topK: try limits.validatedTopK(body.topK ?? 5), mode: .vector)
+            let result = try await executor.run {
+                try limits.checkQueryTokens(collection.queryTokenCount(request.query))
+                return try collection.search(request)
+            }
+            metrics.recordSearch(
+                collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs
+            )
             return Answer(query: query, results: result.hits.map { hit in
                 var metadata = hit.passage.metadata
                 metadata["source"] = .string(hit.passage.source)

@@ -3,7 +3,8 @@ import Hummingbird
 /// The web UI: `GET /` and its script and style sheet, compiled into the binary
 /// (plain HTML, CSS and JavaScript; no external resources, works offline).
 struct WebRoutes {
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on groups: RouteGroups) {
+        let router = groups.reads
         router.get("/") { _, _ in Self.response(PackageResources.index_html, contentType: "text/html; charset=utf-8") }
         router.get("ui/app.js") { _, _ in Self.response(PackageResources.app_js, contentType: "text/javascript; charset=utf-8") }
         router.get("ui/style.css") { _, _ in Self.response(PackageResources.style_css, contentType: "text/css; charset=utf-8") }

@@ -51,6 +51,33 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most pixels (width × height) of an accepted image, in megapixels (default: \(defaults.maxImageMegapixels)).")
     var maxImageMegapixels: Int?
 
+    @Option(help: "Largest ratio of an image's longer side to its shorter side (default: \(defaults.maxImageAspectRatio)).")
+    var maxImageAspectRatio: Int?
+
+    @Option(help: "Longest accepted search query, in UTF-8 bytes (default: \(defaults.maxQueryBytes)).")
+    var maxQueryBytes: Int?
+
+    @Option(help: "Longest accepted search query, in model tokens (default: \(defaults.maxQueryTokens)).")
+    var maxQueryTokens: Int?
+
+    @Option(name: .customLong("max-header-kb"), help: "Largest request header, and largest multipart part header, in KiB (default: \(defaults.maxHeaderKB)).")
+    var maxHeaderKB: Int?
+
+    @Option(help: "Most parts in one multipart upload (default: \(defaults.maxMultipartParts)).")
+    var maxMultipartParts: Int?
+
+    @Option(help: "Seconds from a request's first byte until its header must be complete (default: \(defaults.headerTimeout)).")
+    var headerTimeout: Double?
+
+    @Option(help: "Seconds from a request's header until its body must be complete (default: \(defaults.bodyTimeout)).")
+    var bodyTimeout: Double?
+
+    @Option(help: "Seconds an idle connection stays open (default: \(defaults.idleTimeout)).")
+    var idleTimeout: Double?
+
+    @Flag(help: "With no admin token, let anyone on this machine call the write routes (loopback only; for local experiments).")
+    var insecureOpenWrites = false
+
     @Option(help: "Least severe level logged: trace, debug, info, notice, warning, error or critical (default: \(defaults.logLevel.rawValue)).")
     var logLevel: String?
 
@@ -139,6 +166,15 @@ struct ServeCommand: AsyncParsableCommand {
         flags.adminTokenFile = adminTokenFile
         flags.maxImageMB = maxImageMB
         flags.maxImageMegapixels = maxImageMegapixels
+        flags.maxImageAspectRatio = maxImageAspectRatio
+        flags.maxQueryBytes = maxQueryBytes
+        flags.maxQueryTokens = maxQueryTokens
+        flags.maxHeaderKB = maxHeaderKB
+        flags.maxMultipartParts = maxMultipartParts
+        flags.headerTimeout = headerTimeout
+        flags.bodyTimeout = bodyTimeout
+        flags.idleTimeout = idleTimeout
+        flags.insecureOpenWrites = insecureOpenWrites ? true : nil
         flags.checkpointInterval = checkpointInterval
         flags.driftCheckInterval = driftCheckInterval
         flags.driftGrowth = driftGrowth

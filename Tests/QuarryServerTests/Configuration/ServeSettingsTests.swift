@@ -77,7 +77,32 @@ import Testing
         #expect(ServeSettings.Key.corsOrigins.environmentVariable == "QUARRY_CORS_ORIGINS")
         #expect(ServeSettings.Key.backupIntervalHours.environmentVariable == "QUARRY_BACKUP_INTERVAL_HOURS")
         #expect(ServeSettings.Key.keepBackups.flag == "--keep-backups")
-        #expect(ServeSettings.Key.allCases.count == 20)
+        #expect(ServeSettings.Key.insecureOpenWrites.flag == "--insecure-open-writes")
+        #expect(ServeSettings.Key.maxHeaderKB.environmentVariable == "QUARRY_MAX_HEADER_KB")
+        #expect(ServeSettings.Key.allCases.count == 29)
+    }
+
+    @Test func hostileInputLimitsAndTimeoutsReachTheServerConfiguration() throws {
+        let overrides = try ServeSettings.Overrides(environment: [
+            "QUARRY_MAX_QUERY_BYTES": "2048", "QUARRY_MAX_QUERY_TOKENS": "256", "QUARRY_MAX_IMAGE_ASPECT_RATIO": "8",
+            "QUARRY_MAX_HEADER_KB": "16", "QUARRY_MAX_MULTIPART_PARTS": "4", "QUARRY_HEADER_TIMEOUT": "2.5",
+            "QUARRY_BODY_TIMEOUT": "30", "QUARRY_IDLE_TIMEOUT": "15", "QUARRY_INSECURE_OPEN_WRITES": "true",
+        ])
+        var settings = ServeSettings()
+        settings.apply(overrides)
+        let configuration = settings.serverConfiguration
+        #expect(configuration.limits.maxQueryBytes == 2_048 && configuration.limits.maxQueryTokens == 256)
+        #expect(configuration.limits.maxImageAspectRatio == 8 && configuration.limits.imageDecoder.maxAspectRatio == 8)
+        #expect(configuration.limits.maxHeaderBytes == 16 << 10 && configuration.limits.maxMultipartParts == 4)
+        #expect(configuration.timeouts == ConnectionTimeouts(header: 2.5, body: 30, idle: 15))
+        #expect(configuration.writeAccess == .open)
+        #expect(ServeSettings().serverConfiguration.writeAccess == .closed)
+        #expect(throws: ServeSettingsError.self) {
+            _ = try ServeSettings.Overrides(environment: ["QUARRY_INSECURE_OPEN_WRITES": "yes please"])
+        }
+        var invalid = ServeSettings()
+        invalid.headerTimeout = 0
+        #expect(throws: ServeSettingsError.self) { try invalid.validate() }
     }
 
     @Test func environmentValuesAreParsed() throws {

@@ -67,10 +67,11 @@ import Testing
     }
 
     @Test func configurationRefusesOpenWritesOffLoopback() {
-        #expect(throws: ServerConfigurationError.writesWithoutToken(host: "0.0.0.0")) {
-            try ServerConfiguration(host: "0.0.0.0").validate()
+        #expect(throws: ServerConfigurationError.openWritesOffLoopback(host: "0.0.0.0")) {
+            try ServerConfiguration(host: "0.0.0.0", insecureOpenWrites: true).validate()
         }
-        #expect(throws: Never.self) { try ServerConfiguration(host: "127.0.0.1").validate() }
+        #expect(throws: Never.self) { try ServerConfiguration(host: "0.0.0.0").validate() }
+        #expect(throws: Never.self) { try ServerConfiguration(host: "127.0.0.1", insecureOpenWrites: true).validate() }
         #expect(throws: ServerConfigurationError.weakToken) { try ServerConfiguration(host: "0.0.0.0", adminToken: "short").validate() }
     }
 }

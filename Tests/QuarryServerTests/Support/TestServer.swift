@@ -15,7 +15,10 @@ struct TestServer {
 
     static let adminToken = "test-admin-token-0123456789"
 
-    init(limits: RequestLimits = .init(), load: LoadLimits = .init(), cache: ServerConfiguration.CacheSettings = .init()) throws {
+    init(
+        limits: RequestLimits = .init(), load: LoadLimits = .init(), cache: ServerConfiguration.CacheSettings = .init(),
+        adminToken: String? = Self.adminToken, insecureOpenWrites: Bool = false, timeouts: ConnectionTimeouts = .init()
+    ) throws {
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("quarry-server-\(UUID().uuidString)")
         let logger = Logger(label: "test")
         library = try CollectionLibrary(
@@ -31,7 +34,8 @@ struct TestServer {
             .init(text: "Product quantization compresses vectors into short codes.", chapter: "Compression"),
         ]))
         configuration = ServerConfiguration(
-            dataDirectory: dataDirectory, limits: limits, adminToken: Self.adminToken, load: load, cache: cache
+            host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, limits: limits, adminToken: adminToken, load: load,
+            cache: cache, insecureOpenWrites: insecureOpenWrites, timeouts: timeouts
         )
     }
 
@@ -39,12 +43,9 @@ struct TestServer {
         Application(router: QuarryApplication.router(library: library, configuration: configuration))
     }
 
-    /// The application bound to a free loopback port, for tests over real connections.
+    /// The application as `quarry serve` runs it, bound to a free loopback port, for tests over real connections.
     var liveApplication: some ApplicationProtocol {
-        Application(
-            router: QuarryApplication.router(library: library, configuration: configuration),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0))
-        )
+        QuarryApplication.make(library: library, configuration: configuration, metrics: QuarryMetrics(), logger: Logger(label: "test"))
     }
 
     func remove() {
