@@ -94,12 +94,19 @@ import Testing
     }
 
     @Test func errorsCarryFaissMessages() throws {
-        let error = #expect(throws: FaissError.self) { try Index(dimension: 16, factory: "NoSuchIndex42") }
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-index-\(UUID().uuidString).faiss")
+        let error = #expect(throws: FaissError.self) { try Index(contentsOf: missing) }
         guard case .native(let operation, let message)? = error else {
             Issue.record("expected a native FAISS error, got \(String(describing: error))")
             return
         }
-        #expect(operation.contains("NoSuchIndex42"))
+        #expect(operation.contains(missing.lastPathComponent))
         #expect(!message.isEmpty)
+    }
+
+    @Test func unknownFactoriesAreRefusedBeforeFAISSSeesThem() {
+        #expect(throws: FaissError.invalidFactory(
+            "NoSuchIndex42", reason: "unsupported index type \"NoSuchIndex42\" (use Flat, HNSW, IVF, PQ or SQ)"
+        )) { try Index(dimension: 16, factory: "NoSuchIndex42") }
     }
 }

@@ -30,8 +30,12 @@ import Testing
         let (single, sharded) = try flatPair(metric: metric, shardCount: 4, rows: Array(0..<Self.base.rows), ids: Self.ids)
         #expect(sharded.count == Self.base.rows)
         #expect(sharded.shards.allSatisfy { $0.count == Self.base.rows / 4 })
+        // Batched queries go through BLAS, whose blocking differs between one large and four small
+        // matrices: the same neighbours, with distances equal up to the last bits.
         let expected = try single.search(Self.queries, k: 10)
-        #expect(try sharded.search(Self.queries, k: 10) == expected)
+        let answer = try sharded.search(Self.queries, k: 10)
+        #expect(answer.ids == expected.ids)
+        #expect(zip(answer.distances, expected.distances).allSatisfy { abs($0 - $1) <= 1e-5 })
         // One query takes FAISS's non-BLAS path, whose distances may differ in the last bits.
         for query in 0..<5 {
             let vector = Array(Self.queries[query])
