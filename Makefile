@@ -1,5 +1,5 @@
 # Quarry's two commands. The work lives in scripts/.
-.PHONY: run test setup bench-faiss bench-embeddings bench-http bench-ingest bench-images bench-scale bench-replicas
+.PHONY: run test fuzz setup bench-faiss bench-embeddings bench-http bench-ingest bench-images bench-scale bench-replicas
 
 ## Install what is missing, build a release binary, serve ./data on 127.0.0.1:8080.
 run:
@@ -8,6 +8,11 @@ run:
 ## Install what is missing, then run every test.
 test:
 	scripts/test.sh
+
+## Fuzz every parser of untrusted bytes for 10 minutes a target (libFuzzer); see fuzz/README.md.
+fuzz:
+	scripts/setup.sh
+	scripts/fuzz.sh 600
 
 ## Install Debian packages and model files only.
 setup:

@@ -18,6 +18,8 @@ echo "== system tests (release build)"
 swift build -c release --product quarry
 scripts/system-test.sh .build/release/quarry
 
+scripts/fuzz.sh 10
+
 echo "== swift test --sanitize=thread (concurrency stress tests)"
 swift build --build-tests --sanitize=thread --scratch-path .build-tsan
 swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter ConcurrencyTests

@@ -147,4 +147,24 @@ import Testing
             Issue.record("got \(String(describing: error))")
         }
     }
+
+    /// Found by fuzzing: an element name with a byte that is not UTF-8 made Foundation's XMLParser
+    /// trap, so a 137-byte .docx upload killed the server.
+    @Test func namesThatAreNotUTF8AreMalformedXMLNotACrash() throws {
+        #expect(throws: DocumentReadError.self) {
+            try XMLElementTree.parse(Data([0x3C, 0xFF, 0x78, 0x2F, 0x3E]), document: "d.docx", part: "word/document.xml")
+        }
+        let docx = try #require(Data(base64Encoded: """
+            UEsDBBQAAAAAACdjhV1FuGn1BQAAAAUAAAARAAAAd29yZC9kb2N1bWVudC54bWw8/3gvPlBLAQIUAxQAAAAAACdjhV1FuGn1BQAAAAUAAAARAAAA\
+            AAAAAAAAAACAAQAAAAB3b3JkL2RvY3VtZW50LnhtbFBLBQYAAAAAAQABAD8AAAA0AAAAAAA=
+            """))
+        #expect(throws: DocumentReadError.self) { try DocumentReaderRegistry.standard().read(data: docx, name: "upload.docx") }
+    }
+
+    @Test func utf16PartsAreRead() throws {
+        var data = Data([0xFF, 0xFE])
+        data.append("<?xml version=\"1.0\" encoding=\"UTF-16\"?><w:t>天气 ok</w:t>".data(using: .utf16LittleEndian)!)
+        let tree = try XMLElementTree.parse(data, document: "d.docx", part: "word/document.xml")
+        #expect(tree.textContent == "天气 ok")
+    }
 }

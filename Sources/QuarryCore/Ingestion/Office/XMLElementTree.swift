@@ -85,8 +85,11 @@ final class XMLElementTree: Sendable {
         return result
     }
 
-    /// Parses `data`; throws ``DocumentReadError/malformedXML(path:part:line:reason:)``.
+    /// Parses `data`, a UTF-8 or UTF-16 (with a byte-order mark) XML part;
+    /// throws ``DocumentReadError/malformedXML(path:part:line:reason:)``.
     static func parse(_ data: Data, document: String, part: String) throws(DocumentReadError) -> XMLElementTree {
+        // Foundation's XMLParser traps on a name that is not valid UTF-8, so it only ever sees valid UTF-8.
+        let data = try utf8(data, document: document, part: part)
         // Office parts never declare a DTD; refusing one rules out entity-expansion attacks.
         if let head = String(data: data.prefix(4096), encoding: .utf8), head.contains("<!DOCTYPE") {
             throw .malformedXML(path: document, part: part, line: 1, reason: "a DTD is not allowed in an Office part")
@@ -103,6 +106,18 @@ final class XMLElementTree: Sendable {
             throw .malformedXML(path: document, part: part, line: parser.lineNumber, reason: reason)
         }
         return root
+    }
+
+    /// The part as UTF-8: UTF-8 as it is once validated, UTF-16 transcoded without its XML declaration
+    /// (which would name the old encoding).
+    private static func utf8(_ data: Data, document: String, part: String) throws(DocumentReadError) -> Data {
+        let isUTF16 = data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])
+        guard let text = String(data: data, encoding: isUTF16 ? .utf16 : .utf8) else {
+            throw .malformedXML(path: document, part: part, line: 1, reason: "the part is not valid UTF-8 or UTF-16")
+        }
+        guard isUTF16 else { return data }
+        guard text.hasPrefix("<?xml"), let end = text.range(of: "?>") else { return Data(text.utf8) }
+        return Data(text[end.upperBound...].utf8)
     }
 
     /// Collects the tree while the parser runs.
