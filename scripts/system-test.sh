@@ -3,16 +3,24 @@
 #   1. builds a throwaway data folder: the sample course, and the whole
 #      Fashion-MNIST test split (10,000 images) with `quarry import`;
 #   2. runs `quarry tune` on the image collection;
-#   3. serves the folder and runs, in a Python venv (.venv-systest):
+#   3. serves the folder with a random admin token (a 0600 file in the data
+#      folder; writes need it) and runs, in a Python venv (.venv-systest):
 #      Tests/System/image_quality_test.py — robustness to flips, crops and
 #        brightness through the HTTP API, and the tune report's recall and
 #        leave-one-out precision (IVF within 0.01 of Flat);
 #      Tests/System/crash_test.py — a server killed with SIGKILL 20 times while
 #        documents are added loses no acknowledged write;
+#      Tests/System/hostile_client_test.py — the attacks of issue #15 (malformed
+#        multipart, extreme images and queries, bad factories, slow and broken
+#        connections, writes without the token) against servers of its own: 4xx
+#        or a correct answer, no crash, /health under 100 ms throughout;
 #      Tests/System/ui_test.py — the web UI in headless Chromium, which also
 #        refreshes the README's screenshots in docs/screenshots;
 #      Tests/System/api_fuzz_test.py — Schemathesis fuzzes every route of
-#        /openapi.json (no 5xx, every answer as documented), last as it writes.
+#        /openapi.json (no 5xx, every answer as documented);
+#      Tests/System/http_fuzz_test.py — 60 s of mutated raw HTTP requests (no
+#        crash, no 5xx, no hang); the two fuzzers come last as they write.
+#      The tests that write get the token as QUARRY_ADMIN_TOKEN.
 #
 #   scripts/system-test.sh .build/release/quarry
 #
@@ -41,6 +49,9 @@ if command -v fc-list >/dev/null && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; th
     echo "system-test: warning: no Chinese font installed (fonts-wqy-microhei); the course screenshot will show boxes" >&2
 fi
 
+# The server under test gets its own token below, whatever this shell holds.
+unset QUARRY_ADMIN_TOKEN QUARRY_ADMIN_TOKEN_FILE
+
 DATA="$(mktemp -d -t quarry-system-test.XXXXXX)"
 SERVER_PID=""
 cleanup() {
@@ -65,10 +76,17 @@ echo "== data folder $DATA"
 "$QUARRY" import fashion-mnist --data "$DATA" --collection fashion --split test
 "$QUARRY" tune --data "$DATA" --collection fashion --report "$DATA/tune"
 
+# Writes need the admin token: a random one, in a file only this user can read.
+TOKEN_FILE="$DATA/admin-token"
+(umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(32))' >"$TOKEN_FILE")
+chmod 600 "$TOKEN_FILE"
+ADMIN_TOKEN="$(cat "$TOKEN_FILE")"
+
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 BASE_URL="http://127.0.0.1:$PORT"
 echo "== quarry serve on $BASE_URL"
-"$QUARRY" serve --data "$DATA" --host 127.0.0.1 --port "$PORT" --default-collection course >"$DATA/serve.log" 2>&1 &
+"$QUARRY" serve --data "$DATA" --host 127.0.0.1 --port "$PORT" --default-collection course \
+    --admin-token-file "$TOKEN_FILE" >"$DATA/serve.log" 2>&1 &
 SERVER_PID=$!
 
 # Waits up to 120 s for GET /ready; gives up at once when the server exits.
@@ -99,9 +117,18 @@ fi
 echo "== image_quality_test.py"
 "$VENV/bin/python" Tests/System/image_quality_test.py --base-url "$BASE_URL" --collection fashion --tune-report "$DATA/tune/report.json"
 echo "== crash_test.py (SIGKILL while writing, 20 times)"
-"$VENV/bin/python" Tests/System/crash_test.py --quarry "$QUARRY" --kills 20
+QUARRY_ADMIN_TOKEN="$ADMIN_TOKEN" "$VENV/bin/python" Tests/System/crash_test.py --quarry "$QUARRY" --kills 20
+echo "== hostile_client_test.py (the attacks of issue #15, against servers of its own)"
+"$VENV/bin/python" Tests/System/hostile_client_test.py --quarry "$QUARRY"
 echo "== ui_test.py"
 "$VENV/bin/python" Tests/System/ui_test.py --base-url "$BASE_URL" --screenshots docs/screenshots
-# Last: the fuzzer adds documents, deletes items and rebuilds indexes on this server.
+# Last: the fuzzers add documents, delete items and rebuild indexes on this server.
 echo "== api_fuzz_test.py (Schemathesis from /openapi.json, at least 1,000 requests, no 5xx)"
-"$VENV/bin/python" Tests/System/api_fuzz_test.py --base-url "$BASE_URL"
+QUARRY_ADMIN_TOKEN="$ADMIN_TOKEN" "$VENV/bin/python" Tests/System/api_fuzz_test.py --base-url "$BASE_URL"
+echo "== http_fuzz_test.py (mutated raw HTTP requests for 60 s: no crash, no 5xx, no hang)"
+QUARRY_ADMIN_TOKEN="$ADMIN_TOKEN" "$VENV/bin/python" Tests/System/http_fuzz_test.py --base-url "$BASE_URL" \
+    --seconds 60 --seed "${QUARRY_HTTP_FUZZ_SEED:-20261125}" --server-pid "$SERVER_PID"
+if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "system-test: quarry serve is no longer running after the fuzzers" >&2
+    exit 1
+fi

@@ -10,8 +10,9 @@ examples, coverage and fuzzing; stateful testing off). Checks on every response:
     {"error": {"code", "message"}} JSON body.
 
 The run writes to the server: documents are added, items deleted, indexes
-rebuilt (the write routes are open on a token-less loopback server; pass
---token for one with QUARRY_ADMIN_TOKEN). Run it last against a shared server.
+rebuilt. The write routes need the server's admin token: give it as --token or
+QUARRY_ADMIN_TOKEN (without one, only a server started with
+--insecure-open-writes lets the writes through). Run it last against a shared server.
 
     python Tests/System/api_fuzz_test.py --base-url http://127.0.0.1:8080
 
@@ -72,7 +73,7 @@ atexit.register(_write_count)
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", required=True)
-    parser.add_argument("--token", default=os.environ.get("QUARRY_ADMIN_TOKEN"), help="admin bearer token, if the server has one")
+    parser.add_argument("--token", default=os.environ.get("QUARRY_ADMIN_TOKEN"), help="admin bearer token (default: $QUARRY_ADMIN_TOKEN)")
     parser.add_argument("--max-examples", type=int, default=100, help="fuzzed test cases per operation")
     parser.add_argument("--min-requests", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=20261125)

@@ -6,6 +6,9 @@ must hold exactly as many vectors as the store holds passages.
 Finally the server is stopped with SIGTERM: it must exit 0 having checkpointed,
 so that the next start finds its index complete.
 
+The servers get an admin token file (writes need the token): --token, else
+QUARRY_ADMIN_TOKEN, else a random token.
+
 Prints one line per round and a closing "N passed, N failed"; exits 1 on a failure.
 """
 
@@ -13,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import shutil
 import signal
 import socket
@@ -24,7 +28,8 @@ import time
 import urllib.error
 import urllib.request
 
-TOKEN = "crash-test-admin-token-0123456789"
+# The admin token the servers are started with and the writer sends; set by main().
+TOKEN = None
 
 
 def request(base_url, method, path, body=None, timeout=30):
@@ -43,10 +48,22 @@ def free_port():
         return s.getsockname()[1]
 
 
+def write_token_file(data):
+    """The admin token in a file only this user can read, for --admin-token-file."""
+    path = os.path.join(data, "admin-token")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as file:
+        file.write(TOKEN + "\n")
+    return path
+
+
 def start_server(quarry, data, port, log):
+    # The token comes from the file alone: no QUARRY_ADMIN_TOKEN* of the caller's environment.
+    environment = {k: v for k, v in os.environ.items() if k not in ("QUARRY_ADMIN_TOKEN", "QUARRY_ADMIN_TOKEN_FILE")}
     process = subprocess.Popen(
-        [quarry, "serve", "--data", data, "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=log, env={**os.environ, "QUARRY_ADMIN_TOKEN": TOKEN},
+        [quarry, "serve", "--data", data, "--host", "127.0.0.1", "--port", str(port),
+         "--admin-token-file", os.path.join(data, "admin-token")],
+        stdout=log, stderr=log, env=environment,
     )
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -99,10 +116,15 @@ def main():
     parser.add_argument("--quarry", required=True)
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=20261125)
+    parser.add_argument("--token", default=os.environ.get("QUARRY_ADMIN_TOKEN"),
+                        help="admin token for the servers (default: $QUARRY_ADMIN_TOKEN, else a random one)")
     arguments = parser.parse_args()
     random.seed(arguments.seed)
+    global TOKEN
+    TOKEN = arguments.token or secrets.token_urlsafe(24)
 
     data = tempfile.mkdtemp(prefix="quarry-crash-test-")
+    write_token_file(data)
     log = open(os.path.join(data, "serve.log"), "ab")
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
