@@ -29,13 +29,54 @@ enum StrictJSON {
         }
         let buffer = try await request.collectBody(upTo: limit)
         guard buffer.readableBytes > 0 else { throw APIError.invalidRequest("request body is empty; expected a JSON object") }
+        return try decode(type, from: Data(buffer: buffer))
+    }
+
+    /// Most arrays and objects nested in one another in a request body.
+    static let maxNesting = 32
+
+    /// Decodes `data` as `T`, once its nesting is checked: Foundation's decoder rebuilds the coding
+    /// path at every level, so 8 KB of `[` took seconds.
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(APIError) -> T {
+        let depth = nestingDepth(data)
+        guard depth <= maxNesting else {
+            throw APIError.invalidRequest("JSON nests \(depth) arrays or objects deep; the limit is \(maxNesting)")
+        }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+            return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
             throw APIError.invalidRequest(describe(error))
         } catch {
             throw APIError.invalidRequest("malformed JSON: \(error.localizedDescription)")
         }
+    }
+
+    /// The deepest nesting of arrays and objects in `data`, brackets inside strings not counted;
+    /// one pass, whatever the bytes are.
+    static func nestingDepth(_ data: Data) -> Int {
+        var depth = 0, deepest = 0
+        var inString = false, escaped = false
+        for byte in data {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                deepest = max(deepest, depth)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)
+            default: break
+            }
+        }
+        return deepest
     }
 
     static func describe(_ error: DecodingError) -> String {

@@ -138,7 +138,7 @@ struct ImageRoutes {
                 self.price = price
             }
             if let text = fields["metadata"] {
-                guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8)) else {
+                guard let object = try? StrictJSON.decode([String: JSONValue].self, from: Data(text.utf8)) else {
                     throw APIError.invalidRequest("metadata must be a JSON object")
                 }
                 metadata = object

@@ -6,12 +6,13 @@ import QuarryServer
 import Synchronization
 import Testing
 
-/// Drives a live server on loopback past its soft and hard limits of searches in flight.
+/// Drives the router past its soft and hard limits of searches in flight (requests go straight to
+/// the router, so a client's connection pool cannot be what limits them).
 @Suite(.serialized) struct LoadSheddingTests {
     @Test func pastTheSoftLimitSearchesDegradePastTheHardLimitTheyAreRefused() async throws {
         let server = try TestServer(load: LoadLimits(softLimit: 2, hardLimit: 5, retryAfterSeconds: 3), cache: .init(capacity: 0))
         defer { server.remove() }
-        try await server.liveApplication.test(.ahc(.http)) { client in
+        try await server.application.test(.router) { client in
             let outcomes = try await withThrowingTaskGroup(of: (HTTPResponse.Status, Bool?, String?, String?).self) { group in
                 for number in 0..<24 {
                     group.addTask {

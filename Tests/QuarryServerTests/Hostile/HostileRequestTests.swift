@@ -155,4 +155,36 @@ import Testing
             #expect(right.status == .created)
         }
     }
+
+    /// The server as `quarry serve` runs it, through Quarry's connection guards, over a real connection.
+    @Test func theLiveServerAnswersThroughItsConnectionGuards() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.liveApplication.test(.ahc(.http)) { client in
+            let search = try await client.execute(
+                uri: "/v1/collections/course/search/", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"query": "HNSW efSearch", "top_k": 2}"#)
+            )
+            #expect(search.status == .ok)
+            #expect((try json(search)["results"] as? [Any])?.count == 2)
+            let head = try await client.execute(uri: "/health", method: .head)
+            #expect(head.status == .ok && head.body.readableBytes == 0)
+        }
+    }
+
+    /// Found by fuzzing: 8 KB of nested arrays in a document's metadata kept Foundation's decoder busy
+    /// for seconds (it rebuilds the coding path at every level).
+    @Test func deeplyNestedJSONIsABadRequest() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        let nested = String(repeating: "[", count: 4_000) + String(repeating: "]", count: 4_000)
+        let body = #"{"documents": [{"source": "s.md", "text": "t", "metadata": {"a": \#(nested)}}]}"#
+        try await server.application.test(.router) { client in
+            let response = try await post(client, "/v1/collections/course/documents", contentType: "application/json", Array(body.utf8), headers: Self.admin)
+            #expect(response.status == .badRequest)
+            #expect(try json(response).description.contains("nests"))
+            let quoted = #"{"query": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ IVF", "top_k": 2}"#
+            #expect(try await post(client, "/v1/collections/course/search", contentType: "application/json", Array(quoted.utf8)).status == .ok)
+        }
+    }
 }
