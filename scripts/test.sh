@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test.sh — set up, then run every test: the Swift test suite, the system
-# tests of a release binary (image quality, web UI in Chromium), and the
+# tests of a release binary (image quality, crash, hostile clients, web UI in
+# Chromium, API and raw-HTTP fuzzing), 10 s of each libFuzzer target, and the
 # concurrency stress tests again under ThreadSanitizer.
 set -euo pipefail
 
@@ -18,6 +19,7 @@ echo "== system tests (release build)"
 swift build -c release --product quarry
 scripts/system-test.sh .build/release/quarry
 
+echo "== libFuzzer targets, 10 s each (make fuzz runs them 10 minutes each)"
 scripts/fuzz.sh 10
 
 echo "== swift test --sanitize=thread (concurrency stress tests)"
