@@ -253,6 +253,14 @@ def read_response(sock, timeout, head_only=False):
     return result
 
 
+def peer_closed(sock):
+    """Reads and drops what a readable `sock` holds; True when the server has closed it (EOF or reset)."""
+    try:
+        return not sock.recv(65536)
+    except OSError:
+        return True
+
+
 def wait_closed(sock, timeout):
     """Seconds until the server closes `sock` (EOF or reset), reading and dropping what it sends; None if it stays open."""
     start = time.monotonic()
@@ -261,12 +269,8 @@ def wait_closed(sock, timeout):
         if left <= 0:
             return None
         readable, _, _ = select.select([sock], [], [], left)
-        if readable:
-            try:
-                if not sock.recv(65536):
-                    return time.monotonic() - start
-            except OSError:
-                return time.monotonic() - start
+        if readable and peer_closed(sock):
+            return time.monotonic() - start
 
 
 def fin_wait2_peer_ports(port):
@@ -740,10 +744,7 @@ class Suite:
             while time.monotonic() - start < limit:
                 readable, _, _ = select.select([sock], [], [], 1.0)
                 if readable:
-                    try:
-                        if not sock.recv(65536):
-                            return time.monotonic() - start
-                    except OSError:
+                    if peer_closed(sock):
                         return time.monotonic() - start
                     continue
                 try:
