@@ -8,7 +8,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 DATA="${QUARRY_DATA:-data}"
-SHARED_COURSE="$ROOT/../shared/corpora/easy-vecdb"
 
 scripts/setup.sh
 source scripts/faiss-env.sh
@@ -19,10 +18,8 @@ echo "== demo collections"
 # The bundled sample course: Markdown, and the same material as slides, Word and PDF.
 "$quarry" ingest --data "$DATA" --collection course courses/sample/markdown
 "$quarry" ingest --data "$DATA" --collection course-formats courses/sample/slides courses/sample/docx courses/sample/pdf
-# The easy-vecdb course on vector databases, when the shared corpus is present.
-if [ -d "$SHARED_COURSE" ]; then
-    "$quarry" ingest --data "$DATA" --collection easy-vecdb "$SHARED_COURSE"
-fi
+# The easy-vecdb course on vector databases (vendored, Apache-2.0).
+"$quarry" ingest --data "$DATA" --collection easy-vecdb courses/easy-vecdb
 # Product images: the Fashion-MNIST test split (10,000 images, IVF index); nprobe tuned once.
 "$quarry" import fashion-mnist --data "$DATA" --collection fashion --split test
 if [ ! -f "$DATA/fashion/tune/report.json" ]; then

@@ -8,8 +8,8 @@
 #
 # Defaults: 15 s a run, 3 s warm-up, 1 4 16 64 clients, every server (about 15 minutes
 # once the data is ready). QUARRY_BIN=path uses that quarry binary instead of building
-# one; QUARRY_BENCH_CORPUS / QUARRY_BENCH_QUESTIONS replace ../shared/corpora/easy-vecdb
-# and ../shared/eval/course-qa-dev.jsonl.
+# one; QUARRY_BENCH_CORPUS / QUARRY_BENCH_QUESTIONS replace courses/easy-vecdb
+# and eval/course-qa-dev.jsonl.
 #
 # Servers, pairwise same model and same passages (same ids):
 #   quarry-e5      quarry serve, collection easy-vecdb-e5 (--model e5-small, Flat)
@@ -66,8 +66,8 @@ QUARRY_BIN="${QUARRY_BIN:+$(realpath "$QUARRY_BIN")}"   # relative to the caller
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
-corpus="${QUARRY_BENCH_CORPUS:-$root/../shared/corpora/easy-vecdb}"
-questions="${QUARRY_BENCH_QUESTIONS:-$root/../shared/eval/course-qa-dev.jsonl}"
+corpus="${QUARRY_BENCH_CORPUS:-$root/courses/easy-vecdb}"
+questions="${QUARRY_BENCH_QUESTIONS:-$root/eval/course-qa-dev.jsonl}"
 data="benchmarks/http/data"
 source benchmarks/lib/servers.sh
 

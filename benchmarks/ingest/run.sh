@@ -7,7 +7,7 @@
 #
 #   --rounds N    rounds, each running Quarry then the reference (default 3); the table keeps
 #                 each side's fastest round
-#   --corpus DIR  Markdown folder (default ../shared/corpora/easy-vecdb beside the repository;
+#   --corpus DIR  Markdown folder (default courses/easy-vecdb;
 #                 a sub-folder such as .../easy-vecdb/Annoy makes a quick run)
 #
 # Quarry side: `quarry ingest --data <fresh temp dir> --collection c --model e5-small DIR`, from
@@ -22,7 +22,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 rounds=3
-corpus="$root/../shared/corpora/easy-vecdb"
+corpus="$root/courses/easy-vecdb"
 while [[ $# -gt 0 ]]; do
     arg="$1"
     shift

@@ -51,7 +51,7 @@ import json, sys
 for line in open(sys.argv[1], encoding="utf-8"):
     if line.strip():
         print(json.dumps(json.loads(line)["question"], ensure_ascii=False))
-' ../shared/eval/course-qa-dev.jsonl >"$file"
+' eval/course-qa-dev.jsonl >"$file"
     echo "$file"
 }
 

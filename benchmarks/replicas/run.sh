@@ -47,7 +47,7 @@ mkdir -p "$out" "$data"
 ln -sfn "$(basename "$out")" "$here/results/latest"
 
 step "primary data ($primary)"
-"$quarry" ingest --data "$primary" --collection course --model e5-small "$root/../shared/corpora/easy-vecdb" >"$out/ingest.log"
+"$quarry" ingest --data "$primary" --collection course --model e5-small "$root/courses/easy-vecdb" >"$out/ingest.log"
 step "replica data from a snapshot of the primary"
 rm -rf "$replica" "$data/snapshots"
 deploy/replica-sync.sh "$primary" "$replica" "$data/snapshots" >"$out/sync.log"

@@ -17,7 +17,7 @@
 #
 # Environment: SWIFT_SCRATCH (swift build's scratch path, default .build),
 # QUARRY (a built quarry binary for the one-time ingest; default: built here),
-# CORPUS (default ../shared/corpora/easy-vecdb beside the clone).
+# CORPUS (default courses/easy-vecdb).
 #
 # Steps (each cached; run from anywhere):
 #   1. scripts/setup.sh (Debian packages, models, the AVX2 FAISS), the sqlite3 CLI
@@ -58,7 +58,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 scratch="${SWIFT_SCRATCH:-.build}"
-corpus="${CORPUS:-$root/../shared/corpora/easy-vecdb}"
+corpus="${CORPUS:-$root/courses/easy-vecdb}"
 data="$here/data"
 dataset="$data/n$vectors"
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Write Tests/EmbeddingsTests/Fixtures/sentences.json: the shared text fixture set.
 
-Sources: handwritten edge cases, questions from ../shared/eval/course-qa-dev.jsonl,
-and excerpts of the easy-vecdb course (../shared/corpora/easy-vecdb, Apache-2.0,
+Sources: handwritten edge cases, questions from eval/course-qa-dev.jsonl,
+and excerpts of the easy-vecdb course (courses/easy-vecdb, Apache-2.0,
 datawhalechina/easy-vecdb). Some long texts are cut to hit exact window /
 truncation boundaries of the two tokenizers (needs models/ fetched). Run in
 .venv-golden. Output is deterministic.
@@ -13,8 +13,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
-SHARED = os.path.abspath(os.environ.get("QUARRY_SHARED", os.path.join(ROOT, "..", "shared")))
-CORPUS = os.path.join(SHARED, "corpora", "easy-vecdb")
+CORPUS = os.path.join(ROOT, "courses", "easy-vecdb")
 FIXTURES = os.path.join(ROOT, "Tests", "EmbeddingsTests", "Fixtures")
 sys.path.insert(0, HERE)
 
@@ -34,7 +33,7 @@ def corpus_line(rel, needle):
 
 
 def eval_question(qid):
-    with open(os.path.join(SHARED, "eval", "course-qa-dev.jsonl"), encoding="utf-8") as f:
+    with open(os.path.join(ROOT, "eval", "course-qa-dev.jsonl"), encoding="utf-8") as f:
         for line in f:
             d = json.loads(line)
             if d["id"] == qid:

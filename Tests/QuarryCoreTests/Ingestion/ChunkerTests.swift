@@ -161,7 +161,7 @@ struct ScalarTokenCounter: TokenCounter {
     }
 
     /// Properties over the whole easy-vecdb course, for several sizes.
-    @Test(.enabled(if: IngestionFixtures.hasEasyVecDB), arguments: [(64, 16), (200, 40), (400, 0)])
+    @Test(arguments: [(64, 16), (200, 40), (400, 0)])
     func propertiesOnTheCourse(target: Int, overlap: Int) throws {
         let counter = ApproximateTokenCounter()
         let chunker = try chunker(target, overlap, counter: counter)

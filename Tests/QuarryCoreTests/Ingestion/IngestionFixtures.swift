@@ -12,17 +12,10 @@ enum IngestionFixtures {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The shared folder beside the repository (`../shared`), or `$QUARRY_SHARED_DIR`.
-    static let sharedDirectory: URL = {
-        if let dir = ProcessInfo.processInfo.environment["QUARRY_SHARED_DIR"], !dir.isEmpty {
-            return URL(fileURLWithPath: dir)
-        }
-        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
-    }()
-
-    /// The easy-vecdb Markdown course.
-    static let easyVecDB = sharedDirectory.appendingPathComponent("corpora/easy-vecdb")
-    static var hasEasyVecDB: Bool { FileManager.default.fileExists(atPath: easyVecDB.path) }
+    /// The easy-vecdb Markdown course, vendored under `courses/`.
+    static let easyVecDB = repositoryRoot.appendingPathComponent("courses/easy-vecdb")
+    /// The 20 dev questions over easy-vecdb.
+    static let devQuestions = repositoryRoot.appendingPathComponent("eval/course-qa-dev.jsonl")
 
     /// The bundled sample course.
     static let sampleCourse = repositoryRoot.appendingPathComponent("courses/sample")

@@ -126,7 +126,7 @@ import Testing
         #expect(document.sections[1].text == "| a | b |\n|---|:-:|\n| 1 | 2 |")
     }
 
-    @Test(.enabled(if: IngestionFixtures.hasEasyVecDB))
+    @Test
     func knownCourseFileChapterPaths() throws {
         let url = IngestionFixtures.easyVecDB.appendingPathComponent("base/chapter1/项目介绍.md")
         let document = try MarkdownReader().read(contentsOf: url)
@@ -140,7 +140,7 @@ import Testing
     }
 
     /// Every development question's answer lies in a prose section under its expected heading.
-    @Test(.enabled(if: IngestionFixtures.hasEasyVecDB))
+    @Test
     func devQuestionAnswersSitUnderTheirHeadings() throws {
         struct Question: Decodable {
             let id: String
@@ -148,7 +148,7 @@ import Testing
             let heading: String
             let answer_span: String
         }
-        let questions = try String(contentsOf: IngestionFixtures.sharedDirectory.appendingPathComponent("eval/course-qa-dev.jsonl"), encoding: .utf8)
+        let questions = try String(contentsOf: IngestionFixtures.devQuestions, encoding: .utf8)
             .split(separator: "\n").map { try JSONDecoder().decode(Question.self, from: Data($0.utf8)) }
         #expect(questions.count >= 20)
         for question in questions {
@@ -163,7 +163,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: IngestionFixtures.hasEasyVecDB))
+    @Test
     func wholeCourseReadsWithoutErrors() throws {
         let files = FileManager.default.enumerator(at: IngestionFixtures.easyVecDB, includingPropertiesForKeys: nil)!
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "md" }

@@ -6,7 +6,6 @@ enum TestModels {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let modelsDirectory = repositoryRoot.appendingPathComponent("models")
-    static let sharedDirectory = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
 
     /// multilingual-e5-small (4-bit), the default text model.
     static let e5: BertEncoder = {
