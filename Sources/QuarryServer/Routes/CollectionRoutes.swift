@@ -41,11 +41,7 @@ struct CollectionRoutes {
             }
             metrics.recordCacheLookup(hit: false)
             let request = searchRequest
-            let result = try await executor.run {
-                try limits.checkQueryTokens(collection.queryTokenCount(request.query))
-                return try collection.search(request)
-            }
-            metrics.recordSearch(collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)
+            let result = try await executor.search(request, in: collection, limits: limits, metrics: metrics)
             let response = SearchResponse(
                 collection: collection.name, query: searchRequest.query, mode: searchRequest.mode,
                 tookMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6,

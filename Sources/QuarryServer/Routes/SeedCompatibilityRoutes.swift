@@ -47,13 +47,7 @@ struct SeedCompatibilityRoutes {
             guard let collection = library.textCollection(named: name) else { throw APIError.collectionNotFound(name) }
             let query = try limits.validatedQuery(body.query)
             let request = TextSearchRequest(query: query, topK: try limits.validatedTopK(body.topK ?? 5), mode: .vector)
-            let result = try await executor.run {
-                try limits.checkQueryTokens(collection.queryTokenCount(request.query))
-                return try collection.search(request)
-            }
-            metrics.recordSearch(
-                collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs
-            )
+            let result = try await executor.search(request, in: collection, limits: limits, metrics: metrics)
             return Answer(query: query, results: result.hits.map { hit in
                 var metadata = hit.passage.metadata
                 metadata["source"] = .string(hit.passage.source)

@@ -1,0 +1,16 @@
+import QuarryCore
+
+extension SearchExecutor {
+    /// Runs `request` on `collection` on one of the executor's threads, refusing a query longer
+    /// than `limits` allows in model tokens, and records the search in `metrics`.
+    func search(
+        _ request: TextSearchRequest, in collection: TextCollection, limits: RequestLimits, metrics: QuarryMetrics
+    ) async throws -> TextSearchResult {
+        let result = try await run {
+            try limits.checkQueryTokens(collection.queryTokenCount(request.query))
+            return try collection.search(request)
+        }
+        metrics.recordSearch(collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)
+        return result
+    }
+}
