@@ -17,6 +17,14 @@
 // `@testable import` the internal request types.
 import PackageDescription
 
+/// A fuzz target: `FuzzSupport` and the Quarry modules it exercises, plus any other dependency.
+func fuzzTarget(_ name: String, quarry modules: [String], others: [Target.Dependency] = []) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: ["FuzzSupport"] + modules.map { .product(name: $0, package: "Quarry") } + others
+    )
+}
+
 let package = Package(
     name: "QuarryFuzz",
     dependencies: [
@@ -26,37 +34,14 @@ let package = Package(
     ],
     targets: [
         .target(name: "FuzzSupport", dependencies: [.product(name: "Embeddings", package: "Quarry")]),
-        .executableTarget(
-            name: "FuzzImageDecoder",
-            dependencies: ["FuzzSupport", .product(name: "Embeddings", package: "Quarry")]
-        ),
-        .executableTarget(
-            name: "FuzzMultipart",
-            dependencies: ["FuzzSupport", .product(name: "QuarryServer", package: "Quarry")]
-        ),
-        .executableTarget(
-            name: "FuzzJSONRequest",
-            dependencies: [
-                "FuzzSupport",
-                .product(name: "Faiss", package: "Quarry"),
-                .product(name: "QuarryServer", package: "Quarry"),
-            ]
-        ),
-        .executableTarget(
-            name: "FuzzWordPiece",
-            dependencies: ["FuzzSupport", .product(name: "Embeddings", package: "Quarry")]
-        ),
-        .executableTarget(
-            name: "FuzzSentencePiece",
-            dependencies: ["FuzzSupport", .product(name: "Embeddings", package: "Quarry")]
-        ),
-        .executableTarget(
-            name: "FuzzDocumentReaders",
-            dependencies: [
-                "FuzzSupport",
-                .product(name: "QuarryCore", package: "Quarry"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]
+        fuzzTarget("FuzzImageDecoder", quarry: ["Embeddings"]),
+        fuzzTarget("FuzzMultipart", quarry: ["QuarryServer"]),
+        fuzzTarget("FuzzJSONRequest", quarry: ["Faiss", "QuarryServer"]),
+        fuzzTarget("FuzzWordPiece", quarry: ["Embeddings"]),
+        fuzzTarget("FuzzSentencePiece", quarry: ["Embeddings"]),
+        fuzzTarget(
+            "FuzzDocumentReaders", quarry: ["QuarryCore"],
+            others: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
     ]
 )
