@@ -167,3 +167,15 @@ let package = Package(
     ],
     cxxLanguageStandard: .cxx17
 )
+
+/// `QUARRY_PACKAGE_SCOPE=engine` keeps only the engine layers (FAISS binding, embeddings,
+/// QuarryCore) and the test targets that hold the concurrency stress tests: scripts/test.sh
+/// builds that scope under ThreadSanitizer without compiling the server and its dependencies.
+if ProcessInfo.processInfo.environment["QUARRY_PACKAGE_SCOPE"] == "engine" {
+    let engineTargets: Set = [
+        "CFaiss", "Faiss", "CBLAS", "CQuantKernels", "CImageCodecs", "Embeddings", "QuarryCore",
+        "FaissTests", "QuarryCoreTests",
+    ]
+    package.targets.removeAll { !engineTargets.contains($0.name) }
+    package.products.removeAll { !engineTargets.contains($0.name) }
+}

@@ -1,27 +1,41 @@
 #!/usr/bin/env bash
-# test.sh — set up, then run every test: the Swift test suite, the system
-# tests of a release binary (image quality, crash, hostile clients, web UI in
-# Chromium, API and raw-HTTP fuzzing), 10 s of each libFuzzer target, and the
-# concurrency stress tests again under ThreadSanitizer.
+# test.sh — set up, then run every test:
+#   1. the Swift test suite, on one optimised build with testing enabled (the
+#      same build gives the binary that the system tests run);
+#   2. the system tests of that binary (image quality, crash, hostile clients,
+#      web UI in Chromium, API and raw-HTTP fuzzing);
+#   3. the concurrency stress tests again under ThreadSanitizer, on the engine
+#      layers only (QUARRY_PACKAGE_SCOPE=engine, see Package.swift).
+# Each stage prints how long it took. The libFuzzer targets run under `make fuzz`.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
+started=$SECONDS
+stage_started=$SECONDS
+stage() {
+    echo "== [$(date -u +%H:%M:%S), +$((SECONDS - stage_started)) s] $*"
+    stage_started=$SECONDS
+}
+
+stage "setup"
 scripts/setup.sh --with-test-tools
 source scripts/faiss-env.sh
 
-echo "== swift test"
-swift build --build-tests
-swift test --skip-build
+# -enable-testing lets the tests `@testable import` an optimised build.
+RELEASE_TESTABLE=(-c release -Xswiftc -enable-testing)
+stage "swift build (release, testable)"
+swift build "${RELEASE_TESTABLE[@]}" --build-tests
+stage "swift test"
+swift test "${RELEASE_TESTABLE[@]}" --skip-build
 
-echo "== system tests (release build)"
-swift build -c release --product quarry
-scripts/system-test.sh .build/release/quarry
+stage "system tests"
+scripts/system-test.sh "$(swift build "${RELEASE_TESTABLE[@]}" --show-bin-path)/quarry"
 
-echo "== libFuzzer targets, 10 s each (make fuzz runs them 10 minutes each)"
-scripts/fuzz.sh 10
-
-echo "== swift test --sanitize=thread (concurrency stress tests)"
+stage "swift build --sanitize=thread (engine layers)"
+export QUARRY_PACKAGE_SCOPE=engine
 swift build --build-tests --sanitize=thread --scratch-path .build-tsan
-swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter ConcurrencyTests
+stage "swift test --sanitize=thread (concurrency stress tests)"
+swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter 'ConcurrencyTests|LiveUpdateStressTests'
+stage "all tests passed in $((SECONDS - started)) s"
