@@ -10,8 +10,8 @@ extension PassageStore {
     }
 
     /// Stores `passages` as the whole content of document `source`, replacing
-    /// what it had, in one transaction. A passage whose text is already stored
-    /// (in any document) is skipped: identical passages are stored once.
+    /// what it had, in one transaction. A passage whose text the same document
+    /// already holds is skipped; other documents' passages never affect it.
     public func replaceDocument(
         source: String, contentHash: String, metadata: [String: JSONValue] = [:], passages: [NewPassage]
     ) throws(StoreError) -> StoreChange {
@@ -33,7 +33,7 @@ extension PassageStore {
                 INSERT INTO passages (document_id, ordinal, text, indexed_text, chapter, page, span_start, span_end,
                                       text_hash, metadata, vector)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(text_hash) DO NOTHING
+                ON CONFLICT(document_id, text_hash) DO NOTHING
                 """)
             let indexTerms = try db.makeStatement(sql: "INSERT INTO passages_fts (rowid, terms) VALUES (?, ?)")
             for (ordinal, passage) in passages.enumerated() {

@@ -1,5 +1,6 @@
 import Foundation
-import QuarryCore
+import GRDB
+@testable import QuarryCore
 import Testing
 
 @Suite struct PassageStoreTests {
@@ -24,9 +25,9 @@ import Testing
         #expect(first.addedVectors == Self.vector(1) + Self.vector(2))
         #expect(try store.contentHash(of: "a.md") == "h1")
 
-        // An identical passage in another document is stored once.
+        // An identical passage twice in one document is stored once.
         let second = try store.replaceDocument(source: "b.md", contentHash: "h2", passages: [
-            Self.passage("向量数据库用于相似度搜索。", seed: 3), Self.passage("HNSW 是一种图索引。", seed: 4),
+            Self.passage("HNSW 是一种图索引。", seed: 3), Self.passage("HNSW 是一种图索引。", seed: 4),
         ])
         #expect(second.addedIDs.count == 1)
         #expect(second.duplicatesSkipped == 1)
@@ -50,6 +51,54 @@ import Testing
         #expect(try store.deleteDocument(source: "b.md") == second.addedIDs)
         #expect(try store.sources() == ["a.md"])
         #expect(try store.documentCount() == 1)
+    }
+
+    /// Issue #14: `text_hash` was unique across the collection, so a passage that document A
+    /// already held was never stored for B, and deleting A lost it for both.
+    @Test func aPassageSharedByTwoDocumentsBelongsToEach() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = try PassageStore(url: folder.url.appendingPathComponent("store.sqlite"), dimension: 4)
+        let shared = "两份讲义都有的同一段落。"
+        try store.replaceDocument(source: "a.md", contentHash: "a", passages: [
+            Self.passage(shared, seed: 1), Self.passage("只在 A 中。", seed: 2),
+        ])
+        let b = try store.replaceDocument(source: "b.md", contentHash: "b", passages: [
+            Self.passage(shared, seed: 1), Self.passage("只在 B 中。", seed: 3),
+        ])
+        #expect(b.addedIDs.count == 2)
+        #expect(b.duplicatesSkipped == 0)
+
+        try store.deleteDocument(source: "a.md")
+        let remaining = try store.passages(ids: b.addedIDs)
+        #expect(remaining.values.map(\.text).sorted() == [shared, "只在 B 中。"].sorted())
+        #expect(remaining.values.allSatisfy { $0.source == "b.md" })
+        #expect(try store.passageCount() == 2)
+    }
+
+    /// A v1 store (text unique per collection) keeps its rows and its id sequence when migrated.
+    @Test func migratingAVersionOneStoreKeepsRowsAndNeverReusesIDs() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let url = folder.url.appendingPathComponent("store.sqlite")
+        do {
+            let pool = try DatabasePool(path: url.path)
+            try PassageStore.migrator.migrate(pool, upTo: "v1: documents, passages, keyword index")
+            try pool.write { db in
+                try db.execute(sql: "INSERT INTO documents (source, content_hash, ingested_at) VALUES ('a.md', 'h', 0)")
+                for id in 1...3 {
+                    try db.execute(sql: """
+                        INSERT INTO passages (id, document_id, ordinal, text, indexed_text, text_hash, vector)
+                        VALUES (?, 1, ?, ?, '', ?, ?)
+                        """, arguments: [id, id, "p\(id)", "hash\(id)", VectorCoding.encode(Self.vector(id))])
+                }
+                try db.execute(sql: "DELETE FROM passages WHERE id = 3")
+            }
+        }
+        let store = try PassageStore(url: url, dimension: 4)
+        #expect(try store.passageCount() == 2)
+        let added = try store.replaceDocument(source: "b.md", contentHash: "b", passages: [Self.passage("p1", seed: 1)])
+        #expect(added.addedIDs == [4])
     }
 
     @Test func vectorsAreStoredExactly() throws {
