@@ -113,12 +113,12 @@ public enum IndexFactory {
         }
     }
 
-    private static func isScalarQuantizer(_ component: String) -> Bool {
+    static func isScalarQuantizer(_ component: String) -> Bool {
         ["SQ4", "SQ6", "SQ8", "SQfp16"].contains(component)
     }
 
     /// The decimal number that follows `prefix` and makes up the rest of `component`.
-    private static func number(after prefix: String, in component: String) -> Int? {
+    static func number(after prefix: String, in component: String) -> Int? {
         guard component.hasPrefix(prefix) else { return nil }
         let digits = component.dropFirst(prefix.count)
         guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy(\.isASCIIDigit) else { return nil }

@@ -188,8 +188,11 @@ public struct BackupManager: Sendable {
         case .text: try PassageStore(url: store, dimension: configuration.dimension)
         case .image: try ImageStore(url: store, dimension: configuration.dimension)
         }
-        let index = try LiveIndex.build(factory: configuration.factory, metric: configuration.metric, source: source)
-        try LiveIndex(index: index, factory: configuration.factory, folder: partial).checkpoint()
+        let (index, factory) = try LiveIndex.build(wanting: configuration.factory, metric: configuration.metric, source: source)
+        try LiveIndex(
+            index: index, factory: factory, wantedFactory: configuration.factory, metric: configuration.metric, source: source,
+            folder: partial
+        ).checkpoint()
     }
 
     /// Renames the finished `partial` folder to `name` (or `name-1`, `name-2`… if taken) in `parent`.

@@ -7,6 +7,8 @@ public enum CollectionError: Error, Equatable, Sendable {
     case unreadableConfiguration(path: String, reason: String)
     case modelDimensionMismatch(model: String, modelDimension: Int, collectionDimension: Int)
     case incompatibleMerge(from: String, into: String, reason: String)
+    case tooFewVectorsToTrain(factory: String, needed: Int, stored: Int)
+    case unavailable(name: String, reason: String)
 }
 
 extension CollectionError: CustomStringConvertible {
@@ -20,6 +22,9 @@ extension CollectionError: CustomStringConvertible {
         case .modelDimensionMismatch(let model, let modelDimension, let collectionDimension):
             "model \(model) embeds \(modelDimension)-d vectors, the collection holds \(collectionDimension)-d"
         case .incompatibleMerge(let from, let into, let reason): "cannot merge \(from) into \(into): \(reason)"
+        case .tooFewVectorsToTrain(let factory, let needed, let stored):
+            "a \(factory) index is trained on at least \(needed) vectors; the collection holds \(stored)"
+        case .unavailable(let name, let reason): "collection \"\(name)\" is unavailable: \(reason)"
         }
     }
 }

@@ -14,6 +14,9 @@ public struct CollectionFolder: Sendable, Equatable {
         self.url = url
     }
 
+    /// The collection's name: its folder's.
+    public var name: String { url.lastPathComponent }
+
     public var configurationURL: URL { url.appendingPathComponent("collection.json") }
     public var storeURL: URL { url.appendingPathComponent("store.sqlite") }
 
@@ -30,15 +33,29 @@ public struct CollectionFolder: Sendable, Equatable {
         }
     }
 
+    /// Creates the folder of a new collection, writes its `configuration` and opens it with
+    /// `open`; when opening fails the folder is removed, so no collection is left half-created.
+    static func create<Collection>(
+        _ configuration: CollectionConfiguration, in dataDirectory: URL, open: (CollectionFolder) throws -> Collection
+    ) throws -> Collection {
+        let folder = try create(configuration, in: dataDirectory)
+        do {
+            return try open(folder)
+        } catch {
+            try? FileManager.default.removeItem(at: folder.url)
+            throw error
+        }
+    }
+
     /// Creates the folder of a new collection and writes its `configuration`, after checking
-    /// the name, that no collection of that name exists and that the factory string builds.
-    static func create(_ configuration: CollectionConfiguration, in dataDirectory: URL) throws -> CollectionFolder {
+    /// the name, that no collection of that name exists and that the factory string is valid.
+    private static func create(_ configuration: CollectionConfiguration, in dataDirectory: URL) throws -> CollectionFolder {
         guard CollectionConfiguration.isValidName(configuration.name) else { throw CollectionError.invalidName(configuration.name) }
         let folder = CollectionFolder(dataDirectory: dataDirectory, name: configuration.name)
         guard !FileManager.default.fileExists(atPath: folder.configurationURL.path) else {
             throw CollectionError.alreadyExists(configuration.name)
         }
-        _ = try Index(dimension: configuration.dimension, factory: configuration.factory, metric: configuration.metric)
+        try IndexFactory.validate(configuration.factory, dimension: configuration.dimension)
         try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
         try folder.writeConfiguration(configuration)
         return folder

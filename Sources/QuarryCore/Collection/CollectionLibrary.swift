@@ -14,9 +14,12 @@ public final class CollectionLibrary: Sendable {
     private let imageCollections = Mutex<[String: ImageCollection]>([:])
     private let textEncoders = Mutex<[String: any TextEncoder]>([:])
     private let imageEncoders = Mutex<[String: any ImageEncoder]>([:])
+    private let unavailable = Mutex<[String: UnavailableCollection]>([:])
     let logger: Logger
 
-    /// Opens every collection under `dataDirectory` (created when missing).
+    /// Opens every collection under `dataDirectory` (created when missing). A collection that
+    /// cannot be opened (a corrupt store, an invalid index type, a missing model file) does not
+    /// stop the others: it is listed in ``unavailableCollections`` with the reason.
     public init(dataDirectory: URL, modelsDirectory: URL, imageDecoder: ImageDecoder = ImageDecoder(), logger: Logger) throws {
         self.dataDirectory = dataDirectory
         self.modelsDirectory = modelsDirectory
@@ -24,25 +27,51 @@ public final class CollectionLibrary: Sendable {
         self.logger = logger
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         for folder in CollectionFolder.all(in: dataDirectory) {
-            let configuration = try folder.readConfiguration()
-            let vectors: Int
-            switch configuration.kind {
-            case .text:
-                let collection = try TextCollection.open(folder: folder, encoder: textEncoder(named: configuration.model), logger: logger)
-                textCollections.withLock { $0[configuration.name] = collection }
-                vectors = collection.index.count
-            case .image:
-                let collection = try ImageCollection.open(
-                    folder: folder, encoder: imageEncoder(named: configuration.model), decoder: imageDecoder, logger: logger
-                )
-                imageCollections.withLock { $0[configuration.name] = collection }
-                vectors = collection.index.count
+            do {
+                try open(folder)
+            } catch {
+                let reason = "\(error)"
+                unavailable.withLock { $0[folder.name] = UnavailableCollection(name: folder.name, reason: reason) }
+                logger.error("collection unavailable", metadata: ["collection": "\(folder.name)", "reason": "\(reason)"])
             }
-            logger.info("collection opened", metadata: [
-                "collection": "\(configuration.name)", "kind": "\(configuration.kind.rawValue)", "vectors": "\(vectors)",
-                "model": "\(configuration.model)",
-            ])
         }
+    }
+
+    private func open(_ folder: CollectionFolder) throws {
+        let configuration = try folder.readConfiguration()
+        let vectors: Int
+        switch configuration.kind {
+        case .text:
+            let collection = try TextCollection.open(folder: folder, encoder: textEncoder(named: configuration.model), logger: logger)
+            textCollections.withLock { $0[configuration.name] = collection }
+            vectors = collection.index.count
+        case .image:
+            let collection = try ImageCollection.open(
+                folder: folder, encoder: imageEncoder(named: configuration.model), decoder: imageDecoder, logger: logger
+            )
+            imageCollections.withLock { $0[configuration.name] = collection }
+            vectors = collection.index.count
+        }
+        logger.info("collection opened", metadata: [
+            "collection": "\(configuration.name)", "kind": "\(configuration.kind.rawValue)", "vectors": "\(vectors)",
+            "model": "\(configuration.model)",
+        ])
+    }
+
+    /// The collections that could not be opened, sorted by name.
+    public var unavailableCollections: [UnavailableCollection] {
+        unavailable.withLock { Array($0.values) }.sorted { $0.name < $1.name }
+    }
+
+    /// Why collection `name` could not be opened, if it could not.
+    public func unavailableCollection(named name: String) -> UnavailableCollection? {
+        unavailable.withLock { $0[name] }
+    }
+
+    /// Throws ``CollectionError/unavailable(name:reason:)`` when `name` could not be opened: its
+    /// folder is kept as it is, never replaced by a new collection.
+    private func refuseUnavailable(_ name: String) throws(CollectionError) {
+        if let broken = unavailableCollection(named: name) { throw .unavailable(name: name, reason: broken.reason) }
     }
 
     /// The image encoder `name` (see ``ModelRegistry``), loaded on first use.
@@ -69,6 +98,7 @@ public final class CollectionLibrary: Sendable {
     /// Creates an image collection, or returns the existing one of that name.
     public func imageCollection(creating name: String, model: String = ModelRegistry.efficientNetLite0.name, factory: String? = nil) throws -> ImageCollection {
         if let existing = imageCollection(named: name) { return existing }
+        try refuseUnavailable(name)
         if textCollection(named: name) != nil {
             throw CollectionError.wrongKind(name: name, expected: .image, actual: .text)
         }
@@ -104,6 +134,7 @@ public final class CollectionLibrary: Sendable {
     /// Creates a text collection, or returns the existing one of that name.
     public func textCollection(creating name: String, model: String, factory: String? = nil) throws -> TextCollection {
         if let existing = textCollection(named: name) { return existing }
+        try refuseUnavailable(name)
         if imageCollection(named: name) != nil {
             throw CollectionError.wrongKind(name: name, expected: .text, actual: .image)
         }
@@ -125,14 +156,32 @@ public final class CollectionLibrary: Sendable {
             .sorted { $0.name < $1.name }
     }
 
-    /// Checkpoints every collection's index.
-    public func checkpointAll() throws {
-        for collection in allCollections { try collection.checkpoint() }
+    /// Checkpoints every collection's index; one that fails does not keep the others from it.
+    /// - Throws: ``CheckpointFailures`` naming each collection that failed, after trying them all.
+    public func checkpointAll() throws(CheckpointFailures) {
+        try checkpointEach { try $0.checkpoint(); return true }
     }
 
-    /// Checkpoints the indexes that changed since their last checkpoint; returns their collections' names.
+    /// Checkpoints the indexes that changed since their last checkpoint; returns their collections'
+    /// names. One that fails does not keep the others from it.
+    /// - Throws: ``CheckpointFailures`` naming each collection that failed, after trying them all.
     @discardableResult
-    public func checkpointChanged() throws -> [String] {
-        try allCollections.filter { try $0.index.checkpointIfChanged() }.map(\.name)
+    public func checkpointChanged() throws(CheckpointFailures) -> [String] {
+        try checkpointEach { try $0.index.checkpointIfChanged() }
+    }
+
+    @discardableResult
+    private func checkpointEach(_ checkpoint: (any IndexedCollection) throws -> Bool) throws(CheckpointFailures) -> [String] {
+        var written: [String] = []
+        var failures = CheckpointFailures()
+        for collection in allCollections {
+            do {
+                if try checkpoint(collection) { written.append(collection.name) }
+            } catch {
+                failures.failures.append(.init(collection: collection.name, reason: "\(error)"))
+            }
+        }
+        if !failures.failures.isEmpty { throw failures }
+        return written
     }
 }

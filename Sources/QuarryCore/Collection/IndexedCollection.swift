@@ -32,8 +32,9 @@ extension IndexedCollection {
         let current = configuration
         let count = try vectorSource.allIDs().count
         let target = factory ?? (current.automaticFactory == true ? Self.defaultFactory(forCount: count) : current.factory)
-        // Refuse an invalid factory string before anything changes.
-        _ = try Index(dimension: current.dimension, factory: target, metric: current.metric)
+        // Refuse an invalid factory string, or one too few vectors are stored to train, before anything changes.
+        let needed = try IndexFactory.minimumTrainingVectors(target, dimension: current.dimension)
+        guard count >= needed else { throw CollectionError.tooFewVectorsToTrain(factory: target, needed: needed, stored: count) }
         try rebuildIndex(factory: target) { configuration in
             if factory != nil { configuration.automaticFactory = false }
         }
@@ -43,7 +44,7 @@ extension IndexedCollection {
     /// Rebuilds the index as `factory` from the stored vectors, swaps it in and
     /// records the new type (and for a trained type, its training size) in the settings.
     func rebuildIndex(factory: String, alsoChange: (inout CollectionConfiguration) -> Void = { _ in }) throws {
-        try index.rebuild(factory: factory, metric: configuration.metric, source: vectorSource)
+        try index.rebuild(factory: factory)
         let trained = index.current.nlist == nil ? nil : index.count
         try updateConfiguration { configuration in
             if factory != configuration.factory { configuration.searchDefaults.nprobe = nil }

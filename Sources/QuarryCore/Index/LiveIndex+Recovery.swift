@@ -47,8 +47,10 @@ extension LiveIndex {
             recovery.restoredFromBackup = backupFolder
         }
         recovery.rebuilt = usable == nil && !isNew
-        let index = try usable ?? build(factory: factory, metric: metric, source: source)
-        let live = LiveIndex(index: index, factory: factory, folder: folder)
+        let (index, builtFactory) = try usable ?? build(wanting: factory, metric: metric, source: source)
+        let live = LiveIndex(
+            index: index, factory: builtFactory, wantedFactory: factory, metric: metric, source: source, folder: folder
+        )
 
         let indexed = Set(try index.ids())
         let missing = stored.subtracting(indexed).sorted()
@@ -63,6 +65,11 @@ extension LiveIndex {
             }
             recovery.replayed = missing.count
         }
+        if let pending = live.pendingFactory,
+            try live.count >= IndexFactory.minimumTrainingVectors(pending, dimension: source.dimension)
+        {
+            try live.rebuild(factory: pending)
+        }
         if recovery.changedIndex || recovery.manifestMismatch {
             logger.warning("index repaired", metadata: [
                 "folder": "\(folder.path)", "rebuilt": "\(recovery.rebuilt)", "replayed": "\(recovery.replayed)",
@@ -76,8 +83,11 @@ extension LiveIndex {
         return (live, recovery)
     }
 
-    /// The index file, if it exists and loads with the expected dimension.
-    private static func loadCheckedIndex(in folder: URL, recovery: inout Recovery, dimension: Int, logger: Logger) -> Faiss.Index? {
+    /// The index file with the factory its manifest records, if it exists, loads with the
+    /// expected dimension and is trained (an untrained index cannot hold the stored vectors).
+    private static func loadCheckedIndex(
+        in folder: URL, recovery: inout Recovery, dimension: Int, logger: Logger
+    ) -> (Faiss.Index, String)? {
         let indexURL = indexURL(in: folder)
         guard FileManager.default.fileExists(atPath: indexURL.path) else { return nil }
         guard let manifest = try? IndexManifest.read(from: manifestURL(in: folder)),
@@ -94,28 +104,41 @@ extension LiveIndex {
                 logger.error("index has the wrong dimension", metadata: ["expected": "\(dimension)", "found": "\(index.dimension)"])
                 return nil
             }
-            return index
+            guard index.isTrained else {
+                logger.error("index is not trained, rebuilding", metadata: ["path": "\(indexURL.path)", "factory": "\(manifest.factory)"])
+                return nil
+            }
+            return (index, manifest.factory)
         } catch {
             logger.error("index unreadable, rebuilding", metadata: ["path": "\(indexURL.path)", "error": "\(error)"])
             return nil
         }
     }
 
-    /// The index of the newest backup of `collection` that verifies, with its folder.
-    private static func newestBackupIndex(of collection: String, in backups: URL, dimension: Int) -> (Faiss.Index, URL)? {
+    /// The index of the newest backup of `collection` that verifies, with the factory its
+    /// manifest records, and the backup's folder.
+    private static func newestBackupIndex(of collection: String, in backups: URL, dimension: Int) -> ((Faiss.Index, String), URL)? {
         guard let report = try? BackupManager().newestValidBackup(of: collection, in: backups),
-            let index = try? Index(contentsOf: indexURL(in: report.folder)), index.dimension == dimension
+            let index = try? Index(contentsOf: indexURL(in: report.folder)), index.dimension == dimension, index.isTrained,
+            let manifest = try? IndexManifest.read(from: manifestURL(in: report.folder))
         else { return nil }
-        return (index, report.folder)
+        return ((index, manifest.factory), report.folder)
     }
 
-    /// A new index over every stored vector; trains on them first when the index type needs it.
-    public static func build(factory: String, metric: Metric, source: any VectorSource) throws -> Faiss.Index {
+    /// A new index over every stored vector, of type `factory` (trained on them first when the
+    /// type needs it) or `Flat` while too few vectors are stored to train it; with the factory built.
+    public static func build(wanting factory: String, metric: Metric, source: any VectorSource) throws -> (Faiss.Index, String) {
+        let stored = try source.allIDs().count
+        let buildable = stored >= (try IndexFactory.minimumTrainingVectors(factory, dimension: source.dimension)) ? factory : "Flat"
+        return (try build(factory: buildable, metric: metric, source: source), buildable)
+    }
+
+    /// A new index of type `factory` over every stored vector, trained on them first when the type needs it.
+    private static func build(factory: String, metric: Metric, source: any VectorSource) throws -> Faiss.Index {
         let index = try Index(dimension: source.dimension, factory: factory, metric: metric)
         if !index.isTrained {
             var training: [Float] = []
             try source.forEachVectorBatch(ids: nil, batchSize: 4_096) { _, vectors in training += vectors }
-            guard !training.isEmpty else { return index }
             try index.train(Matrix(columns: source.dimension, storage: training))
         }
         try source.forEachVectorBatch(ids: nil, batchSize: 4_096) { ids, vectors in

@@ -9,8 +9,16 @@ import Synchronization
 /// serialised here (and are exclusive inside FAISS). The index is held behind
 /// a lock so that a rebuilt index can be swapped in at once: a search sees the
 /// old or the new index, never a half-built one.
+///
+/// An index type that must be trained (IVF, PQ) waits for enough stored vectors: until then
+/// the collection is served exactly by a `Flat` index, and the first write that brings
+/// enough vectors trains the wanted type and swaps it in.
 public final class LiveIndex: Sendable {
     private let state: Mutex<(index: Faiss.Index, factory: String)>
+    /// The index type the collection asks for; ``factory`` differs while too few vectors are stored to train it.
+    private let wanted: Mutex<String>
+    let metric: Metric
+    let source: any VectorSource
     private let mutation = Mutex<Void>(())
     /// Held by a store write with its index change, and by a rebuild from the store, so neither splits the other.
     private let writes = Mutex<Void>(())
@@ -18,8 +26,11 @@ public final class LiveIndex: Sendable {
     private let changes = Atomic(0)
     let folder: URL
 
-    init(index: Faiss.Index, factory: String, folder: URL) {
+    init(index: Faiss.Index, factory: String, wantedFactory: String, metric: Metric, source: any VectorSource, folder: URL) {
         state = Mutex((index, factory))
+        wanted = Mutex(wantedFactory)
+        self.metric = metric
+        self.source = source
         self.folder = folder
     }
 
@@ -28,6 +39,12 @@ public final class LiveIndex: Sendable {
 
     /// FAISS factory string the current index was built from.
     public var factory: String { state.withLock { $0.factory } }
+
+    /// The index type waiting for enough stored vectors to be trained, if any.
+    public var pendingFactory: String? {
+        let wantedFactory = wanted.withLock { $0 }
+        return wantedFactory == factory ? nil : wantedFactory
+    }
 
     /// Vectors that searches can return.
     public var count: Int { current.count }
@@ -54,28 +71,41 @@ public final class LiveIndex: Sendable {
         }
     }
 
-    /// Builds a new index of type `factory` from every vector of `source`
-    /// (training it first when needed) beside the live one, swaps it in and
-    /// checkpoints it. Searches use the old index until the swap; writes wait.
-    public func rebuild(factory: String, metric: Metric, source: any VectorSource) throws {
-        try writes.withLock { _ in try mutation.withLock { _ in
-            let index = try Self.build(factory: factory, metric: metric, source: source)
+    /// Builds a new index of type `factory` from every stored vector (training it first when
+    /// needed, or as `Flat` while too few are stored to train it) beside the live one, swaps it
+    /// in and checkpoints it. Searches use the old index until the swap; writes wait.
+    public func rebuild(factory: String) throws {
+        try writes.withLock { _ in
+            wanted.withLock { $0 = factory }
+            try swapInRebuiltIndex()
+        }
+    }
+
+    /// Builds the wanted index type from the store and swaps it in; the caller holds `writes`.
+    private func swapInRebuiltIndex() throws {
+        try mutation.withLock { _ in
+            let (index, factory) = try Self.build(wanting: wanted.withLock { $0 }, metric: metric, source: source)
             state.withLock { $0 = (index, factory) }
             changes.add(1, ordering: .releasing)
             try writeCheckpoint()
-        } }
+        }
     }
 
     /// Runs `write` — a store transaction returning its result and the change it made —
-    /// and applies that change to the index (removals, then additions when the index is
-    /// trained), as one step: a rebuild from the store never runs in between, so it can
-    /// neither add rows twice nor miss them.
+    /// and applies that change to the index (removals, then additions), as one step: a
+    /// rebuild from the store never runs in between, so it can neither add rows twice nor
+    /// miss them. A write that brings enough vectors to train a pending index type trains it.
     @discardableResult
     public func commit<Result: Sendable>(_ write: () throws -> (result: Result, change: StoreChange)) throws -> Result {
         try writes.withLock { _ in
             let (result, change) = try write()
             if !change.removedIDs.isEmpty { try remove(ids: change.removedIDs) }
-            if !change.addedIDs.isEmpty, current.isTrained { try add(ids: change.addedIDs, vectors: change.addedVectors) }
+            if !change.addedIDs.isEmpty { try add(ids: change.addedIDs, vectors: change.addedVectors) }
+            if let pending = pendingFactory,
+                try count >= IndexFactory.minimumTrainingVectors(pending, dimension: source.dimension)
+            {
+                try swapInRebuiltIndex()
+            }
             return result
         }
     }

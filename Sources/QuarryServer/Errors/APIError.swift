@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import QuarryCore
 
 /// An error answered as JSON `{"error": {"code": …, "message": …}}` with its HTTP status.
 public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
@@ -30,6 +31,13 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
 
     static func collectionNotFound(_ name: String) -> APIError {
         APIError(.notFound, code: "collection_not_found", message: "collection \"\(name)\" not found")
+    }
+
+    static func collectionUnavailable(_ collection: UnavailableCollection) -> APIError {
+        APIError(
+            .serviceUnavailable, code: "collection_unavailable",
+            message: "collection \"\(collection.name)\" could not be opened: \(collection.reason)"
+        )
     }
 }
 

@@ -3,7 +3,7 @@ import QuarryCore
 
 extension CollectionLibrary {
     /// The text collection named by the route's `name` parameter, or a 404 (no such
-    /// collection) or 400 (an image collection) API error.
+    /// collection), 503 (one that could not be opened) or 400 (an image collection) API error.
     func textCollection(_ context: BasicRequestContext) throws -> TextCollection {
         let name = try context.parameters.require("name")
         guard let collection = textCollection(named: name) else {
@@ -12,7 +12,7 @@ extension CollectionLibrary {
         return collection
     }
 
-    /// The image collection named by the route's `name` parameter, or a 404 or 400 API error.
+    /// The image collection named by the route's `name` parameter, or a 404, 503 or 400 API error.
     func imageCollection(_ context: BasicRequestContext) throws -> ImageCollection {
         let name = try context.parameters.require("name")
         guard let collection = imageCollection(named: name) else {
@@ -21,8 +21,15 @@ extension CollectionLibrary {
         return collection
     }
 
+    /// The error for a collection `name` that is not open: 503 when it exists but could not be
+    /// opened, else 404.
+    func absentCollection(_ name: String) -> APIError {
+        guard let broken = unavailableCollection(named: name) else { return APIError.collectionNotFound(name) }
+        return APIError.collectionUnavailable(broken)
+    }
+
     private func missingCollection(_ name: String, wanted: CollectionKind, hint: String) -> APIError {
-        guard let other = collection(named: name) else { return APIError.collectionNotFound(name) }
+        guard let other = collection(named: name) else { return absentCollection(name) }
         return APIError.invalidRequest("collection \"\(name)\" holds \(other.configuration.kind.rawValue), not \(wanted.rawValue); \(hint)")
     }
 }

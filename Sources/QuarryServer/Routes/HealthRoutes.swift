@@ -2,14 +2,18 @@ import Hummingbird
 import QuarryCore
 
 /// `GET /health` (liveness, build, collections) and `GET /ready` (collections loaded).
+/// A collection that could not be opened is listed as `unavailable` with the reason, and
+/// makes the status `degraded`: the server still serves the others.
 struct HealthRoutes {
     let library: CollectionLibrary
 
     struct Health: ResponseEncodable {
         struct Collection: Encodable {
             let name: String
-            let kind: CollectionKind
-            let vectors: Int
+            let kind: CollectionKind?
+            let status: String
+            let vectors: Int?
+            var reason: String?
         }
         let status: String
         let version: String
@@ -25,11 +29,15 @@ struct HealthRoutes {
     func register(on groups: RouteGroups) {
         let router = groups.reads
         router.get("health") { _, _ in
-            Health(
-                status: "ok", version: BuildInfo.version, faiss: BuildInfo.faissBuild,
-                collections: (library.allTextCollections.map { .init(name: $0.name, kind: .text, vectors: $0.index.count) }
-                    + library.allImageCollections.map { .init(name: $0.name, kind: .image, vectors: $0.index.count) })
-                    .sorted { $0.name < $1.name }
+            let open: [Health.Collection] = library.allCollections.map {
+                .init(name: $0.name, kind: $0.configuration.kind, status: "ok", vectors: $0.index.count)
+            }
+            let unavailable: [Health.Collection] = library.unavailableCollections.map {
+                .init(name: $0.name, kind: nil, status: "unavailable", vectors: nil, reason: $0.reason)
+            }
+            return Health(
+                status: unavailable.isEmpty ? "ok" : "degraded", version: BuildInfo.version, faiss: BuildInfo.faissBuild,
+                collections: (open + unavailable).sorted { $0.name < $1.name }
             )
         }
         router.get("ready") { _, _ in

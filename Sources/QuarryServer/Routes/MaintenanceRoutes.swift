@@ -58,7 +58,7 @@ struct MaintenanceRoutes {
             removed = try collection.delete(ids: [id])
             vectors = collection.index.count
         } else {
-            throw APIError.collectionNotFound(name)
+            throw library.absentCollection(name)
         }
         guard !removed.isEmpty else { throw APIError.itemNotFound(text, collection: name) }
         return Deletion(collection: name, removed: removed.count, vectors: vectors)
@@ -67,7 +67,7 @@ struct MaintenanceRoutes {
     /// `POST …/reindex`: rebuilds the index from the stored vectors beside the live one and swaps it in.
     func reindex(_ request: Request, _ context: BasicRequestContext) async throws -> Reindexed {
         let name = try context.parameters.require("name")
-        guard let collection = library.collection(named: name) else { throw APIError.collectionNotFound(name) }
+        guard let collection = library.collection(named: name) else { throw library.absentCollection(name) }
         let body: ReindexRequestBody? = request.headers[.contentLength] == "0" || request.headers[.contentType] == nil
             ? nil : try await StrictJSON.decode(ReindexRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
         let start = DispatchTime.now().uptimeNanoseconds
@@ -77,6 +77,8 @@ struct MaintenanceRoutes {
             factory = try await onBlockingThread { try collection.reindex(factory: body?.factory) }
         } catch let error as FaissError {
             throw APIError.invalidRequest("cannot build index \"\(body?.factory ?? collection.configuration.factory)\": \(error)")
+        } catch let error as CollectionError {
+            throw APIError(.unprocessableContent, code: "too_few_vectors", message: error.description)
         }
         return Reindexed(
             collection: name, index: factory, vectors: collection.index.count,

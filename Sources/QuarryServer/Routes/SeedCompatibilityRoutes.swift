@@ -44,7 +44,7 @@ struct SeedCompatibilityRoutes {
         groups.searches.post("text-search") { request, _ in
             let body = try await StrictJSON.decode(Body.self, from: request, limit: limits.maxJSONBodyBytes)
             let name = defaultCollection ?? library.allTextCollections.first?.name ?? ""
-            guard let collection = library.textCollection(named: name) else { throw APIError.collectionNotFound(name) }
+            guard let collection = library.textCollection(named: name) else { throw library.absentCollection(name) }
             let query = try limits.validatedQuery(body.query)
             let request = TextSearchRequest(query: query, topK: try limits.validatedTopK(body.topK ?? 5), mode: .vector)
             let result = try await executor.search(request, in: collection, limits: limits, metrics: metrics)

@@ -60,7 +60,7 @@ import Testing
         defer { folder.remove() }
         let store = try PassageStore(url: folder.url.appendingPathComponent("store.sqlite"), dimension: 4)
         let shared = "两份讲义都有的同一段落。"
-        try store.replaceDocument(source: "a.md", contentHash: "a", passages: [
+        _ = try store.replaceDocument(source: "a.md", contentHash: "a", passages: [
             Self.passage(shared, seed: 1), Self.passage("只在 A 中。", seed: 2),
         ])
         let b = try store.replaceDocument(source: "b.md", contentHash: "b", passages: [

@@ -71,12 +71,13 @@ public final class ImageCollection: IndexedCollection {
         name: String, in dataDirectory: URL, encoder: any ImageEncoder, model: String, factory: String? = nil,
         decoder: ImageDecoder = ImageDecoder(), logger: Logger
     ) throws -> ImageCollection {
-        let folder = try CollectionFolder.create(CollectionConfiguration(
+        try CollectionFolder.create(CollectionConfiguration(
             name: name, kind: .image, model: model, dimension: encoder.dimension,
             factory: factory ?? defaultFactory(forCount: 0), automaticFactory: factory == nil,
             searchDefaults: .init(topK: 10)
-        ), in: dataDirectory)
-        return try open(folder: folder, encoder: encoder, decoder: decoder, logger: logger)
+        ), in: dataDirectory) { folder in
+            try open(folder: folder, encoder: encoder, decoder: decoder, logger: logger)
+        }
     }
 
     /// Opens an existing image collection, repairing its index from the store if needed.

@@ -1,0 +1,134 @@
+import Foundation
+import Logging
+@testable import QuarryCore
+import Testing
+
+@Suite(.serialized) struct CollectionLibraryTests {
+    static let logger = Logger(label: "test")
+
+    static func document(_ source: String, passages: Int) -> TextDocument {
+        TextDocument(source: source, contentHash: source, passages: (0..<passages).map {
+            .init(text: "\(source) 的第 \($0) 段：向量索引与检索。", chapter: "第 \($0) 章")
+        })
+    }
+
+    func library(_ folder: TemporaryFolder) throws -> CollectionLibrary {
+        try CollectionLibrary(dataDirectory: folder.url, modelsDirectory: TestModels.modelsDirectory, logger: Self.logger)
+    }
+
+    /// Rewrites the `collection.json` of `name` with `change` and drops its index files, so that
+    /// opening it has to build the index from the configuration.
+    func editConfiguration(_ name: String, in folder: TemporaryFolder, _ change: (inout CollectionConfiguration) -> Void) throws {
+        let collection = CollectionFolder(dataDirectory: folder.url, name: name)
+        var configuration = try collection.readConfiguration()
+        change(&configuration)
+        try collection.writeConfiguration(configuration)
+        for file in ["index.faiss", "index.manifest.json"] {
+            try? FileManager.default.removeItem(at: collection.url.appendingPathComponent(file))
+        }
+    }
+
+    /// Issue #14: one collection that could not open stopped `quarry serve` for all of them.
+    @Test func aCollectionThatCannotOpenLeavesTheOthersServing() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        do {
+            let library = try library(folder)
+            for name in ["good", "corrupt", "invalid-factory", "missing-model"] {
+                try library.textCollection(creating: name, model: "e5-small").add(Self.document("\(name).md", passages: 2))
+            }
+            try library.checkpointAll()
+        }
+        let corruptStore = CollectionFolder(dataDirectory: folder.url, name: "corrupt").storeURL
+        try Data(repeating: 0x5A, count: 4_096).write(to: corruptStore)
+        try editConfiguration("invalid-factory", in: folder) { $0.factory = "IVF0,Flat" }
+        try editConfiguration("missing-model", in: folder) { $0.model = "no-such-model" }
+
+        let library = try library(folder)
+        #expect(library.allCollections.map(\.name) == ["good"])
+        #expect(try library.textCollection(named: "good")?.store.passageCount() == 2)
+        let unavailable = library.unavailableCollections
+        #expect(unavailable.map(\.name) == ["corrupt", "invalid-factory", "missing-model"])
+        #expect(unavailable.allSatisfy { !$0.reason.isEmpty })
+        #expect(unavailable[1].reason.contains("IVF0"))
+        #expect(unavailable[2].reason.contains("no-such-model"))
+        // The broken folder is kept for repair, never replaced.
+        #expect(throws: CollectionError.self) { try library.textCollection(creating: "corrupt", model: "e5-small") }
+        #expect(try Data(contentsOf: corruptStore) == Data(repeating: 0x5A, count: 4_096))
+    }
+
+    /// Issue #14: `quarry ingest --factory IVF4,Flat` on a new collection committed its rows to an
+    /// untrained index, and the next open failed with "index is not trained".
+    @Test func anIndexTypeThatNeedsTrainingIsTrainedOnceEnoughVectorsAreStored() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        do {
+            let collection = try TextCollection.create(name: "ivf", in: folder.url, encoder: TestModels.e5, factory: "IVF4,Flat", logger: Self.logger)
+            try collection.add(Self.document("a.md", passages: 2))
+            #expect(collection.index.factory == "Flat")
+            #expect(collection.index.pendingFactory == "IVF4,Flat")
+            #expect(collection.index.count == 2)
+            try collection.add(Self.document("b.md", passages: 3))
+            #expect(collection.index.factory == "IVF4,Flat")
+            #expect(collection.index.pendingFactory == nil)
+            #expect(collection.index.count == 5)
+        }
+        let reopened = try TextCollection.open(
+            folder: CollectionFolder(dataDirectory: folder.url, name: "ivf"), encoder: TestModels.e5, logger: Self.logger
+        )
+        #expect(reopened.index.factory == "IVF4,Flat")
+        #expect(reopened.index.count == 5)
+    }
+
+    @Test func tooFewVectorsToTrainServeExactlyAndSurviveAReopen() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        do {
+            let collection = try TextCollection.create(name: "ivf", in: folder.url, encoder: TestModels.e5, factory: "IVF64,Flat", logger: Self.logger)
+            try collection.add(Self.document("a.md", passages: 3))
+            let hits = try collection.search(TextSearchRequest(query: "a.md 的第 1 段：向量索引与检索。", topK: 3, mode: .vector)).hits
+            #expect(hits.count == 3)
+            #expect(hits.first?.passage.text == "a.md 的第 1 段：向量索引与检索。")
+            try collection.checkpoint()
+        }
+        let reopened = try TextCollection.open(
+            folder: CollectionFolder(dataDirectory: folder.url, name: "ivf"), encoder: TestModels.e5, logger: Self.logger
+        )
+        #expect(reopened.index.count == 3)
+        #expect(reopened.index.pendingFactory == "IVF64,Flat")
+        // Asked for explicitly, an index type the stored vectors cannot train is refused, and nothing changes.
+        #expect(throws: CollectionError.tooFewVectorsToTrain(factory: "IVF64,Flat", needed: 64, stored: 3)) {
+            try reopened.reindex(factory: "IVF64,Flat")
+        }
+        #expect(reopened.index.count == 3)
+    }
+
+    @Test func aCollectionThatCannotBeOpenedIsNotLeftHalfCreated() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        #expect(throws: (any Error).self) {
+            try TextCollection.create(name: "bad", in: folder.url, encoder: TestModels.e5, factory: "IVF0,Flat", logger: Self.logger)
+        }
+        #expect(CollectionFolder.all(in: folder.url).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("bad").path))
+    }
+
+    /// Issue #14: `checkpointChanged` stopped at the first collection that failed.
+    @Test func aFailedCheckpointDoesNotKeepTheOthersFromTheirs() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let library = try library(folder)
+        for name in ["a", "b", "c"] {
+            try library.textCollection(creating: name, model: "e5-small").add(Self.document("\(name).md", passages: 1))
+        }
+        // A folder where the index file should be: writing it fails.
+        let blocked = CollectionFolder(dataDirectory: folder.url, name: "a").url.appendingPathComponent("index.faiss")
+        try FileManager.default.removeItem(at: blocked)
+        try FileManager.default.createDirectory(at: blocked.appendingPathComponent("in-the-way"), withIntermediateDirectories: true)
+
+        #expect(throws: CheckpointFailures.self) { try library.checkpointChanged() }
+        #expect(library.textCollection(named: "a")?.index.hasUncheckpointedChanges == true)
+        #expect(library.textCollection(named: "b")?.index.hasUncheckpointedChanges == false)
+        #expect(library.textCollection(named: "c")?.index.hasUncheckpointedChanges == false)
+    }
+}
