@@ -54,7 +54,9 @@ struct IngestCommand: ParsableCommand {
             // Move the collection to the index type its new size calls for.
             try target.reindex()
         }
-        let indexType = target.configuration.factory
+        let indexType = target.index.pendingFactory.map {
+            "\(target.index.factory); \($0) once enough vectors are stored to train it"
+        } ?? target.index.factory
         print(String(
             format: "%@: %d files (%d ingested, %d unchanged, %d failed), %d passages added, %d removed, %d duplicates skipped, %d in collection (%@ index), %.1f s",
             collection, summary.files, summary.ingested, summary.unchanged, summary.failures.count, summary.passages,
