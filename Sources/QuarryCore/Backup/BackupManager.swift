@@ -52,7 +52,7 @@ public struct BackupManager: Sendable {
                     try BackupFiles.linkOrCopyFolder(source, to: partial.appendingPathComponent(name, isDirectory: true))
                 }
             }
-            AtomicFile.synchronizeFileSystem()
+            try AtomicFile.synchronizeTree(at: partial)
             let manifest = BackupManifest(
                 collection: configuration.name, kind: configuration.kind, createdAt: createdAt, storeRows: rows,
                 quarryVersion: BuildInfo.version, files: try BackupFiles.describe(partial)
@@ -139,13 +139,16 @@ public struct BackupManager: Sendable {
                 configuration.name = name
                 try staging.writeConfiguration(configuration)
             }
-            AtomicFile.synchronizeFileSystem()
+            try AtomicFile.synchronizeTree(at: staging.url)
             let aside = dataDirectory.appendingPathComponent("\(name).replaced-\(Self.timestamp(Date()))", isDirectory: true)
             if replacing {
                 try BackupError.during("move aside", target.url.path) { try FileManager.default.moveItem(at: target.url, to: aside) }
             }
             do {
-                try BackupError.during("move into place", target.url.path) { try FileManager.default.moveItem(at: staging.url, to: target.url) }
+                try BackupError.during("move into place", target.url.path) {
+                    try FileManager.default.moveItem(at: staging.url, to: target.url)
+                    try AtomicFile.synchronize([target.url])
+                }
             } catch {
                 if replacing { try? FileManager.default.moveItem(at: aside, to: target.url) }
                 throw error
@@ -203,8 +206,10 @@ public struct BackupManager: Sendable {
             suffix += 1
             final = parent.appendingPathComponent("\(name)-\(suffix)", isDirectory: true)
         }
-        try BackupError.during("move into place", final.path) { try FileManager.default.moveItem(at: partial, to: final) }
-        AtomicFile.synchronizeFileSystem()
+        try BackupError.during("move into place", final.path) {
+            try FileManager.default.moveItem(at: partial, to: final)
+            try AtomicFile.synchronize([final])
+        }
         return final
     }
 

@@ -179,6 +179,63 @@ import Testing
         #expect(try collection.store.imageCount() == 3)
     }
 
+    /// Every regular file under `folder`, relative to it, sorted.
+    func files(under folder: URL) -> [String] {
+        let enumerator = FileManager.default.enumerator(atPath: folder.path)
+        var found: [String] = []
+        while let path = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            {
+                found.append(path)
+            }
+        }
+        return found.sorted()
+    }
+
+    /// Issue #14: deleting an image left its original and its thumbnail on disk.
+    @Test func deletingAnImageRemovesItsFileAndAnUnsharedThumbnail() throws {
+        defer { folder.remove() }
+        var batch = try inputs(0..<4)
+        // Same picture at another path: the two share one thumbnail.
+        batch.append(ImageInput(path: "copies/0.png", data: batch[0].data, title: "copy of item 0"))
+        let ids = try collection.add(batch).outcomes.compactMap { if case let .stored(id) = $0 { id } else { nil } }
+        #expect(files(under: collection.mediaURL).count == 5)
+        #expect(files(under: collection.thumbnailsURL).count == 4)
+
+        try collection.delete(ids: [ids[0], ids[1]])
+        #expect(files(under: collection.mediaURL) == ["copies/0.png", "items/2.png", "items/3.png"])
+        // Item 0's thumbnail stays for its copy; item 1's goes.
+        #expect(files(under: collection.thumbnailsURL).count == 3)
+        let copy = try #require(try collection.store.image(id: ids[4]))
+        #expect(FileManager.default.fileExists(atPath: collection.thumbnailFile(for: copy).path))
+
+        // Replaced content: the old thumbnail goes, the file holds the new content.
+        let replacement = try TestImages.png(seed: 99)
+        _ = try collection.add([ImageInput(path: "items/2.png", data: replacement)])
+        #expect(files(under: collection.thumbnailsURL).count == 3)
+        #expect(try Data(contentsOf: collection.mediaURL.appendingPathComponent("items/2.png")) == replacement)
+    }
+
+    /// Files of a write or delete that a crash interrupted are removed when the collection opens again.
+    @Test func filesNoStoredImageUsesAreRemovedOnOpen() throws {
+        defer { folder.remove() }
+        _ = try collection.add(inputs(0..<3))
+        let stray = [
+            collection.mediaURL.appendingPathComponent("items/.9.png.tmp-1-2"),
+            collection.mediaURL.appendingPathComponent("crashed/7.png"),
+            collection.thumbnailsURL.appendingPathComponent(String(repeating: "ab", count: 32) + ".jpg"),
+        ]
+        for file in stray {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data("stray".utf8).write(to: file)
+        }
+        let reopened = try ImageCollection.open(folder: collection.folder, encoder: GridColorEncoder(), logger: Logger(label: "test"))
+        #expect(files(under: reopened.mediaURL) == ["items/0.png", "items/1.png", "items/2.png"])
+        #expect(files(under: reopened.thumbnailsURL).count == 3)
+    }
+
     @Test func aStoredPathOutsideTheMediaFolderIsNeverServed() throws {
         defer { folder.remove() }
         let escaping = StoredImage(

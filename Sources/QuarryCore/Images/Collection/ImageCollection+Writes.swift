@@ -8,15 +8,13 @@ extension ImageCollection {
     public static let storedCropFraction = 0.9
 
     /// Decodes, embeds and stores `inputs`: each image file is written to the
-    /// media folder with its thumbnail, then the rows are committed to the
-    /// store in one transaction, then the vectors are added to the index. An
+    /// media folder with its thumbnail and made durable, then the rows are committed
+    /// to the store in one transaction, then the vectors are added to the index. An
     /// unusable image fails alone; an unchanged one (same path and content) is skipped.
-    ///
-    /// An index that is not trained yet (an IVF collection created empty) is
-    /// built from the stored vectors once they are committed.
+    /// The thumbnail of a replaced image goes with it when no other image shares it.
     public func add(_ inputs: [ImageInput]) throws -> ImageAddResult {
         var result = ImageAddResult()
-        var prepared: [(offset: Int, image: NewImage)] = []
+        var prepared: [(offset: Int, image: NewImage, data: Data, thumbnail: Data)] = []
         var decoded: [DecodedImage] = []
         result.outcomes = Array(repeating: .unchanged, count: inputs.count)
         let thumbnailer = ImageThumbnailer(maxSide: Self.thumbnailSide, decoder: decoder)
@@ -29,16 +27,11 @@ extension ImageCollection {
             if try store.contentHash(ofPath: input.path) == hash { continue }
             do {
                 let image = try decoder.decode(input.data)
-                try write(input.data, to: mediaURL.appendingPathComponent(input.path))
-                let thumbnail = thumbnailsURL.appendingPathComponent(hash + ".jpg")
-                if !FileManager.default.fileExists(atPath: thumbnail.path) {
-                    try write(thumbnailer.thumbnail(of: image), to: thumbnail)
-                }
                 decoded.append(image)
                 prepared.append((offset, NewImage(
                     path: input.path, category: input.category, price: input.price, title: input.title,
                     metadata: input.metadata, width: image.width, height: image.height, contentHash: hash, vector: []
-                )))
+                ), input.data, try thumbnailer.thumbnail(of: image)))
             } catch let error as ImageDecodingError {
                 result.outcomes[offset] = .failed(reason: "\(input.path): \(error.description)")
             }
@@ -46,11 +39,27 @@ extension ImageCollection {
         guard !prepared.isEmpty else { return result }
         let vectors = try storedEmbeddings(of: decoded)
         for position in prepared.indices { prepared[position].image.vector = vectors[position] }
-        // The files reach the disk before the rows that point to them are committed.
-        AtomicFile.synchronizeFileSystem()
-        let (change, ids) = try commit(prepared.map(\.image))
-        for (item, id) in zip(prepared, ids) {
-            if let id { result.outcomes[item.offset] = .stored(id: id) }
+        let change = try fileChanges.withLock { _ in
+            var written: [URL] = []
+            for item in prepared {
+                let media = mediaURL.appendingPathComponent(item.image.path)
+                try write(item.data, to: media)
+                written.append(media)
+                let thumbnail = thumbnailsURL.appendingPathComponent(item.image.contentHash + ".jpg")
+                if !FileManager.default.fileExists(atPath: thumbnail.path) {
+                    try write(item.thumbnail, to: thumbnail)
+                    written.append(thumbnail)
+                }
+            }
+            // The files reach the disk before the rows that point to them are committed.
+            try AtomicFile.synchronize(written)
+            let replacedHashes = try prepared.compactMap { try store.contentHash(ofPath: $0.image.path) }
+            let (change, ids) = try commit(prepared.map(\.image))
+            for (item, id) in zip(prepared, ids) {
+                if let id { result.outcomes[item.offset] = .stored(id: id) }
+            }
+            try removeUnusedFiles(paths: [], contentHashes: replacedHashes)
+            return change
         }
         result.replacedIDs = change.removedIDs
         return result
@@ -85,18 +94,14 @@ extension ImageCollection {
         try other.store.forEachVectorBatch(ids: nil, batchSize: 256) { ids, vectors in
             let images = try other.store.images(ids: ids)
             var batch: [NewImage] = []
+            var files: [(source: URL, destination: URL)] = []
             for (offset, id) in ids.enumerated() {
                 guard let image = images[id], try store.contentHash(ofPath: image.path) != image.contentHash,
                     let source = other.mediaFile(for: image)
                 else { continue }
-                try FileManager.default.createDirectory(
-                    at: mediaURL.appendingPathComponent(image.path).deletingLastPathComponent(), withIntermediateDirectories: true
-                )
-                try AtomicFile.write(Data(contentsOf: source), to: mediaURL.appendingPathComponent(image.path), synchronize: false)
+                files.append((source, mediaURL.appendingPathComponent(image.path)))
                 let thumbnail = other.thumbnailFile(for: image)
-                if FileManager.default.fileExists(atPath: thumbnail.path) {
-                    try AtomicFile.write(Data(contentsOf: thumbnail), to: thumbnailFile(for: image), synchronize: false)
-                }
+                if FileManager.default.fileExists(atPath: thumbnail.path) { files.append((thumbnail, thumbnailFile(for: image))) }
                 batch.append(NewImage(
                     path: image.path, category: image.category, price: image.price, title: image.title, metadata: image.metadata,
                     width: image.width, height: image.height, contentHash: image.contentHash,
@@ -104,18 +109,83 @@ extension ImageCollection {
                 ))
             }
             guard !batch.isEmpty else { return }
-            AtomicFile.synchronizeFileSystem()
-            copied += try commit(batch).change.addedIDs.count
+            copied += try fileChanges.withLock { _ in
+                for file in files { try write(Data(contentsOf: file.source), to: file.destination) }
+                try AtomicFile.synchronize(files.map(\.destination))
+                return try commit(batch).change.addedIDs.count
+            }
         }
         return copied
     }
 
-    /// Deletes images by id (rows, then vectors); returns the ids that existed.
+    /// Deletes images by id (rows, then vectors, then the image files and thumbnails no
+    /// other image uses); returns the ids that existed. Files left by a crash in between
+    /// are removed when the collection next opens.
     @discardableResult
     public func delete(ids: [Int64]) throws -> [Int64] {
-        try index.commit {
-            let removed = try store.delete(ids: ids)
-            return (removed, StoreChange(removedIDs: removed))
+        try fileChanges.withLock { _ in
+            let images = try store.images(ids: ids)
+            let removed = try index.commit {
+                let removed = try store.delete(ids: ids)
+                return (removed, StoreChange(removedIDs: removed))
+            }
+            let gone = removed.compactMap { images[$0] }
+            try removeUnusedFiles(paths: gone.map(\.path), contentHashes: gone.map(\.contentHash))
+            return removed
+        }
+    }
+
+    /// Removes the media files at `paths` and the thumbnails of `contentHashes` that no stored
+    /// image uses; the caller holds ``fileChanges``.
+    private func removeUnusedFiles(paths: [String], contentHashes: [String]) throws {
+        for path in Set(paths) where try !store.isStored(path: path) {
+            if let file = Self.contained(mediaURL.appendingPathComponent(path), in: mediaURL) { removeFile(file) }
+        }
+        for hash in Set(contentHashes) where try !store.isStored(contentHash: hash) {
+            removeFile(thumbnailsURL.appendingPathComponent(hash + ".jpg"))
+        }
+    }
+
+    /// Removes every file under the media and thumbnail folders that no stored image uses:
+    /// those of a write or delete that a crash interrupted, and temporary files.
+    func removeOrphanFiles() {
+        fileChanges.withLock { _ in
+            do {
+                let (paths, hashes) = try store.storedPathsAndHashes()
+                var removed = 0
+                for (folder, isUsed) in [(mediaURL, { paths.contains($0) }), (thumbnailsURL, { hashes.contains(String($0.dropLast(4))) })]
+                    as [(URL, (String) -> Bool)]
+                {
+                    for relativePath in Self.files(under: folder) where !isUsed(relativePath) {
+                        removeFile(folder.appendingPathComponent(relativePath))
+                        removed += 1
+                    }
+                }
+                if removed > 0 { logger.notice("removed files no stored image uses", metadata: ["files": "\(removed)"]) }
+            } catch {
+                logger.error("cannot look for unused image files", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Paths, relative to `folder`, of the regular files under it.
+    private static func files(under folder: URL) -> [String] {
+        let root = folder.standardizedFileURL.path + "/"
+        guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
+        return enumerator.compactMap { item in
+            guard let url = item as? URL, (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { return nil }
+            let path = url.standardizedFileURL.path
+            return path.hasPrefix(root) ? String(path.dropFirst(root.count)) : nil
+        }
+    }
+
+    private func removeFile(_ url: URL) {
+        do {
+            try FileManager.default.removeItem(at: url)
+        } catch let error as CocoaError where error.code == .fileNoSuchFile {
+            return
+        } catch {
+            logger.warning("cannot remove an unused image file", metadata: ["path": "\(url.path)", "error": "\(error)"])
         }
     }
 
@@ -126,7 +196,6 @@ extension ImageCollection {
             let inserted = try store.insert(images)
             return (inserted, inserted.change)
         }
-        if !inserted.change.addedIDs.isEmpty, !index.current.isTrained { try adaptIndexType() }
         return inserted
     }
 

@@ -21,6 +21,9 @@ public final class ImageCollection: IndexedCollection {
     /// What opening the index had to repair.
     public let recovery: LiveIndex.Recovery
     let settings: Mutex<CollectionConfiguration>
+    /// Held while image files are written or removed together with the rows that use them, so
+    /// that no file is removed between its write and the commit of its row.
+    let fileChanges = Mutex<Void>(())
     let logger: Logger
 
     /// Collections below this many images use an exact `Flat` index.
@@ -95,6 +98,7 @@ public final class ImageCollection: IndexedCollection {
         )
         try FileManager.default.createDirectory(at: collection.mediaURL, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: collection.thumbnailsURL, withIntermediateDirectories: true)
+        collection.removeOrphanFiles()
         return collection
     }
 
@@ -126,9 +130,9 @@ public final class ImageCollection: IndexedCollection {
     }
 
     /// Moves a collection whose index type Quarry chose to the type its size
-    /// calls for (`Flat` below ``flatLimit`` images, trained IVF above) — or
-    /// retrains an untrained index — rebuilding it from the stored vectors and
-    /// swapping it in. Returns the new factory string when it changed.
+    /// calls for (`Flat` below ``flatLimit`` images, trained IVF above), rebuilding
+    /// it from the stored vectors and swapping it in. Returns the new factory
+    /// string when it changed.
     @discardableResult
     public func adaptIndexType(flatLimit: Int = ImageCollection.flatLimit) throws -> String? {
         let count = try store.imageCount()
@@ -143,7 +147,7 @@ public final class ImageCollection: IndexedCollection {
             } == true
             if !keep { wanted = automatic }
         }
-        guard wanted != current.factory || (!index.current.isTrained && count > 0) else { return nil }
+        guard wanted != current.factory else { return nil }
         logger.notice("rebuilding index", metadata: ["from": "\(current.factory)", "to": "\(wanted)", "images": "\(count)"])
         try rebuildIndex(factory: wanted)
         return wanted

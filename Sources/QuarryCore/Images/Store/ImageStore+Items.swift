@@ -53,6 +53,28 @@ extension ImageStore {
         }
     }
 
+    /// Whether a stored image uses the file at `path` (relative to the media folder).
+    public func isStored(path: String) throws(StoreError) -> Bool {
+        try database.read("read image") { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM images WHERE path = ?)", arguments: [path]) ?? false
+        }
+    }
+
+    /// Whether a stored image has this content hash (and so uses its thumbnail).
+    public func isStored(contentHash: String) throws(StoreError) -> Bool {
+        try database.read("read image") { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM images WHERE content_hash = ?)", arguments: [contentHash]) ?? false
+        }
+    }
+
+    /// Every stored path and every stored content hash.
+    public func storedPathsAndHashes() throws(StoreError) -> (paths: Set<String>, contentHashes: Set<String>) {
+        try database.read("list images") { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT path, content_hash FROM images")
+            return (Set(rows.map { $0["path"] }), Set(rows.map { $0["content_hash"] }))
+        }
+    }
+
     /// Deletes the images with these ids; returns the ids that existed.
     @discardableResult
     public func delete(ids: [Int64]) throws(StoreError) -> [Int64] {

@@ -41,6 +41,9 @@ public final class ImageStore: Sendable {
                 CREATE INDEX images_price ON images(price);
                 """)
         }
+        migrator.registerMigration("v2: images by content hash (thumbnails are shared by content)") { db in
+            try db.execute(sql: "CREATE INDEX images_content_hash ON images(content_hash)")
+        }
         return migrator
     }
 }
