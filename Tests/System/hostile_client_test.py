@@ -60,7 +60,8 @@ HEALTH_LIMIT_MS = 100.0
 # Short connection timeouts for the suite's server (seconds): header, body, idle.
 TIMEOUT_FLAGS = {"--header-timeout": 2.0, "--body-timeout": 3.0, "--idle-timeout": 3.0}
 # Small explicit load limits, so that load shedding shows at 45 concurrent searches on any machine.
-SOFT_LIMIT, HARD_LIMIT = 4, 16
+# A small latency objective, so that bursts of a few dozen searches are shed on 2 cores.
+LATENCY_OBJECTIVE_MS, HARD_LIMIT = 20, 16
 # Lines of a server log that mean a crash (Swift runtime traps, the backtracer, signals).
 CRASH_PATTERN = re.compile(
     r"Fatal error|Program crashed|crashed:|Segmentation fault|SIGSEGV|SIGFPE|SIGILL|SIGBUS|SIGABRT|SIGTRAP|"
@@ -1027,7 +1028,7 @@ class Suite:
         shutil.copytree(data, open_data)
         print(f"== data ready in {time.monotonic() - started:.0f} s", flush=True)
         missing = [flag for flag in list(TIMEOUT_FLAGS) + ["--insecure-open-writes"] if not self.supports(flag)]
-        extra = ["--admin-token-file", str(self.token_file), "--soft-limit", str(SOFT_LIMIT), "--hard-limit", str(HARD_LIMIT)]
+        extra = ["--admin-token-file", str(self.token_file), "--latency-objective-ms", str(LATENCY_OBJECTIVE_MS), "--hard-limit", str(HARD_LIMIT)]
         for flag, value in TIMEOUT_FLAGS.items():
             if self.supports(flag):
                 extra += [flag, f"{value:g}"]

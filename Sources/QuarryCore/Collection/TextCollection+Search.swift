@@ -8,13 +8,18 @@ extension TextCollection {
     /// filters, drops near-duplicates and applies `minScore`.
     public func search(_ request: TextSearchRequest) throws -> TextSearchResult {
         var timings: [String: Double] = [:]
-        let candidates = Self.candidateCount(topK: request.topK, filtered: !request.filter.isEmpty)
+        let candidates = request.fewerCandidates
+            ? request.topK : Self.candidateCount(topK: request.topK, filtered: !request.filter.isEmpty)
+        var parameters = request.parameters
+        let defaults = configuration.searchDefaults
+        parameters.efSearch = parameters.efSearch ?? defaults.efSearch
+        parameters.nprobe = parameters.nprobe ?? defaults.nprobe
 
         var vectorRanking: [(id: Int64, score: Double)] = []
         if request.mode != .keyword {
             let query = try measure("embed", into: &timings) { try queryEmbedding(request.query) }
             vectorRanking = try measure("vector", into: &timings) {
-                try index.current.search(query, k: candidates, parameters: request.parameters)
+                try index.current.search(query, k: candidates, parameters: parameters)
                     .map { (id: $0.id, score: Double($0.distance)) }
             }
         }

@@ -10,6 +10,8 @@ public struct TextSearchRequest: Sendable, Equatable {
     public var minScore: Double?
     /// FAISS settings; `nil` fields use the collection's defaults.
     public var parameters: SearchParameters
+    /// Whether the search fetches only as many candidates as it returns (a degraded search).
+    public var fewerCandidates = false
 
     public init(
         query: String, topK: Int = 5, mode: SearchMode = .hybrid, filter: PassageFilter = .init(),
@@ -25,13 +27,18 @@ public struct TextSearchRequest: Sendable, Equatable {
 }
 
 extension TextSearchRequest {
-    /// The cheaper request a server runs under load: at most half the results
-    /// (at least 1), and HNSW and IVF searches that visit fewer candidates.
-    public func degraded() -> TextSearchRequest {
+    /// The cheaper request a server runs under load, with as many results: vector search only
+    /// (no keyword ranking to run and fuse), as many candidates as results, an HNSW search
+    /// with the smallest candidate list (efSearch 16) and an IVF search of a quarter of the lists.
+    public func degraded(defaults: CollectionConfiguration.SearchDefaults) -> TextSearchRequest {
         var request = self
-        request.topK = max(1, (topK + 1) / 2)
-        request.parameters.efSearch = min(parameters.efSearch ?? 16, 16)
-        request.parameters.nprobe = parameters.nprobe.map { max(1, $0 / 4) }
+        if mode == .hybrid { request.mode = .vector }
+        request.fewerCandidates = true
+        request.parameters.efSearch = Self.degradedEfSearch
+        request.parameters.nprobe = (parameters.nprobe ?? defaults.nprobe).map { max(1, $0 / 4) }
         return request
     }
+
+    /// efSearch of a degraded HNSW search.
+    public static let degradedEfSearch = 16
 }

@@ -16,10 +16,10 @@ public enum QuarryApplication {
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         if !configuration.corsOrigins.isEmpty { router.add(middleware: AllowedOriginsMiddleware(origins: configuration.corsOrigins)) }
         router.add(middleware: JSONErrorMiddleware())
-        let groups = RouteGroups(router: router, load: configuration.load, writeAccess: configuration.writeAccess)
+        let executor = SearchExecutor(searchDeadline: configuration.load.refuseAbove)
+        let groups = RouteGroups(router: router, load: configuration.load, executor: executor, writeAccess: configuration.writeAccess)
         let limits = configuration.limits
         let cache = SearchCache(capacity: configuration.cache.capacity, timeToLive: configuration.cache.timeToLive)
-        let executor = SearchExecutor()
         HealthRoutes(library: library).register(on: groups)
         MetricsRoutes(metrics: metrics, library: library).register(on: groups)
         CollectionRoutes(library: library, limits: limits, metrics: metrics, cache: cache, executor: executor).register(on: groups)

@@ -10,9 +10,9 @@ struct RouteGroups {
     /// Admin writes, under ``AdminAuthorizationMiddleware``.
     let writes: RouterGroup<BasicRequestContext>
 
-    init(router: Router<BasicRequestContext>, load: LoadLimits, writeAccess: WriteAccess) {
+    init(router: Router<BasicRequestContext>, load: LoadLimits, executor: SearchExecutor, writeAccess: WriteAccess) {
         reads = router.group()
-        searches = router.group().add(middleware: LoadSheddingMiddleware(limits: load, load: SearchLoad()))
+        searches = router.group().add(middleware: LoadSheddingMiddleware(limits: load, executor: executor))
         writes = router.group().add(middleware: AdminAuthorizationMiddleware(access: writeAccess))
     }
 }

@@ -31,7 +31,7 @@ extension ServeSettings {
         public var driftGrowth: Double?
         public var backupIntervalHours: Double?
         public var keepBackups: Int?
-        public var softLimit: Int?
+        public var latencyObjectiveMilliseconds: Double?
         public var hardLimit: Int?
         public var cacheSize: Int?
         public var cacheTTL: Double?
@@ -114,7 +114,7 @@ extension ServeSettings {
             case .driftGrowth: driftGrowth = try parse("a number", Double.init)
             case .backupIntervalHours: backupIntervalHours = try parse("a number", Double.init)
             case .keepBackups: keepBackups = try parse("an integer", Int.init)
-            case .softLimit: softLimit = try parse("an integer", Int.init)
+            case .latencyObjectiveMilliseconds: latencyObjectiveMilliseconds = try parse("a number", Double.init)
             case .hardLimit: hardLimit = try parse("an integer", Int.init)
             case .cacheSize: cacheSize = try parse("an integer", Int.init)
             case .cacheTTL: cacheTTL = try parse("a number", Double.init)

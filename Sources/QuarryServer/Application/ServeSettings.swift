@@ -45,7 +45,7 @@ public struct ServeSettings: Sendable, Equatable {
     public var backupIntervalHours = 24.0
     /// Scheduled backups kept per collection.
     public var keepBackups = 7
-    public var softLimit = LoadLimits().softLimit
+    public var latencyObjectiveMilliseconds = LoadLimits().latencyObjective * 1_000
     public var hardLimit = LoadLimits().hardLimit
     public var cacheSize = ServerConfiguration.CacheSettings().capacity
     public var cacheTTL = ServerConfiguration.CacheSettings().timeToLive
@@ -86,7 +86,7 @@ public struct ServeSettings: Sendable, Equatable {
         case driftGrowth = "drift_growth"
         case backupIntervalHours = "backup_interval_hours"
         case keepBackups = "keep_backups"
-        case softLimit = "soft_limit"
+        case latencyObjectiveMilliseconds = "latency_objective_ms"
         case hardLimit = "hard_limit"
         case cacheSize = "cache_size"
         case cacheTTL = "cache_ttl"
@@ -147,7 +147,7 @@ public struct ServeSettings: Sendable, Equatable {
         if let value = overrides.driftGrowth { driftGrowth = value }
         if let value = overrides.backupIntervalHours { backupIntervalHours = value }
         if let value = overrides.keepBackups { keepBackups = value }
-        if let value = overrides.softLimit { softLimit = value }
+        if let value = overrides.latencyObjectiveMilliseconds { latencyObjectiveMilliseconds = value }
         if let value = overrides.hardLimit { hardLimit = value }
         if let value = overrides.cacheSize { cacheSize = value }
         if let value = overrides.cacheTTL { cacheTTL = value }
@@ -188,8 +188,8 @@ public struct ServeSettings: Sendable, Equatable {
         try require(driftGrowth > 0, .driftGrowth, "must be positive", driftGrowth)
         try require(backupIntervalHours >= 0, .backupIntervalHours, "must not be negative", backupIntervalHours)
         try require(keepBackups >= 1, .keepBackups, "must be at least 1", keepBackups)
-        try require(softLimit >= 1, .softLimit, "must be at least 1", softLimit)
-        try require(hardLimit >= softLimit, .hardLimit, "must be at least soft_limit (\(softLimit))", hardLimit)
+        try require(latencyObjectiveMilliseconds > 0, .latencyObjectiveMilliseconds, "must be positive", latencyObjectiveMilliseconds)
+        try require(hardLimit >= 1, .hardLimit, "must be at least 1", hardLimit)
         try require(cacheSize >= 0, .cacheSize, "must not be negative", cacheSize)
         try require(cacheTTL > 0, .cacheTTL, "must be positive", cacheTTL)
         for origin in corsOrigins where !Self.isOrigin(origin) {
@@ -220,7 +220,7 @@ public struct ServeSettings: Sendable, Equatable {
         return ServerConfiguration(
             host: host, port: port, dataDirectory: URL(fileURLWithPath: data), modelsDirectory: URL(fileURLWithPath: models),
             defaultTextCollection: defaultCollection, limits: limits, adminToken: adminToken,
-            load: LoadLimits(softLimit: softLimit, hardLimit: hardLimit),
+            load: LoadLimits(latencyObjective: latencyObjectiveMilliseconds / 1_000, hardLimit: hardLimit),
             cache: .init(capacity: cacheSize, timeToLive: cacheTTL), corsOrigins: corsOrigins,
             insecureOpenWrites: insecureOpenWrites, timeouts: ConnectionTimeouts(header: headerTimeout, body: bodyTimeout, idle: idleTimeout)
         )
@@ -261,7 +261,7 @@ extension ServeSettings: Encodable {
         try put(driftGrowth, .driftGrowth)
         try put(backupIntervalHours, .backupIntervalHours)
         try put(keepBackups, .keepBackups)
-        try put(softLimit, .softLimit)
+        try put(latencyObjectiveMilliseconds, .latencyObjectiveMilliseconds)
         try put(hardLimit, .hardLimit)
         try put(cacheSize, .cacheSize)
         try put(cacheTTL, .cacheTTL)

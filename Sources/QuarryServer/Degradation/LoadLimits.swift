@@ -1,21 +1,33 @@
 import Foundation
 
-/// How many searches may run at once before Quarry degrades them, and before it refuses them.
+/// When Quarry degrades searches, and when it refuses them: by the latency a new search would
+/// see, measured, against an objective; plus a bound on searches in flight that keeps memory in check.
 public struct LoadLimits: Sendable, Equatable {
-    /// Searches in flight above which new ones run degraded (smaller nprobe/efSearch and top_k, cache first).
-    public var softLimit: Int
-    /// Searches in flight above which new ones are refused with 503 and `Retry-After`.
+    /// The latency (seconds) searches should stay under at the 95th percentile: the tutorial's 500 ms.
+    public var latencyObjective: Double
+    /// Share of ``latencyObjective`` above which a search whose predicted latency lies runs degraded.
+    public var degradeAtShare: Double
+    /// Share of ``latencyObjective`` above which a search, even degraded, is refused with 503; a
+    /// search that has already waited this long for a thread is refused rather than run late.
+    public var refuseAtShare: Double
+    /// Searches in flight above which new ones are refused whatever their predicted latency.
     public var hardLimit: Int
     /// Seconds a refused client is asked to wait.
     public var retryAfterSeconds: Int
 
-    /// Defaults scale with the cores: degrade past 4 searches per core in flight, refuse past 16.
+    /// The latency above which searches run degraded (seconds).
+    public var degradeAbove: Double { latencyObjective * degradeAtShare }
+    /// The latency above which searches are refused (seconds).
+    public var refuseAbove: Double { latencyObjective * refuseAtShare }
+
     public init(
-        softLimit: Int = 4 * ProcessInfo.processInfo.activeProcessorCount,
-        hardLimit: Int = 16 * ProcessInfo.processInfo.activeProcessorCount, retryAfterSeconds: Int = 1
+        latencyObjective: Double = 0.5, degradeAtShare: Double = 0.5, refuseAtShare: Double = 0.8,
+        hardLimit: Int = 256 * ProcessInfo.processInfo.activeProcessorCount, retryAfterSeconds: Int = 1
     ) {
-        self.softLimit = softLimit
-        self.hardLimit = max(hardLimit, softLimit)
+        self.latencyObjective = latencyObjective
+        self.degradeAtShare = degradeAtShare
+        self.refuseAtShare = max(refuseAtShare, degradeAtShare)
+        self.hardLimit = hardLimit
         self.retryAfterSeconds = retryAfterSeconds
     }
 }

@@ -6,7 +6,7 @@ extension SearchExecutor {
     func search(
         _ request: TextSearchRequest, in collection: TextCollection, limits: RequestLimits, metrics: QuarryMetrics
     ) async throws -> TextSearchResult {
-        let result = try await run {
+        let result = try await run(.search(degraded: SearchLoad.isDegraded)) {
             try limits.checkQueryTokens(collection.queryTokenCount(request.query))
             return try collection.search(request)
         }

@@ -52,11 +52,10 @@ struct ImageQuery: Sendable, Equatable {
 }
 
 extension ImageQuery {
-    /// The cheaper query a server runs under load: at most half the results (at
-    /// least 1) and a quarter of the inverted lists (at least 1) of `defaultNprobe`.
+    /// The cheaper query a server runs under load, with as many results: a quarter of
+    /// the inverted lists (at least 1) of `defaultNprobe`.
     func degraded(defaultNprobe: Int?) -> ImageQuery {
         var query = self
-        query.topK = max(1, (topK + 1) / 2)
         query.nprobe = (nprobe ?? defaultNprobe).map { max(1, $0 / 4) }
         return query
     }

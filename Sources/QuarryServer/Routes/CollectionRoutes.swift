@@ -26,20 +26,26 @@ struct CollectionRoutes {
             let collection = try library.textCollection(context)
             let body = try await StrictJSON.decode(SearchRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
             var searchRequest = try body.validated(limits: limits, defaultTopK: collection.configuration.searchDefaults.topK)
-            let degraded = SearchLoad.isDegraded
-            if degraded {
-                searchRequest = searchRequest.degraded()
-                metrics.recordDegradedRequest()
-            }
             let start = DispatchTime.now().uptimeNanoseconds
-            let key = cache.key(collection, searchRequest)
+            // A full answer from the cache first, loaded or not.
+            var key = cache.key(collection, searchRequest)
             if var cached = cache.entries.value(for: key) {
                 metrics.recordCacheLookup(hit: true)
                 cached.tookMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-                cached.degraded = degraded
+                cached.degraded = false
                 return cached
             }
             metrics.recordCacheLookup(hit: false)
+            let degraded = SearchLoad.isDegraded
+            if degraded {
+                searchRequest = searchRequest.degraded(defaults: collection.configuration.searchDefaults)
+                metrics.recordDegradedRequest()
+                key = cache.key(collection, searchRequest)
+                if var cached = cache.entries.value(for: key) {
+                    cached.tookMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+                    return cached
+                }
+            }
             let request = searchRequest
             let result = try await executor.search(request, in: collection, limits: limits, metrics: metrics)
             let response = SearchResponse(

@@ -30,7 +30,7 @@ struct ImageRoutes {
         let start = DispatchTime.now().uptimeNanoseconds
         let result: ImageSearchResult
         do {
-            result = try await executor.run {
+            result = try await executor.run(.search(degraded: SearchLoad.isDegraded)) {
                 let vector = try collection.embed(imageData: data)
                 return try collection.search(ImageSearchRequest(vector: vector, topK: query.topK, nprobe: query.nprobe, filter: query.filter))
             }
@@ -49,7 +49,7 @@ struct ImageRoutes {
         let id = try itemID(context, in: collection)
         let query = try imageQuery(request, collection)
         let start = DispatchTime.now().uptimeNanoseconds
-        guard let result = try await executor.run({ try collection.similar(to: id, topK: query.topK, nprobe: query.nprobe, filter: query.filter) }) else {
+        guard let result = try await executor.run(.search(degraded: SearchLoad.isDegraded), { try collection.similar(to: id, topK: query.topK, nprobe: query.nprobe, filter: query.filter) }) else {
             throw APIError.itemNotFound("\(id)", collection: collection.name)
         }
         metrics.recordSearch(collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)

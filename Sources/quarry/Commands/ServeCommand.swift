@@ -99,10 +99,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Scheduled backups kept per collection (default: \(defaults.keepBackups)).")
     var keepBackups: Int?
 
-    @Option(help: "Searches in flight above which searches run degraded (default: 4 per core).")
-    var softLimit: Int?
+    @Option(name: .customLong("latency-objective-ms"), help: """
+        The p95 search latency to keep: searches run degraded, then are refused with 503, only when \
+        the measured queueing delay would break it (default: \(defaults.latencyObjectiveMilliseconds)).
+        """)
+    var latencyObjectiveMilliseconds: Double?
 
-    @Option(help: "Searches in flight above which searches are refused with 503 (default: 16 per core).")
+    @Option(help: "Searches in flight above which searches are refused with 503 whatever their delay, a memory bound (default: 256 per core).")
     var hardLimit: Int?
 
     @Option(help: "Search answers kept in the cache, 0 turning it off (default: \(defaults.cacheSize)).")
@@ -180,7 +183,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags.driftGrowth = driftGrowth
         flags.backupIntervalHours = backupIntervalHours
         flags.keepBackups = keepBackups
-        flags.softLimit = softLimit
+        flags.latencyObjectiveMilliseconds = latencyObjectiveMilliseconds
         flags.hardLimit = hardLimit
         flags.cacheSize = cacheSize
         flags.cacheTTL = cacheTTL

@@ -107,11 +107,11 @@ import Testing
 
     @Test func environmentValuesAreParsed() throws {
         let overrides = try ServeSettings.Overrides(environment: [
-            "QUARRY_CORS_ORIGINS": "https://a.example, http://localhost:3000,", "QUARRY_SOFT_LIMIT": "8", "QUARRY_HARD_LIMIT": " 32 ",
+            "QUARRY_CORS_ORIGINS": "https://a.example, http://localhost:3000,", "QUARRY_LATENCY_OBJECTIVE_MS": "250", "QUARRY_HARD_LIMIT": " 32 ",
             "QUARRY_CACHE_TTL": "1.5", "QUARRY_LOG_FORMAT": "text", "UNRELATED": "x",
         ])
         #expect(overrides.corsOrigins == ["https://a.example", "http://localhost:3000"])
-        #expect(overrides.softLimit == 8 && overrides.hardLimit == 32 && overrides.cacheTTL == 1.5 && overrides.logFormat == .text)
+        #expect(overrides.latencyObjectiveMilliseconds == 250 && overrides.hardLimit == 32 && overrides.cacheTTL == 1.5 && overrides.logFormat == .text)
         #expect(overrides.host == nil && overrides.adminToken == nil)
     }
 
@@ -160,7 +160,7 @@ import Testing
     @Test func outOfRangeValuesNameKeyFlagAndVariable() {
         let cases: [([String: String], ServeSettings.Key)] = [
             (["QUARRY_PORT": "0"], .port), (["QUARRY_MAX_IMAGE_MB": "0"], .maxImageMB), (["QUARRY_CACHE_TTL": "0"], .cacheTTL),
-            (["QUARRY_SOFT_LIMIT": "10", "QUARRY_HARD_LIMIT": "5"], .hardLimit), (["QUARRY_CACHE_SIZE": "-1"], .cacheSize),
+            (["QUARRY_HARD_LIMIT": "0"], .hardLimit), (["QUARRY_LATENCY_OBJECTIVE_MS": "0"], .latencyObjectiveMilliseconds), (["QUARRY_CACHE_SIZE": "-1"], .cacheSize),
             (["QUARRY_CORS_ORIGINS": "https://search.example/"], .corsOrigins), (["QUARRY_CORS_ORIGINS": "*"], .corsOrigins),
         ]
         for (environment, key) in cases {

@@ -2,46 +2,97 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
-import QuarryServer
+@testable import QuarryServer
 import Synchronization
 import Testing
 
-/// Drives the router past its soft and hard limits of searches in flight (requests go straight to
-/// the router, so a client's connection pool cannot be what limits them).
+/// Load shedding by time: searches degrade, then are refused, only when the latency predicted
+/// from measured search times and the work queued would break the objective.
 @Suite(.serialized) struct LoadSheddingTests {
-    @Test func pastTheSoftLimitSearchesDegradePastTheHardLimitTheyAreRefused() async throws {
-        let server = try TestServer(load: LoadLimits(softLimit: 2, hardLimit: 5, retryAfterSeconds: 3), cache: .init(capacity: 0))
+    /// Runs `count` jobs of `seconds` each on `executor` at once; returns the predicted latency
+    /// of a search seen while they were all queued or running.
+    func predictedLatencyUnder(_ count: Int, jobsOf seconds: Double, on executor: SearchExecutor) async throws -> Double {
+        // Measure the search time first, as a running server has.
+        for _ in 0..<30 { try await executor.run(.search(degraded: false)) { Thread.sleep(forTimeInterval: seconds) } }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<count {
+                group.addTask { try await executor.run(.search(degraded: false)) { Thread.sleep(forTimeInterval: seconds) } }
+            }
+            try await Task.sleep(for: .milliseconds(5))
+            let predicted = executor.predictedLatency(degraded: false)
+            try await group.waitForAll()
+            return predicted
+        }
+    }
+
+    /// Issue #14: at 16 clients on 2 cores every answer was degraded, as the limit counted requests.
+    @Test func sixteenSearchesOfTwentyMillisecondsOnTwoThreadsAreNotDegraded() async throws {
+        let executor = SearchExecutor(threads: 2)
+        let predicted = try await predictedLatencyUnder(16, jobsOf: 0.020, on: executor)
+        #expect(predicted > 0.1 && predicted <= LoadLimits().degradeAbove, "predicted \(predicted) s")
+    }
+
+    @Test func aQueueThatWouldBreakTheObjectiveIsPredicted() async throws {
+        let executor = SearchExecutor(threads: 2)
+        let predicted = try await predictedLatencyUnder(64, jobsOf: 0.020, on: executor)
+        #expect(predicted > LoadLimits().refuseAbove, "predicted \(predicted) s")
+        // Once the queue has drained, a search is predicted at its own measured time.
+        #expect(executor.predictedLatency(degraded: false) < 0.05)
+    }
+
+    @Test func aSearchThatWaitedPastItsDeadlineIsNotRun() async throws {
+        let executor = SearchExecutor(threads: 1, searchDeadline: 0.05)
+        let ran = Atomic(0)
+        let slowStarted = Atomic(false)
+        async let slow: Void = executor.run(.other) {
+            slowStarted.store(true, ordering: .releasing)
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        while !slowStarted.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(1)) }
+        await #expect(throws: SearchExecutor.Overloaded.self) {
+            try await executor.run(.search(degraded: false)) { ran.add(1, ordering: .relaxed) }
+        }
+        try await slow
+        #expect(ran.load(ordering: .relaxed) == 0)
+    }
+
+    /// Through the router, with an objective small enough for a burst to break it.
+    @Test func aBurstPastTheObjectiveDegradesThenRefusesAndTheServerRecovers() async throws {
+        let server = try TestServer(load: LoadLimits(latencyObjective: 0.2, retryAfterSeconds: 3), cache: .init(capacity: 0))
         defer { server.remove() }
         try await server.application.test(.router) { client in
-            let outcomes = try await withThrowingTaskGroup(of: (HTTPResponse.Status, Bool?, String?, String?).self) { group in
-                for number in 0..<24 {
+            let outcomes = try await withThrowingTaskGroup(of: (HTTPResponse.Status, Bool?, String?, String?, Int).self) { group in
+                for number in 0..<96 {
                     group.addTask {
                         let response = try await client.execute(
                             uri: "/v1/collections/course/search", method: .post, headers: [.contentType: "application/json"],
-                            body: ByteBuffer(string: #"{"query": "第 \#(number) 个问题：IVF 的 nprobe 是什么？", "top_k": 4}"#)
+                            body: ByteBuffer(string: #"{"query": "第 \#(number) 个问题：IVF 的 nprobe 是什么？", "top_k": 3}"#)
                         )
                         let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
                         let code = (body?["error"] as? [String: Any])?["code"] as? String
-                        return (response.status, body?["degraded"] as? Bool, response.headers[.retryAfter], code)
+                        let results = (body?["results"] as? [Any])?.count ?? 0
+                        return (response.status, body?["degraded"] as? Bool, response.headers[.retryAfter], code, results)
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             let ok = outcomes.filter { $0.0 == .ok }
             let refused = outcomes.filter { $0.0 == .serviceUnavailable }
-            #expect(ok.count + refused.count == 24, "\(outcomes.map(\.0))")
+            #expect(ok.count + refused.count == 96, "\(outcomes.map(\.0))")
             #expect(refused.count > 0 && refused.allSatisfy { $0.2 == "3" && $0.3 == "overloaded" })
-            #expect(ok.contains { $0.1 == true }, "no degraded answer among \(ok.count)")
             #expect(ok.contains { $0.1 == false })
+            // A degraded answer still has every result asked for.
+            #expect(ok.allSatisfy { $0.4 == 3 })
 
-            // Afterwards the server is back to normal.
+            // Afterwards nothing is queued: the server answers again (degraded only if one search
+            // alone takes half the objective, as it can in a debug build on a busy machine).
             let calm = try await client.execute(
                 uri: "/v1/collections/course/search", method: .post, headers: [.contentType: "application/json"],
                 body: ByteBuffer(string: #"{"query": "HNSW efSearch", "top_k": 4}"#)
             )
             #expect(calm.status == .ok)
             let body = try #require(try JSONSerialization.jsonObject(with: Data(buffer: calm.body)) as? [String: Any])
-            #expect(body["degraded"] as? Bool == false && (body["results"] as? [Any])?.count == 3)
+            #expect((body["results"] as? [Any])?.count == 3)
         }
     }
 }

@@ -97,7 +97,7 @@ import Testing
 
     /// `/search/` was routed like `/search` but escaped load shedding, which matched path suffixes.
     @Test func everySpellingOfASearchRouteIsLoadShed() async throws {
-        let server = try TestServer(load: LoadLimits(softLimit: 0, hardLimit: 0))
+        let server = try TestServer(load: LoadLimits(hardLimit: 0))
         defer { server.remove() }
         try await server.application.test(.router) { client in
             let body = Array(#"{"query": "IVF", "top_k": 2}"#.utf8)
