@@ -157,26 +157,37 @@ public final class CollectionLibrary: Sendable {
     }
 
     /// Checkpoints every collection's index; one that fails does not keep the others from it.
-    /// - Throws: ``CheckpointFailures`` naming each collection that failed, after trying them all.
-    public func checkpointAll() throws(CheckpointFailures) {
-        try checkpointEach { try $0.checkpoint(); return true }
+    /// - Throws: ``CollectionFailures`` naming each collection that failed, after trying them all.
+    public func checkpointAll() throws(CollectionFailures) {
+        try forEachCollection { try $0.checkpoint(); return true }
     }
 
     /// Checkpoints the indexes that changed since their last checkpoint; returns their collections'
     /// names. One that fails does not keep the others from it.
-    /// - Throws: ``CheckpointFailures`` naming each collection that failed, after trying them all.
+    /// - Throws: ``CollectionFailures`` naming each collection that failed, after trying them all.
     @discardableResult
-    public func checkpointChanged() throws(CheckpointFailures) -> [String] {
-        try checkpointEach { try $0.index.checkpointIfChanged() }
+    public func checkpointChanged() throws(CollectionFailures) -> [String] {
+        try forEachCollection { try $0.index.checkpointIfChanged() }
     }
 
+    /// Rebuilds the indexes whose removed vectors hold too many slots (see
+    /// ``LiveIndex/compactIfNeeded(maximumRemovedShare:)``); returns their collections' names.
+    /// One that fails does not keep the others from it.
+    /// - Throws: ``CollectionFailures`` naming each collection that failed, after trying them all.
     @discardableResult
-    private func checkpointEach(_ checkpoint: (any IndexedCollection) throws -> Bool) throws(CheckpointFailures) -> [String] {
+    public func compactIndexes() throws(CollectionFailures) -> [String] {
+        try forEachCollection { try $0.index.compactIfNeeded() }
+    }
+
+    /// Runs `operation` on every collection, even after one fails; returns the names of those it
+    /// returned true for.
+    @discardableResult
+    private func forEachCollection(_ operation: (any IndexedCollection) throws -> Bool) throws(CollectionFailures) -> [String] {
         var written: [String] = []
-        var failures = CheckpointFailures()
+        var failures = CollectionFailures()
         for collection in allCollections {
             do {
-                if try checkpoint(collection) { written.append(collection.name) }
+                if try operation(collection) { written.append(collection.name) }
             } catch {
                 failures.failures.append(.init(collection: collection.name, reason: "\(error)"))
             }

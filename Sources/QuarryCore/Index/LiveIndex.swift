@@ -91,6 +91,21 @@ public final class LiveIndex: Sendable {
         }
     }
 
+    /// Rebuilds the index from the store when removed vectors hold more than
+    /// `maximumRemovedShare` of its slots (an HNSW graph keeps a removed vector's node, and
+    /// searches fetch past every one); returns whether it did. Searches use the old index
+    /// until the swap; writes wait.
+    @discardableResult
+    public func compactIfNeeded(maximumRemovedShare: Double = 0.2) throws -> Bool {
+        try writes.withLock { _ in
+            let index = current
+            let removed = index.removedSlots
+            guard removed > 0, Double(removed) > maximumRemovedShare * Double(removed + index.count) else { return false }
+            try swapInRebuiltIndex()
+            return true
+        }
+    }
+
     /// Runs `write` — a store transaction returning its result and the change it made —
     /// and applies that change to the index (removals, then additions), as one step: a
     /// rebuild from the store never runs in between, so it can neither add rows twice nor

@@ -51,8 +51,15 @@ public struct BackgroundMaintenance: Sendable {
         }
     }
 
-    /// Writes every index that changed since its last checkpoint.
+    /// Rebuilds the indexes that removals left with too many dead slots, then writes every
+    /// index that changed since its last checkpoint.
     public func checkpointChanged() {
+        do {
+            let compacted = try library.compactIndexes()
+            if !compacted.isEmpty { logger.info("compacted", metadata: ["collections": "\(compacted.joined(separator: ","))"]) }
+        } catch {
+            logger.error("compaction failed", metadata: ["error": "\(error)"])
+        }
         do {
             let written = try library.checkpointChanged()
             if !written.isEmpty { logger.info("checkpointed", metadata: ["collections": "\(written.joined(separator: ","))"]) }

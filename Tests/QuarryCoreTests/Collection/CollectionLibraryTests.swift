@@ -126,9 +126,27 @@ import Testing
         try FileManager.default.removeItem(at: blocked)
         try FileManager.default.createDirectory(at: blocked.appendingPathComponent("in-the-way"), withIntermediateDirectories: true)
 
-        #expect(throws: CheckpointFailures.self) { try library.checkpointChanged() }
+        #expect(throws: CollectionFailures.self) { try library.checkpointChanged() }
         #expect(library.textCollection(named: "a")?.index.hasUncheckpointedChanges == true)
         #expect(library.textCollection(named: "b")?.index.hasUncheckpointedChanges == false)
         #expect(library.textCollection(named: "c")?.index.hasUncheckpointedChanges == false)
+    }
+
+    /// Issue #14: HNSW tombstones were never compacted, so every re-ingest left dead nodes that
+    /// searches fetched past.
+    @Test func reIngestingIntoAnHNSWIndexDoesNotAccumulateRemovedSlots() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let collection = try TextCollection.create(name: "hnsw", in: folder.url, encoder: TestModels.e5, factory: "HNSW16,Flat", logger: Self.logger)
+        for version in 0..<6 {
+            try collection.add(TextDocument(source: "a.md", contentHash: "v\(version)", passages: (0..<4).map {
+                .init(text: "第 \(version) 版的第 \($0) 段。", chapter: "")
+            }))
+            try collection.index.compactIfNeeded()
+            let index = collection.index.current
+            #expect(Double(index.removedSlots) <= 0.2 * Double(index.removedSlots + index.count), "version \(version)")
+        }
+        #expect(collection.index.count == 4)
+        #expect(collection.index.factory == "HNSW16,Flat")
     }
 }

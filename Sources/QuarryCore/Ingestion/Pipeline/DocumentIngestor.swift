@@ -92,6 +92,7 @@ public struct DocumentIngestor: Sendable {
         guard indexCount == storeCount else {
             throw IndexStoreMismatch(collection: collection.name, indexCount: indexCount, storeCount: storeCount)
         }
+        try collection.index.compactIfNeeded()
         try collection.checkpoint()
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return summary
