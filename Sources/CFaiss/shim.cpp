@@ -6,14 +6,16 @@
 //   (IndexIDMap's removal assumes the inner index renumbers its vectors
 //   compactly, which IVF does not.)
 // - Every other index is wrapped in an IndexIDMap2 and searched through its
-//   inner index, because 1.7.3's IDMap rejects SearchParameters. HNSW cannot
-//   remove vectors, so removal there marks the slot dead by setting its id to
-//   -1 ("tombstone"); searches skip dead slots and the marks survive a write.
+//   inner index, because 1.7.3's IDMap rejects SearchParameters. HNSW and
+//   IndexRefine cannot remove vectors, so removal there marks the slot dead by
+//   setting its id to -1 ("tombstone"); searches skip dead slots and the marks
+//   survive a write.
 
 #include "CFaiss.h"
 
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexHNSW.h>
+#include <faiss/IndexRefine.h>
 #include <faiss/IndexIDMap.h>
 #include <faiss/IndexIVF.h>
 #include <faiss/IndexPreTransform.h>
@@ -137,6 +139,9 @@ struct QFIndex {
     faiss::Index *searched = nullptr;    ///< the index searched with parameters
     faiss::IndexIVF *ivf = nullptr;
     faiss::IndexHNSW *hnsw = nullptr;
+    /// Whether removals mark ids dead instead of deleting vectors: HNSW graphs and refined
+    /// indexes (`…,RFlat`) cannot delete.
+    bool removes_by_tombstone = false;
     int64_t tombstones = 0;
     int32_t default_ef = 16;
     std::atomic<int32_t> current_ef{16};
@@ -168,6 +173,7 @@ struct QFIndex {
         if (ivf && ivf->direct_map.type != faiss::DirectMap::Hashtable) {
             ivf->set_direct_map_type(faiss::DirectMap::Hashtable);
         }
+        removes_by_tombstone = idmap && (hnsw || dynamic_cast<faiss::IndexRefine *>(core));
         if (hnsw) {
             default_ef = hnsw->hnsw.efSearch;
             current_ef = default_ef;
@@ -307,7 +313,7 @@ struct QFIndex {
         std::sort(present.begin(), present.end());
         present.erase(std::unique(present.begin(), present.end()), present.end());
         if (present.empty()) return 0;
-        if (hnsw) {
+        if (removes_by_tombstone) {
             for (idx_t id : present) {
                 auto found = idmap->rev_map.find(id);
                 idmap->id_map[found->second] = -1;

@@ -11,7 +11,7 @@ import Testing
         return index
     }
 
-    @Test(arguments: ["Flat", "HNSW32,Flat", "IVF32,Flat", "PCA16,IVF32,Flat"])
+    @Test(arguments: ["Flat", "HNSW32,Flat", "IVF32,Flat", "PCA16,IVF32,Flat", "IVF32,PQ8,RFlat"])
     func removedVectorsAreNeverReturned(factory: String) throws {
         let index = try build(factory, rows: 0..<4_000)
         let removed = (0..<4_000).filter { $0 % 3 == 0 }.map { Int64($0) }

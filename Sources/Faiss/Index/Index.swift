@@ -69,7 +69,7 @@ public final class Index: @unchecked Sendable {
     public var isHNSW: Bool { info.is_hnsw != 0 }
 
     /// Removed vectors that still occupy space until the index is rebuilt
-    /// (HNSW graphs cannot delete nodes; their removed ids are skipped by searches).
+    /// (HNSW graphs and refined `…,RFlat` indexes cannot delete; their removed ids are skipped by searches).
     public var removedSlots: Int { Int(info.tombstones) }
 
     /// Parameters that searches use when they pass `nil`.

@@ -19,8 +19,15 @@ extension TextCollection {
         if request.mode != .keyword {
             let query = try measure("embed", into: &timings) { try queryEmbedding(request.query) }
             vectorRanking = try measure("vector", into: &timings) {
-                try index.current.search(query, k: candidates, parameters: parameters)
-                    .map { (id: $0.id, score: Double($0.distance)) }
+                // A filter that few passages pass ranks exactly those: none is missed.
+                let neighbours = if !request.filter.isEmpty,
+                    let matching = try store.ids(matching: request.filter, limit: ExactRanking.maximumItems)
+                {
+                    try ExactRanking.top(candidates, of: query, among: matching, in: store, metric: configuration.metric)
+                } else {
+                    try index.current.search(query, k: candidates, parameters: parameters)
+                }
+                return neighbours.map { (id: $0.id, score: Double($0.distance)) }
             }
         }
         var keywordRanking: [(id: Int64, score: Double)] = []

@@ -110,6 +110,7 @@ struct ImageRoutes {
             switch outcome {
             case let .stored(id): response.images.append(.init(file: file.name, status: "stored", id: id, error: nil))
             case .unchanged: response.images.append(.init(file: file.name, status: "unchanged", id: nil, error: nil))
+            case .superseded: response.images.append(.init(file: file.name, status: "superseded", id: nil, error: nil))
             case let .failed(reason): response.images.append(.init(file: file.name, status: "failed", id: nil, error: reason))
             }
         }

@@ -9,12 +9,27 @@ extension ImageCollection {
         try encoder.embed(decoder.decode(imageData))
     }
 
-    /// The images most similar to `request.vector`. With a filter, the search
-    /// fetches more candidates until `topK` pass it or the index has no more to give.
+    /// The images most similar to `request.vector`. A filter that few images pass ranks exactly
+    /// those; with a broader one, the search fetches more candidates until `topK` pass it or
+    /// the index has no more to give.
     public func search(_ request: ImageSearchRequest) throws -> ImageSearchResult {
         var timings: [String: Double] = [:]
         let faissIndex = self.index.current
         let nprobe = faissIndex.nlist.map { nlist in min(nlist, request.nprobe ?? defaultNprobe ?? 1) }
+        if !request.filter.isEmpty, let matching = try store.ids(matching: request.filter, limit: ExactRanking.maximumItems) {
+            let wanted = request.topK + (request.excluding == nil ? 0 : 1)
+            let neighbours = try measure("vector", into: &timings) {
+                try ExactRanking.top(wanted, of: request.vector, among: matching, in: store, metric: configuration.metric)
+            }
+            let images = try measure("metadata", into: &timings) { try store.images(ids: neighbours.map(\.id)) }
+            let hits = neighbours.compactMap { neighbour in
+                images[neighbour.id].flatMap { neighbour.id == request.excluding ? nil : ImageSearchHit(rank: 0, image: $0, score: Double(neighbour.distance)) }
+            }
+            return ImageSearchResult(
+                hits: hits.prefix(request.topK).enumerated().map { ImageSearchHit(rank: $0.offset + 1, image: $0.element.image, score: $0.element.score) },
+                nprobe: nil, timings: timings, unknownIDs: 0
+            )
+        }
         let parameters = SearchParameters(nprobe: nprobe)
         let wanted = request.topK + (request.excluding == nil ? 0 : 1)
         var k = request.filter.isEmpty ? wanted : max(wanted * 10, 100)

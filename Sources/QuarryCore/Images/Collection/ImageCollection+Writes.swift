@@ -18,13 +18,15 @@ extension ImageCollection {
         var decoded: [DecodedImage] = []
         result.outcomes = Array(repeating: .unchanged, count: inputs.count)
         let thumbnailer = ImageThumbnailer(maxSide: Self.thumbnailSide, decoder: decoder)
+        var pathsInBatch: Set<String> = []
         for (offset, input) in inputs.enumerated() {
             guard ImageInput.isSafeRelativePath(input.path) else {
                 result.outcomes[offset] = .failed(reason: "\(input.path): not a safe relative path")
                 continue
             }
             let hash = ContentHash.sha256(input.data)
-            if try store.contentHash(ofPath: input.path) == hash { continue }
+            // Images of a batch apply in order: one whose path an earlier one changes is stored anyway.
+            if pathsInBatch.insert(input.path).inserted, try store.contentHash(ofPath: input.path) == hash { continue }
             do {
                 let image = try decoder.decode(input.data)
                 decoded.append(image)
@@ -56,9 +58,11 @@ extension ImageCollection {
             let replacedHashes = try prepared.compactMap { try store.contentHash(ofPath: $0.image.path) }
             let (change, ids) = try commit(prepared.map(\.image))
             for (item, id) in zip(prepared, ids) {
-                if let id { result.outcomes[item.offset] = .stored(id: id) }
+                result.outcomes[item.offset] = id.map { .stored(id: $0) }
+                    ?? (prepared.last { $0.image.path == item.image.path }?.offset == item.offset ? .unchanged : .superseded)
             }
-            try removeUnusedFiles(paths: [], contentHashes: replacedHashes)
+            // Replaced contents, and those of images a later one of the batch superseded.
+            try removeUnusedFiles(paths: [], contentHashes: replacedHashes + prepared.map(\.image.contentHash))
             return change
         }
         result.replacedIDs = change.removedIDs

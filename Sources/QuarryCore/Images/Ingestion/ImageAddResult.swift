@@ -6,6 +6,8 @@ public struct ImageAddResult: Sendable {
         case stored(id: Int64)
         /// Already stored with the same content.
         case unchanged
+        /// Stored, then replaced by a later image of the same batch with the same path.
+        case superseded
         /// Not stored: the data is not a usable image (or the path is unsafe).
         case failed(reason: String)
     }

@@ -33,7 +33,7 @@ public struct ImageIngestor: Sendable {
             for (input, outcome) in zip(batch, result.outcomes) {
                 switch outcome {
                 case .stored: summary.stored += 1
-                case .unchanged: summary.unchanged += 1
+                case .unchanged, .superseded: summary.unchanged += 1
                 case let .failed(reason): summary.failures.append((source: input.path, reason: reason))
                 }
             }

@@ -2,10 +2,11 @@ import Foundation
 import GRDB
 
 extension ImageStore {
-    /// Stores `images` in one transaction. An image whose path is stored with
-    /// the same content hash is skipped; with another hash, the old row is
-    /// replaced (its id removed, a new id added). Returns the change and each
-    /// image's new id, in input order (nil when skipped).
+    /// Stores `images` in one transaction, in order. An image whose path is stored
+    /// with the same content hash is skipped; with another hash, the old row is
+    /// replaced (its id removed, a new id added), also when an earlier image of
+    /// the batch stored it. Returns the change and each image's id, in input
+    /// order (nil when skipped or replaced within the batch).
     public func insert(_ images: [NewImage]) throws(StoreError) -> (change: StoreChange, ids: [Int64?]) {
         for image in images where image.vector.count != dimension {
             throw StoreError(
@@ -32,7 +33,14 @@ extension ImageStore {
                     }
                     let id: Int64 = existing["id"]
                     try db.execute(sql: "DELETE FROM images WHERE id = ?", arguments: [id])
-                    change.removedIDs.append(id)
+                    if let added = change.addedIDs.firstIndex(of: id) {
+                        // Stored by an earlier image of this batch: it never reaches the index.
+                        change.addedIDs.remove(at: added)
+                        change.addedVectors.removeSubrange(added * dimension..<(added + 1) * dimension)
+                        ids[ids.firstIndex(of: id)!] = nil
+                    } else {
+                        change.removedIDs.append(id)
+                    }
                 }
                 try insert.execute(arguments: [
                     image.path, image.contentHash, image.category, image.price, image.title,
@@ -51,6 +59,32 @@ extension ImageStore {
         try database.read("read image") { db in
             try String.fetchOne(db, sql: "SELECT content_hash FROM images WHERE path = ?", arguments: [path])
         }
+    }
+
+    /// Ids of the images that pass `filter`, or nil when more than `limit` do.
+    public func ids(matching filter: ImageFilter, limit: Int) throws(StoreError) -> [Int64]? {
+        var clauses: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if let category = filter.category {
+            clauses.append("category = ?")
+            arguments.append(category)
+        }
+        if let priceMin = filter.priceMin {
+            clauses.append("price >= ?")
+            arguments.append(priceMin)
+        }
+        if let priceMax = filter.priceMax {
+            clauses.append("price <= ?")
+            arguments.append(priceMax)
+        }
+        let condition = clauses.isEmpty ? "1" : clauses.joined(separator: " AND ")
+        let ids = try database.read("filter images") { db in
+            try Int64.fetchAll(
+                db, sql: "SELECT id FROM images WHERE \(condition) ORDER BY id LIMIT ?",
+                arguments: StatementArguments(arguments + [limit + 1])
+            )
+        }
+        return ids.count > limit ? nil : ids
     }
 
     /// Whether a stored image uses the file at `path` (relative to the media folder).
