@@ -97,14 +97,39 @@ public struct BackupManager: Sendable {
         return nil
     }
 
-    /// Deletes all but the `keepNewest` newest complete backups of `collection`; returns the deleted folders.
+    /// Deletes the backups of `collection` older than its `keepNewest` newest backups that
+    /// verify: a backup is deleted only once that many newer ones are known good, and one that
+    /// fails verification never counts. Also deletes the `.partial-…` folders of backups that
+    /// were interrupted (older than `partialAge` seconds, so a backup under way keeps its own).
+    /// Returns the deleted folders.
     @discardableResult
-    public func prune(collection: String, in backupsRoot: URL, keepNewest: Int = 7) throws -> [URL] {
-        let old = Array(backups(of: collection, in: backupsRoot).dropFirst(max(keepNewest, 0)))
-        for folder in old {
-            try BackupError.during("delete", folder.path) { try FileManager.default.removeItem(at: folder) }
+    public func prune(collection: String, in backupsRoot: URL, keepNewest: Int = 7, partialAge: TimeInterval = 3_600) throws -> [URL] {
+        var deleted = try removeInterruptedBackups(of: collection, in: backupsRoot, olderThan: partialAge)
+        var valid = 0
+        for folder in backups(of: collection, in: backupsRoot) {
+            if valid >= max(keepNewest, 1) {
+                try BackupError.during("delete", folder.path) { try FileManager.default.removeItem(at: folder) }
+                deleted.append(folder)
+            } else if try verify(folder).isValid {
+                valid += 1
+            }
         }
-        return old
+        return deleted
+    }
+
+    /// Deletes the `.partial-…` folders of `collection`'s backups last changed more than `age` seconds ago.
+    private func removeInterruptedBackups(of collection: String, in backupsRoot: URL, olderThan age: TimeInterval) throws -> [URL] {
+        let parent = backupsRoot.appendingPathComponent(collection, isDirectory: true)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        var removed: [URL] = []
+        for name in names where name.hasPrefix(".partial-") {
+            let folder = parent.appendingPathComponent(name, isDirectory: true)
+            let modified = (try? folder.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate ?? .distantPast
+            guard Date().timeIntervalSince(modified) > age else { continue }
+            try BackupError.during("delete", folder.path) { try FileManager.default.removeItem(at: folder) }
+            removed.append(folder)
+        }
+        return removed
     }
 
     /// Restores the backup in `backupFolder` as collection `name` (the backed-up name by

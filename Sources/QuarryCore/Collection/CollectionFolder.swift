@@ -92,10 +92,11 @@ public struct CollectionFolder: Sendable, Equatable {
         try AtomicFile.write(encoder.encode(configuration), to: configurationURL)
     }
 
-    /// Folders under `dataDirectory` that hold a `collection.json`, sorted by name.
+    /// Folders under `dataDirectory` that hold a `collection.json`, sorted by name; folders whose
+    /// name starts with "." are Quarry's own (backups, restores under way, corrupt copies set aside).
     public static func all(in dataDirectory: URL) -> [CollectionFolder] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dataDirectory.path)) ?? []
-        return names.sorted()
+        return names.filter { !$0.hasPrefix(".") }.sorted()
             .map { CollectionFolder(dataDirectory: dataDirectory, name: $0) }
             .filter { FileManager.default.fileExists(atPath: $0.configurationURL.path) }
     }

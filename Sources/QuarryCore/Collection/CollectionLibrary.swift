@@ -28,7 +28,12 @@ public final class CollectionLibrary: Sendable {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         for folder in CollectionFolder.all(in: dataDirectory) {
             do {
-                try open(folder)
+                do {
+                    try open(folder)
+                } catch where StorageFault.of(error) == .corrupt {
+                    try restoreNewestBackup(of: folder, replacing: error)
+                    try open(folder)
+                }
             } catch {
                 let reason = "\(error)"
                 unavailable.withLock { $0[folder.name] = UnavailableCollection(name: folder.name, reason: reason) }
@@ -55,6 +60,21 @@ public final class CollectionLibrary: Sendable {
         logger.info("collection opened", metadata: [
             "collection": "\(configuration.name)", "kind": "\(configuration.kind.rawValue)", "vectors": "\(vectors)",
             "model": "\(configuration.model)",
+        ])
+    }
+
+    /// Sets the corrupt collection `folder` aside (as `.corrupt-<name>-<time>` in the data folder)
+    /// and restores its newest backup that verifies in its place; rethrows `corruption` when it has none.
+    private func restoreNewestBackup(of folder: CollectionFolder, replacing corruption: any Error) throws {
+        let manager = BackupManager()
+        let backupsRoot = BackupManager.defaultBackupsRoot(for: dataDirectory)
+        guard let backup = try manager.newestValidBackup(of: folder.name, in: backupsRoot) else { throw corruption }
+        let aside = dataDirectory.appendingPathComponent(".corrupt-\(folder.name)-\(BackupManager.timestamp(Date()))", isDirectory: true)
+        try FileManager.default.moveItem(at: folder.url, to: aside)
+        try manager.restore(backup.folder, into: dataDirectory, as: folder.name)
+        logger.error("collection store corrupt: restored the newest valid backup", metadata: [
+            "collection": "\(folder.name)", "backup": "\(backup.folder.path)", "corrupt_copy": "\(aside.path)",
+            "error": "\(corruption)",
         ])
     }
 

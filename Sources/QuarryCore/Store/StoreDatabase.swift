@@ -23,6 +23,11 @@ struct StoreDatabase: Sendable {
         } catch {
             throw StoreError(operation: "open", path: url.path, underlying: error)
         }
+        // A damaged page is found now, not by the first search or write that reads it.
+        let problems = try read("quick_check") { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+        guard problems == ["ok"] else {
+            throw StoreError(operation: "quick_check", path: url.path, underlying: StoreCorruption(problems: Array(problems.prefix(5))))
+        }
     }
 
     func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {

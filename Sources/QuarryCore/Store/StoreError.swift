@@ -12,3 +12,11 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 
     public var description: String { "store \(path): \(operation) failed: \(underlying)" }
 }
+
+/// What SQLite's `PRAGMA quick_check` found wrong in a store.
+public struct StoreCorruption: Error, CustomStringConvertible, Sendable {
+    /// The first problems it reported.
+    public let problems: [String]
+
+    public var description: String { "database disk image is malformed: " + problems.joined(separator: "; ") }
+}

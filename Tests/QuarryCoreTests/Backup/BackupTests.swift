@@ -145,6 +145,39 @@ import Testing
         #expect(manager.backedUpCollections(in: backups) == ["course"])
     }
 
+    /// Issue #14: pruning deleted old backups whatever the state of the newer ones.
+    @Test func pruneDeletesOnlyOnceEnoughNewerBackupsVerify() throws {
+        defer { folder.remove() }
+        let collection = try makeCollection()
+        let made = try (0..<4).map { _ in try manager.backup(collection.folder, to: backups).folder }
+        // The two newest are damaged: they do not count towards the two to keep.
+        for damaged in made[2...] {
+            try Data("damaged".utf8).write(to: damaged.appendingPathComponent("store.sqlite"))
+        }
+        #expect(try manager.prune(collection: "course", in: backups, keepNewest: 2).isEmpty)
+        #expect(manager.backups(of: "course", in: backups).count == 4)
+        let fresh = try manager.backup(collection.folder, to: backups).folder
+        #expect(try manager.prune(collection: "course", in: backups, keepNewest: 2) == [made[0]])
+        #expect(Set(manager.backups(of: "course", in: backups)) == Set([fresh, made[3], made[2], made[1]]))
+    }
+
+    @Test func anInterruptedBackupIsCleanedUpByThePruneAfterIt() throws {
+        defer { folder.remove() }
+        let collection = try makeCollection()
+        _ = try manager.backup(collection.folder, to: backups)
+        let parent = backups.appendingPathComponent("course", isDirectory: true)
+        let interrupted = parent.appendingPathComponent(".partial-20260101T000000Z-crashed", isDirectory: true)
+        let underWay = parent.appendingPathComponent(".partial-20260101T000000Z-running", isDirectory: true)
+        for partial in [interrupted, underWay] {
+            try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
+            try Data("half a store".utf8).write(to: partial.appendingPathComponent("store.sqlite"))
+        }
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7_200)], ofItemAtPath: interrupted.path)
+        #expect(try manager.prune(collection: "course", in: backups, keepNewest: 2) == [interrupted])
+        #expect(!FileManager.default.fileExists(atPath: interrupted.path))
+        #expect(FileManager.default.fileExists(atPath: underWay.path))
+    }
+
     @Test func backupWhileDocumentsAreAddedStaysConsistent() async throws {
         defer { folder.remove() }
         let collection = try makeCollection()

@@ -149,4 +149,42 @@ import Testing
         #expect(collection.index.count == 4)
         #expect(collection.index.factory == "HNSW16,Flat")
     }
+
+    /// Overwrites one page in the middle of the SQLite file at `url` with garbage.
+    func corruptAPage(of url: URL) throws {
+        let handle = try FileHandle(forUpdating: url)
+        let size = try handle.seekToEnd()
+        #expect(size >= 4 * 4_096, "the store needs a few pages")
+        try handle.seek(toOffset: (size / 4_096 / 2) * 4_096)
+        try handle.write(contentsOf: Data((0..<4_096).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 13) }))
+        try handle.close()
+    }
+
+    /// Issue #14: a damaged page is detected when the store opens, and the collection falls back
+    /// to its newest valid backup (the damaged copy is kept aside), or is unavailable without one.
+    @Test func aCorruptPageFallsBackToTheNewestValidBackup() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        do {
+            let library = try library(folder)
+            for name in ["backed-up", "not-backed-up"] {
+                let collection = try library.textCollection(creating: name, model: "e5-small")
+                for number in 0..<4 { try collection.add(Self.document("\(name)-\(number).md", passages: 4)) }
+                try collection.checkpoint()
+            }
+            _ = try BackupManager().backup(
+                CollectionFolder(dataDirectory: folder.url, name: "backed-up"), to: BackupManager.defaultBackupsRoot(for: folder.url)
+            )
+        }
+        for name in ["backed-up", "not-backed-up"] {
+            try corruptAPage(of: CollectionFolder(dataDirectory: folder.url, name: name).storeURL)
+        }
+        let library = try library(folder)
+        let restored = try #require(library.textCollection(named: "backed-up"))
+        #expect(try restored.store.passageCount() == 16)
+        #expect(try restored.store.sources().count == 4)
+        #expect(library.unavailableCollection(named: "not-backed-up")?.reason.contains("malformed") == true)
+        let kept = try FileManager.default.contentsOfDirectory(atPath: folder.url.path).filter { $0.hasPrefix(".corrupt-backed-up-") }
+        #expect(kept.count == 1)
+    }
 }
