@@ -1,5 +1,5 @@
 # Quarry's two commands. The work lives in scripts/.
-.PHONY: run test fuzz setup bench-faiss bench-embeddings bench-http bench-ingest bench-images bench-scale bench-replicas
+.PHONY: run test fuzz setup bench-soak bench-faiss bench-embeddings bench-http bench-ingest bench-images bench-scale bench-replicas
 
 ## Install what is missing, build a release binary, serve ./data on 127.0.0.1:8080.
 run:
@@ -13,6 +13,12 @@ test:
 fuzz:
 	scripts/setup.sh
 	scripts/fuzz.sh 600
+
+## The system tests with a 30-minute mixed read/write soak and 60 s load runs (16 and 256 clients).
+bench-soak:
+	scripts/setup.sh --with-test-tools
+	. scripts/faiss-env.sh && swift build -c release --product quarry
+	QUARRY_SOAK_SECONDS=1800 QUARRY_LOAD_SECONDS=60 scripts/system-test.sh .build/release/quarry
 
 ## Install Debian packages and model files only.
 setup:

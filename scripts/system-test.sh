@@ -14,8 +14,12 @@
 #        multipart, extreme images and queries, bad factories, slow and broken
 #        connections, writes without the token) against servers of its own: 4xx
 #        or a correct answer, no crash, /health under 100 ms throughout;
+#      Tests/System/load_test.py — unique searches from 16 clients (none degraded
+#        or refused) and 256 clients (p95 within the 500 ms objective, no error);
 #      Tests/System/ui_test.py — the web UI in headless Chromium, which also
 #        refreshes the README's screenshots in docs/screenshots;
+#      Tests/System/soak_test.py — 2 minutes of mixed searches, document writes and
+#        deletes: no 5xx, no acknowledged write lost, stable file descriptors;
 #      Tests/System/api_fuzz_test.py — Schemathesis fuzzes every route of
 #        /openapi.json (no 5xx, every answer as documented);
 #      Tests/System/http_fuzz_test.py — 60 s of mutated raw HTTP requests (no
@@ -120,8 +124,13 @@ echo "== crash_test.py (SIGKILL while writing, 20 times)"
 QUARRY_ADMIN_TOKEN="$ADMIN_TOKEN" "$VENV/bin/python" Tests/System/crash_test.py --quarry "$QUARRY" --kills 20
 echo "== hostile_client_test.py (the attacks of issue #15, against servers of its own)"
 "$VENV/bin/python" Tests/System/hostile_client_test.py --quarry "$QUARRY"
+echo "== load_test.py (unique searches from 16 and 256 clients: shedding by time, 500 ms objective)"
+"$VENV/bin/python" Tests/System/load_test.py --base-url "$BASE_URL" --clients 16,256 --seconds "${QUARRY_LOAD_SECONDS:-15}"
 echo "== ui_test.py"
 "$VENV/bin/python" Tests/System/ui_test.py --base-url "$BASE_URL" --screenshots docs/screenshots
+echo "== soak_test.py (mixed reads and writes; make bench-soak runs 30 minutes)"
+QUARRY_ADMIN_TOKEN="$ADMIN_TOKEN" "$VENV/bin/python" Tests/System/soak_test.py --base-url "$BASE_URL" \
+    --server-pid "$SERVER_PID" --seconds "${QUARRY_SOAK_SECONDS:-120}"
 # Last: the fuzzers add documents, delete items and rebuild indexes on this server.
 echo "== api_fuzz_test.py (Schemathesis from /openapi.json, at least 1,000 requests, no 5xx)"
 QUARRY_ADMIN_TOKEN="$ADMIN_TOKEN" "$VENV/bin/python" Tests/System/api_fuzz_test.py --base-url "$BASE_URL"

@@ -62,7 +62,7 @@ start_quarry() {
     local pin=()
     [[ -n "$cpu" ]] && pin=(taskset -c "$cpu")
     "${pin[@]}" "$quarry" serve --data "$folder" --models "$root/models" --port "$port" \
-        --admin-token-file "$token_file" --cache-size 0 --soft-limit 1000 --hard-limit 2000 \
+        --admin-token-file "$token_file" --cache-size 0 --latency-objective-ms 600000 --hard-limit 2000 \
         --backup-interval-hours 0 >>"$out/$name.log" 2>&1 &
     echo $! >"$data/$name.pid"
     wait_ready "http://127.0.0.1:$port" "$(cat "$data/$name.pid")"

@@ -9,17 +9,24 @@ struct StoreDatabase: Sendable {
     /// Path of the SQLite file.
     let path: String
 
-    /// Opens (creating and migrating when needed) the database at `url`.
+    /// Opens (creating and migrating when needed) the database at `url`; in a folder that
+    /// cannot be written (a read-only file system), opens it read-only, for searches.
     init(url: URL, migrator: DatabaseMigrator) throws(StoreError) {
         path = url.path
+        let writable = access(url.deletingLastPathComponent().path, W_OK) == 0
         var configuration = Configuration()
+        configuration.readonly = !writable
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            if writable { try db.execute(sql: "PRAGMA synchronous = FULL") }
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         do {
             pool = try DatabasePool(path: url.path, configuration: configuration)
-            try migrator.migrate(pool)
+            if writable {
+                try migrator.migrate(pool)
+            } else if try !pool.read(migrator.hasCompletedMigrations) {
+                throw StoreCorruption(problems: ["the store needs a migration and its folder is read-only"])
+            }
         } catch {
             throw StoreError(operation: "open", path: url.path, underlying: error)
         }

@@ -33,6 +33,19 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         APIError(.notFound, code: "collection_not_found", message: "collection \"\(name)\" not found")
     }
 
+    /// The answer to a write the storage refused: nothing of it was stored.
+    init(storage fault: StorageFault) {
+        switch fault {
+        case .full:
+            self.init(.init(code: 507, reasonPhrase: "Insufficient Storage"), code: "insufficient_storage",
+                      message: "the data folder's disk is full: nothing was stored; retry once space is freed")
+        case .readOnly:
+            self.init(.serviceUnavailable, code: "read_only", message: "the data folder is read-only: nothing was stored; searches still work")
+        case .corrupt:
+            self.init(.serviceUnavailable, code: "storage_corrupt", message: "a file of the collection is damaged: nothing was stored")
+        }
+    }
+
     static func collectionUnavailable(_ collection: UnavailableCollection) -> APIError {
         APIError(
             .serviceUnavailable, code: "collection_unavailable",

@@ -1,9 +1,12 @@
 import Hummingbird
 import Logging
+import QuarryCore
 
 /// Answers every error as JSON: ``APIError`` as it is, Hummingbird's own
-/// HTTP errors (unknown route, body too large, …) with their status, and any
-/// other error as a logged 500 whose message reveals nothing internal.
+/// HTTP errors (unknown route, body too large, …) with their status, a full
+/// disk as 507 and a read-only or damaged data folder as 503 (nothing was
+/// written; the request can be retried), and any other error as a logged 500
+/// whose message reveals nothing internal.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -13,6 +16,10 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             throw APIError(error.status, code: Self.code(for: error.status), message: error.body ?? error.status.reasonPhrase)
         } catch {
+            if let fault = StorageFault.of(error) {
+                context.logger.error("storage fault", metadata: ["error": "\(error)", "path": "\(request.uri.path)", "fault": "\(fault)"])
+                throw APIError(storage: fault)
+            }
             context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             throw APIError(.internalServerError, code: "internal_error", message: "the server failed to handle the request")
         }

@@ -17,12 +17,14 @@ struct TestServer {
 
     init(
         limits: RequestLimits = .init(), load: LoadLimits = .init(), cache: ServerConfiguration.CacheSettings = .init(),
-        adminToken: String? = Self.adminToken, insecureOpenWrites: Bool = false, timeouts: ConnectionTimeouts = .init()
+        adminToken: String? = Self.adminToken, insecureOpenWrites: Bool = false, timeouts: ConnectionTimeouts = .init(),
+        dataDirectory: URL? = nil
     ) throws {
-        dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("quarry-server-\(UUID().uuidString)")
+        self.dataDirectory = dataDirectory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("quarry-server-\(UUID().uuidString)")
         let logger = Logger(label: "test")
         library = try CollectionLibrary(
-            dataDirectory: dataDirectory, modelsDirectory: Self.repositoryRoot.appendingPathComponent("models"),
+            dataDirectory: self.dataDirectory, modelsDirectory: Self.repositoryRoot.appendingPathComponent("models"),
             imageDecoder: limits.imageDecoder, logger: logger
         )
         let course = try library.textCollection(creating: "course", model: "e5-small")
@@ -34,7 +36,7 @@ struct TestServer {
             .init(text: "Product quantization compresses vectors into short codes.", chapter: "Compression"),
         ]))
         configuration = ServerConfiguration(
-            host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, limits: limits, adminToken: adminToken, load: load,
+            host: "127.0.0.1", port: 0, dataDirectory: self.dataDirectory, limits: limits, adminToken: adminToken, load: load,
             cache: cache, insecureOpenWrites: insecureOpenWrites, timeouts: timeouts
         )
     }
