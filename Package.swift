@@ -37,7 +37,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -65,6 +64,7 @@ let package = Package(
         // MARK: Embeddings
 
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
         .target(name: "CQuantKernels"),
         .target(
             name: "CImageCodecs",
@@ -83,8 +83,8 @@ let package = Package(
             dependencies: [
                 "Faiss",
                 "Embeddings",
+                "COpenSSL",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -100,7 +100,6 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
@@ -173,7 +172,7 @@ let package = Package(
 /// builds that scope under ThreadSanitizer without compiling the server and its dependencies.
 if ProcessInfo.processInfo.environment["QUARRY_PACKAGE_SCOPE"] == "engine" {
     let engineTargets: Set = [
-        "CFaiss", "Faiss", "CBLAS", "CQuantKernels", "CImageCodecs", "Embeddings", "QuarryCore",
+        "CFaiss", "Faiss", "CBLAS", "COpenSSL", "CQuantKernels", "CImageCodecs", "Embeddings", "QuarryCore",
         "FaissTests", "QuarryCoreTests",
     ]
     package.targets.removeAll { !engineTargets.contains($0.name) }

@@ -17,6 +17,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PACKAGES=(
     libfaiss-dev libopenblas-dev    # vector search, dense math
     libsqlite3-dev                  # metadata store
+    libssl-dev                      # SHA-256 (OpenSSL's libcrypto)
     libjpeg62-turbo-dev libpng-dev libwebp-dev   # image decoding
     poppler-utils                   # PDF text extraction (pdftotext)
     dataset-fashion-mnist           # the demo image collection (Fashion-MNIST)

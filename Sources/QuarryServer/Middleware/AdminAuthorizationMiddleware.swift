@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import Hummingbird
+import QuarryCore
 
 /// Guards the admin write routes with a bearer token.
 ///
@@ -39,7 +39,7 @@ struct AdminAuthorizationMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// Whether `a` equals `b`, in a time that depends on neither.
     static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let difference = zip(SHA256.hash(data: Data(a.utf8)), SHA256.hash(data: Data(b.utf8))).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) }
+        let difference = zip(ContentHash.sha256(a).utf8, ContentHash.sha256(b).utf8).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) }
         return difference == 0
     }
 }

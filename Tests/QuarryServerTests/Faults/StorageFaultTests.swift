@@ -97,7 +97,7 @@ import Testing
                 uri: "/v1/collections/course/documents", method: .post, headers: Self.authorized,
                 body: ByteBuffer(string: Self.document("before.md", passages: 3))
             )
-            #expect(stored.status == .ok)
+            #expect(stored.status == .created)
 
             let filler = try fileSystem.fill()
             let refused = try await client.execute(
