@@ -68,6 +68,29 @@ struct HashingTextEncoder: TextEncoder {
     }
 }
 
+/// A seeded sequence of random operations on a collection and on its model.
+protocol ModelRun {
+    var seed: UInt64 { get }
+    /// Runs one random operation on the collection and the model; returns what it did.
+    mutating func apply() throws -> String
+    /// Throws ``ModelViolation`` unless the collection agrees with the model.
+    func check() throws
+}
+
+extension ModelRun {
+    /// Runs `steps` operations, checking after each.
+    mutating func execute(_ steps: Int) throws {
+        for step in 0..<steps {
+            let operation = try apply()
+            do {
+                try check()
+            } catch let violation as ModelViolation {
+                throw ModelViolation(description: "seed \(seed), step \(step), after \(operation): \(violation)")
+            }
+        }
+    }
+}
+
 /// Fails the test with the step, seed and operation that broke an invariant.
 struct ModelViolation: Error, CustomStringConvertible {
     let description: String
@@ -89,7 +112,7 @@ func checkFoundByItsOwnVector(_ id: Int64, vector: [Float], in index: Faiss.Inde
 // MARK: - Text
 
 /// One seeded sequence against a text collection.
-struct TextRun {
+struct TextRun: ModelRun {
     let folder: TemporaryFolder
     var random: SplitMix64
     let seed: UInt64
@@ -116,18 +139,6 @@ struct TextRun {
         )
     }
 
-    mutating func execute(_ steps: Int) throws {
-        for step in 0..<steps {
-            let operation = try apply()
-            do {
-                try check()
-            } catch let violation as ModelViolation {
-                throw ModelViolation(description: "seed \(seed), step \(step), after \(operation): \(violation)")
-            }
-        }
-    }
-
-    /// Runs one random operation on the collection and the model; returns what it did.
     mutating func apply() throws -> String {
         let roll = random.next() % 100
         let source = Self.sources[Int(random.next() % UInt64(Self.sources.count))]
@@ -185,7 +196,6 @@ struct TextRun {
         }
     }
 
-    /// Every invariant between the collection and the model.
     func check() throws {
         let expectedCount = model.values.map(\.count).reduce(0, +)
         let ids = try collection.store.allIDs()
@@ -220,7 +230,7 @@ struct TextRun {
 // MARK: - Images
 
 /// One seeded sequence against an image collection.
-struct ImageRun {
+struct ImageRun: ModelRun {
     let folder: TemporaryFolder
     var random: SplitMix64
     let seed: UInt64
@@ -242,17 +252,6 @@ struct ImageRun {
             name: "model", in: folder.url, encoder: GridColorEncoder(), model: "grid-color", factory: "Flat",
             logger: CollectionModelTests.logger
         )
-    }
-
-    mutating func execute(_ steps: Int) throws {
-        for step in 0..<steps {
-            let operation = try apply()
-            do {
-                try check()
-            } catch let violation as ModelViolation {
-                throw ModelViolation(description: "seed \(seed), step \(step), after \(operation): \(violation)")
-            }
-        }
     }
 
     mutating func apply() throws -> String {
