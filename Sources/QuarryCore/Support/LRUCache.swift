@@ -32,8 +32,10 @@ public final class LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable
 
     /// The value stored for `key`, if present and fresh; marks it most recently used.
     public func value(for key: Key) -> Value? {
-        let now = DispatchTime.now().uptimeNanoseconds
-        return state.withLock { state in
+        state.withLock { state in
+            // Read under the lock: an entry stored by another thread after a time read before
+            // it would look stored in the future (and the unsigned age would overflow).
+            let now = DispatchTime.now().uptimeNanoseconds
             guard let entry = state.entries[key] else {
                 state.misses += 1
                 return nil

@@ -16,7 +16,7 @@ public enum QuarryApplication {
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         if !configuration.corsOrigins.isEmpty { router.add(middleware: AllowedOriginsMiddleware(origins: configuration.corsOrigins)) }
         router.add(middleware: JSONErrorMiddleware())
-        let executor = SearchExecutor(searchDeadline: configuration.load.refuseAbove)
+        let executor = SearchExecutor(searchDeadline: configuration.load.latencyObjective)
         let groups = RouteGroups(router: router, load: configuration.load, executor: executor, writeAccess: configuration.writeAccess)
         let limits = configuration.limits
         let cache = SearchCache(capacity: configuration.cache.capacity, timeToLive: configuration.cache.timeToLive)

@@ -7,8 +7,7 @@ public struct LoadLimits: Sendable, Equatable {
     public var latencyObjective: Double
     /// Share of ``latencyObjective`` above which a search whose predicted latency lies runs degraded.
     public var degradeAtShare: Double
-    /// Share of ``latencyObjective`` above which a search, even degraded, is refused with 503; a
-    /// search that has already waited this long for a thread is refused rather than run late.
+    /// Share of ``latencyObjective`` above which a search, even degraded, is refused with 503.
     public var refuseAtShare: Double
     /// Searches in flight above which new ones are refused whatever their predicted latency.
     public var hardLimit: Int
@@ -21,7 +20,7 @@ public struct LoadLimits: Sendable, Equatable {
     public var refuseAbove: Double { latencyObjective * refuseAtShare }
 
     public init(
-        latencyObjective: Double = 0.5, degradeAtShare: Double = 0.5, refuseAtShare: Double = 0.8,
+        latencyObjective: Double = 0.5, degradeAtShare: Double = 1, refuseAtShare: Double = 1,
         hardLimit: Int = 256 * ProcessInfo.processInfo.activeProcessorCount, retryAfterSeconds: Int = 1
     ) {
         self.latencyObjective = latencyObjective

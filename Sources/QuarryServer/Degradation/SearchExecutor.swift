@@ -19,7 +19,8 @@ final class SearchExecutor: @unchecked Sendable {
     // OperationQueue is thread-safe; it is only configured in `init`.
     private let queue = OperationQueue()
     private let threads: Int
-    /// Seconds a search may wait for a thread before it is refused rather than run late.
+    /// Seconds a search may wait for a thread: one that waited longer is already late, and is
+    /// refused rather than run.
     private let searchDeadline: Double
     private let queuedSearches = Atomic(0)
     private let queuedOther = Atomic(0)

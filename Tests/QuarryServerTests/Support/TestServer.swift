@@ -15,8 +15,12 @@ struct TestServer {
 
     static let adminToken = "test-admin-token-0123456789"
 
+    /// Load limits that shed nothing unless a test asks: suites run in parallel on 2 cores, and a
+    /// starved search thread must not turn an answer into a 503.
+    static let patientLoadLimits = LoadLimits(latencyObjective: 60)
+
     init(
-        limits: RequestLimits = .init(), load: LoadLimits = .init(), cache: ServerConfiguration.CacheSettings = .init(),
+        limits: RequestLimits = .init(), load: LoadLimits = Self.patientLoadLimits, cache: ServerConfiguration.CacheSettings = .init(),
         adminToken: String? = Self.adminToken, insecureOpenWrites: Bool = false, timeouts: ConnectionTimeouts = .init(),
         dataDirectory: URL? = nil
     ) throws {
