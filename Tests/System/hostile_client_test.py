@@ -60,8 +60,9 @@ HEALTH_LIMIT_MS = 100.0
 # Short connection timeouts for the suite's server (seconds): header, body, idle.
 TIMEOUT_FLAGS = {"--header-timeout": 2.0, "--body-timeout": 3.0, "--idle-timeout": 3.0}
 # Small explicit load limits, so that load shedding shows at 45 concurrent searches on any machine.
-# A small latency objective, so that bursts of a few dozen searches are shed on 2 cores.
-LATENCY_OBJECTIVE_MS, HARD_LIMIT = 20, 16
+# The default latency objective; at most 16 searches in flight, so that bursts of a few dozen
+# searches are shed on 2 cores while single searches are answered.
+LATENCY_OBJECTIVE_MS, HARD_LIMIT = 500, 16
 # Lines of a server log that mean a crash (Swift runtime traps, the backtracer, signals).
 CRASH_PATTERN = re.compile(
     r"Fatal error|Program crashed|crashed:|Segmentation fault|SIGSEGV|SIGFPE|SIGILL|SIGBUS|SIGABRT|SIGTRAP|"
