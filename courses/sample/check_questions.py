@@ -4,7 +4,7 @@
     python3 check_questions.py [questions.jsonl] [--root markdown/]
 
 For every line of the JSON Lines file it verifies that
-  * the fields are those of ../shared/eval/course-qa-dev.jsonl, with the right types,
+  * the fields are those of eval/course-qa-dev.jsonl (vendored at the repository root), with the right types,
     and ids are unique;
   * `file`, every `alt_files` and `distractor_files` entry exist under the root;
   * `answer_span` occurs in `file` exactly once (so its location is unambiguous)
