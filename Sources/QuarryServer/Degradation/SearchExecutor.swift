@@ -97,11 +97,6 @@ final class SearchExecutor: @unchecked Sendable {
         return queuedWork / Double(threads) + busy + service
     }
 
-    /// Measured seconds of a normal and of a degraded search (moving averages).
-    var searchSeconds: (normal: Double, degraded: Double) {
-        measured.withLock { ($0.searchSeconds, $0.degradedSearchSeconds) }
-    }
-
     /// Work that waited longer for a thread than its deadline allowed.
     struct Overloaded: Error {
         let waitedSeconds: Double

@@ -16,47 +16,46 @@ extension ImageCollection {
         var timings: [String: Double] = [:]
         let faissIndex = self.index.current
         let nprobe = faissIndex.nlist.map { nlist in min(nlist, request.nprobe ?? defaultNprobe ?? 1) }
+        let wanted = request.topK + (request.excluding == nil ? 0 : 1)
+        var hits: [(image: StoredImage, score: Double)] = []
+        var unknownIDs = 0
+        var probed: Int?
+        /// The stored, unexcluded images among `neighbours` that pass the filter, best first.
+        func passing(_ neighbours: [Neighbor]) throws -> [(image: StoredImage, score: Double)] {
+            let images = try measure("metadata", into: &timings) { try store.images(ids: neighbours.map(\.id)) }
+            unknownIDs = neighbours.count - images.count
+            return neighbours.compactMap { neighbour in
+                guard neighbour.id != request.excluding, let image = images[neighbour.id], request.filter.matches(image) else {
+                    return nil
+                }
+                return (image, Double(neighbour.distance))
+            }
+        }
         if !request.filter.isEmpty, let matching = try store.ids(matching: request.filter, limit: ExactRanking.maximumItems) {
-            let wanted = request.topK + (request.excluding == nil ? 0 : 1)
             let neighbours = try measure("vector", into: &timings) {
                 try ExactRanking.top(wanted, of: request.vector, among: matching, in: store, metric: configuration.metric)
             }
-            let images = try measure("metadata", into: &timings) { try store.images(ids: neighbours.map(\.id)) }
-            let hits = neighbours.compactMap { neighbour in
-                images[neighbour.id].flatMap { neighbour.id == request.excluding ? nil : ImageSearchHit(rank: 0, image: $0, score: Double(neighbour.distance)) }
-            }
-            return ImageSearchResult(
-                hits: hits.prefix(request.topK).enumerated().map { ImageSearchHit(rank: $0.offset + 1, image: $0.element.image, score: $0.element.score) },
-                nprobe: nil, timings: timings, unknownIDs: 0
-            )
-        }
-        let parameters = SearchParameters(nprobe: nprobe)
-        let wanted = request.topK + (request.excluding == nil ? 0 : 1)
-        var k = request.filter.isEmpty ? wanted : max(wanted * 10, 100)
-        var hits: [(image: StoredImage, score: Double)] = []
-        var unknownIDs = 0
-        while true {
-            let neighbors = try measure("vector", into: &timings) {
-                try faissIndex.search(request.vector, k: min(k, max(faissIndex.count, 1)), parameters: parameters)
-            }
-            let images = try measure("metadata", into: &timings) { try store.images(ids: neighbors.map(\.id)) }
-            unknownIDs = neighbors.count - images.count
-            hits = neighbors.compactMap { neighbor in
-                guard neighbor.id != request.excluding, let image = images[neighbor.id], request.filter.matches(image) else {
-                    return nil
+            hits = try passing(neighbours)
+        } else {
+            probed = nprobe
+            let parameters = SearchParameters(nprobe: nprobe)
+            var k = request.filter.isEmpty ? wanted : max(wanted * 10, 100)
+            while true {
+                let neighbours = try measure("vector", into: &timings) {
+                    try faissIndex.search(request.vector, k: min(k, max(faissIndex.count, 1)), parameters: parameters)
                 }
-                return (image, Double(neighbor.distance))
+                hits = try passing(neighbours)
+                // Done when enough passed, or the index returned fewer than asked (nothing more to find).
+                if hits.count >= request.topK || neighbours.count < k || k >= faissIndex.count { break }
+                k *= 4
             }
-            // Done when enough passed, or the index returned fewer than asked (nothing more to find).
-            if hits.count >= request.topK || neighbors.count < k || k >= faissIndex.count { break }
-            k *= 4
         }
         if unknownIDs > 0 {
             logger.warning("index returned ids the store does not know", metadata: ["count": "\(unknownIDs)"])
         }
         return ImageSearchResult(
             hits: hits.prefix(request.topK).enumerated().map { ImageSearchHit(rank: $0.offset + 1, image: $0.element.image, score: $0.element.score) },
-            nprobe: nprobe, timings: timings, unknownIDs: unknownIDs
+            nprobe: probed, timings: timings, unknownIDs: unknownIDs
         )
     }
 
