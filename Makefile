@@ -14,11 +14,11 @@ fuzz:
 	scripts/setup.sh
 	scripts/fuzz.sh 600
 
-## The system tests with a 30-minute mixed read/write soak and 60 s load runs (16 and 256 clients).
+## A 30-minute mixed read/write soak of a served sample course (RSS, descriptors, 5xx, lost writes).
 bench-soak:
 	scripts/setup.sh --with-test-tools
 	. scripts/faiss-env.sh && swift build -c release --product quarry
-	QUARRY_SOAK_SECONDS=1800 QUARRY_LOAD_SECONDS=60 scripts/system-test.sh .build/release/quarry
+	QUARRY_SYSTEM_TESTS=soak QUARRY_SOAK_SECONDS=1800 scripts/system-test.sh .build/release/quarry
 
 ## Install Debian packages and model files only.
 setup:

@@ -219,9 +219,9 @@ public final class EfficientNetLite0: ImageEncoder, @unchecked Sendable {
         var input = [Float](repeating: 0, count: per * min(maxBatch, images.count))
         while start < images.count {
             let n = min(maxBatch, images.count - start)
-            input.withUnsafeMutableBufferPointer { buffer in
+            try input.withUnsafeMutableBufferPointer { buffer in
                 for i in 0..<n {
-                    preprocessor.write(images[start + i], into: buffer.baseAddress! + i * per)
+                    try preprocessor.write(images[start + i], into: buffer.baseAddress! + i * per)
                 }
             }
             results += input.withUnsafeBufferPointer { forward($0.baseAddress!, count: n, logits: logits) }

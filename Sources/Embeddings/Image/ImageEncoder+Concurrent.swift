@@ -1,6 +1,3 @@
-import Foundation
-import Synchronization
-
 extension ImageEncoder {
     /// Embeds `images` split into `threads` parts that run at the same time,
     /// each part as one batch; results are in input order. Use it with one BLAS
@@ -8,11 +5,9 @@ extension ImageEncoder {
     public func embed(batch images: [DecodedImage], threads: Int) throws -> [[Float]] {
         let parts = max(1, min(threads, images.count))
         guard parts > 1 else { return try embed(batch: images) }
-        let results = Mutex<[Int: Result<[[Float]], any Error>]>([:])
-        parallelRanges(images.count, threads: parts) { range in
-            let result = Result { try embed(batch: Array(images[range])) }
-            results.withLock { $0[range.lowerBound] = result }
+        let partResults = parallelMapRanges(images.count, threads: parts) { range in
+            Result { try embed(batch: Array(images[range])) }
         }
-        return try results.withLock { $0 }.sorted { $0.key < $1.key }.flatMap { try $0.value.get() }
+        return try partResults.flatMap { try $0.get() }
     }
 }

@@ -58,24 +58,28 @@ public struct ImagePreprocessor: Sendable, Equatable {
     }
 
     /// Resizes and crops: the `cropSize × cropSize` RGB image the network sees.
-    public func resizeAndCrop(_ image: DecodedImage) -> DecodedImage {
+    public func resizeAndCrop(_ image: DecodedImage) throws(ImageDecodingError) -> DecodedImage {
         let size = resizedSize(width: image.width, height: image.height)
-        let resized = ImageResampler.resizeBilinear(image, width: size.width, height: size.height, passOrder: passOrder)
+        let resized = try ImageResampler.resizeBilinear(image, width: size.width, height: size.height, passOrder: passOrder)
         let o = cropOrigin(width: resized.width, height: resized.height)
         return resized.cropped(x: o.x, y: o.y, width: cropSize, height: cropSize)
     }
 
     /// The normalised HWC tensor of an image.
-    public func tensor(_ image: DecodedImage) -> [Float] {
-        [Float](unsafeUninitializedCapacity: elementCount) { buffer, count in
-            write(image, into: buffer.baseAddress!)
+    public func tensor(_ image: DecodedImage) throws(ImageDecodingError) -> [Float] {
+        let cropped = try resizeAndCrop(image)
+        return [Float](unsafeUninitializedCapacity: elementCount) { buffer, count in
+            normalize(cropped, into: buffer.baseAddress!)
             count = elementCount
         }
     }
 
     /// Writes the normalised HWC tensor of an image into `destination` (``elementCount`` floats).
-    public func write(_ image: DecodedImage, into destination: UnsafeMutablePointer<Float>) {
-        let cropped = resizeAndCrop(image)
+    public func write(_ image: DecodedImage, into destination: UnsafeMutablePointer<Float>) throws(ImageDecodingError) {
+        normalize(try resizeAndCrop(image), into: destination)
+    }
+
+    private func normalize(_ cropped: DecodedImage, into destination: UnsafeMutablePointer<Float>) {
         let mean = self.mean, scale = self.scale
         cropped.pixels.withUnsafeBufferPointer { src in
             for i in 0..<elementCount {

@@ -26,8 +26,9 @@ public enum ImageResampler {
     /// antialiased triangle filter (its support grows with the downscale factor), fixed-point
     /// weights and rounding to 8 bits after each pass. Bit-exact with Pillow 13 for `.pillow`.
     /// - Precondition: `width > 0`, `height > 0`.
+    /// - Throws: ``ImageDecodingError/outOfMemory(reason:)`` when the filter's buffers cannot be allocated.
     public static func resizeBilinear(_ image: DecodedImage, width: Int, height: Int,
-                                      passOrder: PassOrder = .pillow) -> DecodedImage {
+                                      passOrder: PassOrder = .pillow) throws(ImageDecodingError) -> DecodedImage {
         precondition(width > 0 && height > 0, "target size must be positive (got \(width)×\(height))")
         if width == image.width && height == image.height { return image }
         var out = [UInt8](repeating: 0, count: width * height * 3)
@@ -37,7 +38,13 @@ public enum ImageResampler {
                                         dst.baseAddress, Int32(width), Int32(height), passOrder.cValue)
             }
         }
-        precondition(status == CIC_OK, "resampling \(image.width)×\(image.height) → \(width)×\(height) failed (\(status))")
+        switch status {
+        case CIC_OK: break
+        case CIC_ERR_NO_MEMORY:
+            throw .outOfMemory(reason: "resizing \(image.width)×\(image.height) to \(width)×\(height)")
+        default:
+            throw .corrupt(reason: "resizing \(image.width)×\(image.height) to \(width)×\(height) failed (status \(status.rawValue))")
+        }
         return DecodedImage(width: width, height: height, pixels: out, sourceFormat: image.sourceFormat,
                             exifOrientation: image.exifOrientation)
     }

@@ -49,14 +49,15 @@ public struct ImageThumbnailer: Sendable {
     }
 
     /// The resized (not yet encoded) thumbnail image.
-    public func thumbnailImage(of image: DecodedImage) -> DecodedImage {
+    public func thumbnailImage(of image: DecodedImage) throws(ImageDecodingError) -> DecodedImage {
         let size = thumbnailSize(width: image.width, height: image.height)
-        return ImageResampler.resizeBilinear(image, width: size.width, height: size.height)
+        return try ImageResampler.resizeBilinear(image, width: size.width, height: size.height)
     }
 
     /// The encoded thumbnail of a decoded image.
-    public func thumbnail(of image: DecodedImage) throws(ImageWritingError) -> Data {
-        let small = thumbnailImage(of: image)
+    /// - Throws: ``ImageDecodingError`` or ``ImageWritingError``.
+    public func thumbnail(of image: DecodedImage) throws -> Data {
+        let small = try thumbnailImage(of: image)
         switch format {
         case let .jpeg(quality): return try ImageWriter.jpegData(small, quality: quality)
         case .png: return try ImageWriter.pngData(small)

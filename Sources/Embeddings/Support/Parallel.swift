@@ -19,6 +19,24 @@ func parallelRanges(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
     }
 }
 
+/// Runs `body` over `0 ..< count` split as ``parallelRanges(_:threads:_:)`` splits it
+/// and returns the ranges' results in range order. Each range writes only its own
+/// result slot, so no lock is needed.
+func parallelMapRanges<Result>(_ count: Int, threads: Int, _ body: (Range<Int>) -> Result) -> [Result] {
+    guard count > 0 else { return [] }
+    let parts = max(1, min(threads, count))
+    return [Result](unsafeUninitializedCapacity: parts) { slots, initializedCount in
+        let firstSlot = UncheckedSendable(slots.baseAddress!)
+        parallelRanges(parts, threads: parts) { partRange in
+            for part in partRange {
+                let range = (count * part / parts)..<(count * (part + 1) / parts)
+                (firstSlot.value + part).initialize(to: body(range))
+            }
+        }
+        initializedCount = parts
+    }
+}
+
 /// Wraps a value whose thread safety is guaranteed by the caller (here: closures that
 /// write disjoint parts of per-call buffers).
 struct UncheckedSendable<T>: @unchecked Sendable {

@@ -27,30 +27,40 @@ final class ImageResamplerTests: XCTestCase {
         (37, 290, 256, 2007, 0x9045_1665_6e00_56fa),
     ]
 
-    func testBilinearResizeIsBitExactWithPillow() {
+    func testBilinearResizeIsBitExactWithPillow() throws {
         for (w, h, dw, dh, hash) in Self.pillowReference {
-            let out = ImageResampler.resizeBilinear(Self.pattern(width: w, height: h), width: dw, height: dh)
+            let out = try ImageResampler.resizeBilinear(Self.pattern(width: w, height: h), width: dw, height: dh)
             XCTAssertEqual([out.width, out.height], [dw, dh])
             XCTAssertEqual(ImageFixtures.fnv1a(out.pixels), hash, "\(w)×\(h) → \(dw)×\(dh)")
         }
     }
 
-    func testPassOrderMattersOnlyInRounding() {
+    func testPassOrderMattersOnlyInRounding() throws {
         let src = Self.pattern(width: 64, height: 300)
-        let a = ImageResampler.resizeBilinear(src, width: 40, height: 50, passOrder: .horizontalFirst)
-        let b = ImageResampler.resizeBilinear(src, width: 40, height: 50, passOrder: .verticalFirst)
+        let a = try ImageResampler.resizeBilinear(src, width: 40, height: 50, passOrder: .horizontalFirst)
+        let b = try ImageResampler.resizeBilinear(src, width: 40, height: 50, passOrder: .verticalFirst)
         XCTAssertNotEqual(a.pixels, b.pixels)
         XCTAssertTrue(zip(a.pixels, b.pixels).allSatisfy { abs(Int($0) - Int($1)) <= 1 })
-        XCTAssertEqual(ImageResampler.resizeBilinear(src, width: 40, height: 50).pixels, b.pixels)  // Pillow 13: vertical first
+        XCTAssertEqual(try ImageResampler.resizeBilinear(src, width: 40, height: 50).pixels, b.pixels)  // Pillow 13: vertical first
     }
 
-    func testIdentityAndConstantImages() {
+    func testIdentityAndConstantImages() throws {
         let src = Self.pattern(width: 31, height: 17)
-        XCTAssertEqual(ImageResampler.resizeBilinear(src, width: 31, height: 17), src)
+        XCTAssertEqual(try ImageResampler.resizeBilinear(src, width: 31, height: 17), src)
         let flat = DecodedImage(width: 50, height: 40, pixels: [UInt8](repeating: 77, count: 50 * 40 * 3))
         for (w, h) in [(7, 9), (120, 3), (1, 1), (200, 160)] {
-            let out = ImageResampler.resizeBilinear(flat, width: w, height: h)
+            let out = try ImageResampler.resizeBilinear(flat, width: w, height: h)
             XCTAssertTrue(out.pixels.allSatisfy { $0 == 77 }, "\(w)×\(h)")
+        }
+    }
+
+    /// A resize whose intermediate buffer cannot be allocated is an error, not a crash:
+    /// 7,000,000 × 1 → 1 × 7,000,000, vertical pass first, needs a 147 TB buffer.
+    func testAResizeThatCannotAllocateThrowsOutOfMemory() {
+        let side = 7_000_000
+        let line = DecodedImage(width: side, height: 1, pixels: [UInt8](repeating: 9, count: side * 3))
+        XCTAssertThrowsError(try ImageResampler.resizeBilinear(line, width: 1, height: side, passOrder: .verticalFirst)) {
+            XCTAssertEqual($0 as? ImageDecodingError, .outOfMemory(reason: "resizing 7000000×1 to 1×7000000"))
         }
     }
 
@@ -83,7 +93,7 @@ final class ImageResamplerTests: XCTestCase {
         for entry in try ImageFixtures.golden().entries {
             guard let file = entry.input_f32 else { continue }
             let reference = try ImageFixtures.floats(file)
-            let mine = ImagePreprocessor().tensor(try ImageFixtures.image(entry.name))
+            let mine = try ImagePreprocessor().tensor(ImageFixtures.image(entry.name))
             XCTAssertEqual(mine.count, 224 * 224 * 3)
             let worst = zip(mine, reference).map { abs($0 - $1) }.max() ?? 1
             XCTAssertEqual(worst, 0, "\(entry.name): max |difference| \(worst)")
@@ -111,10 +121,10 @@ final class ImageResamplerTests: XCTestCase {
         // PNG thumbnails of decoded images are lossless copies of the resized pixels.
         let image = try ImageFixtures.image("rocket.jpg")
         let small = ImageThumbnailer(maxSide: 100, format: .png)
-        XCTAssertEqual(try ImageDecoder().decode(small.thumbnail(of: image)), small.thumbnailImage(of: image).withoutSource)
+        XCTAssertEqual(try ImageDecoder().decode(small.thumbnail(of: image)), try small.thumbnailImage(of: image).withoutSource)
 
         // A large JPEG goes through reduced (DCT-scaled) decoding and still gets the right size.
-        let big = ImageResampler.resizeBilinear(image, width: 1920, height: 1280)
+        let big = try ImageResampler.resizeBilinear(image, width: 1920, height: 1280)
         let bigJPEG = try ImageWriter.jpegData(big, quality: 90)
         let reduced = try ImageDecoder().decode(bigJPEG, minimumLongestSide: 128)
         XCTAssertEqual([reduced.width, reduced.height], [240, 160])  // 1/8 scale

@@ -22,7 +22,7 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
                     "probe says \(info.width) × \(info.height), decode gives \(image.width) × \(image.height)")
         }
         if (try? preprocessor.checkResizedSize(of: image)) != nil {
-            _ = preprocessor.tensor(image)
+            _ = try? preprocessor.tensor(image)
         }
     }
     _ = try? decoder.decode(data, minimumLongestSide: 64)

@@ -36,6 +36,8 @@ extension ImageCollection {
                 ), input.data, try thumbnailer.thumbnail(of: image)))
             } catch let error as ImageDecodingError {
                 result.outcomes[offset] = .failed(reason: "\(input.path): \(error.description)")
+            } catch let error as ImageWritingError {
+                result.outcomes[offset] = .failed(reason: "\(input.path): thumbnail: \(error.description)")
             }
         }
         guard !prepared.isEmpty else { return result }

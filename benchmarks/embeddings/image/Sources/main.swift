@@ -49,7 +49,7 @@ let net = try EfficientNetLite0(contentsOf: modelURL, maxBatch: 32)
 let names = try FileManager.default.contentsOfDirectory(atPath: imagesURL.path).filter { !$0.hasPrefix(".") }.sorted()
 let files = try names.map { try Data(contentsOf: imagesURL.appendingPathComponent($0)) }
 let decoded = try files.map { try ImageDecoder().decode($0) }
-let tensors = decoded.map { net.preprocessor.tensor($0) }
+let tensors = try decoded.map { try net.preprocessor.tensor($0) }
 func inputs(_ n: Int) -> [Float] { (0..<n).flatMap { tensors[$0 % tensors.count] } }
 let seconds = quick ? 0.5 : 3.0
 let runs = quick ? 3 : 10
@@ -94,7 +94,7 @@ do {
     var i = 0
     let times = try measure(batch: 1, minimumRuns: runs * 5, minimumSeconds: seconds / 2) {
         let image = try ImageDecoder().decode(files[i % files.count])
-        _ = net.preprocessor.tensor(image)
+        _ = try net.preprocessor.tensor(image)
         i += 1
     }
     report("decode+preprocess", batch: 1, threads: 1, times)
