@@ -86,11 +86,13 @@ cic_status cic_decode_png(const uint8_t *data, size_t length, uint64_t max_pixel
         return CIC_ERR_TOO_MANY_PIXELS;
     }
     // Transforms that reproduce PIL's convert('RGB'): keep the high byte of 16-bit samples,
-    // expand palettes and low bit depths, drop alpha (tRNS is not turned into alpha), gray → RGB.
+    // expand palettes and low bit depths, drop alpha (a palette's tRNS becomes alpha when the
+    // palette is expanded, and is dropped with it), gray → RGB.
+    const int palette_alpha = color == PNG_COLOR_TYPE_PALETTE && png_get_valid(png, info, PNG_INFO_tRNS);
     if (depth == 16) png_set_strip_16(png);
     if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
     if (color == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
-    if (color & PNG_COLOR_MASK_ALPHA) png_set_strip_alpha(png);
+    if ((color & PNG_COLOR_MASK_ALPHA) || palette_alpha) png_set_strip_alpha(png);
     if (color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
     png_set_interlace_handling(png);
     png_read_update_info(png, info);

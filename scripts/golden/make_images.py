@@ -78,6 +78,13 @@ def main():
     # 10. palette (mode P) PNG
     save(fit(chelsea, 300, 200).quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE),
          "chelsea-palette.png", optimize=True)
+    # 11. palette PNGs with a tRNS chunk (what pngquant and GIF converters write), derived
+    #     from the palette cat: 2-bit with one transparent entry, 8-bit with graded alpha
+    small = Image.open(os.path.join(OUT, "chelsea-palette.png")).convert("RGB").resize((61, 41), Image.LANCZOS)
+    save(small.quantize(colors=4, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE),
+         "chelsea-palette2-trns.png", bits=2, transparency=1)
+    save(small.quantize(colors=200, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE),
+         "chelsea-palette8-trns.png", transparency=bytes(range(0, 250, 5)) + bytes(150))
 
     for name, size, mode, nbytes in made:
         print("  %-22s %4dx%-4d %-4s %6d bytes" % (name, size[0], size[1], mode, nbytes))

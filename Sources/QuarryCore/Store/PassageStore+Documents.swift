@@ -62,6 +62,8 @@ extension PassageStore {
     }
 
     /// Deletes passages by id (with their keyword entries); returns the ids that existed.
+    /// Their documents count as changed, so the next ingest of the same file stores it again;
+    /// a document left without passages is removed.
     @discardableResult
     public func deletePassages(ids: [Int64]) throws(StoreError) -> [Int64] {
         try database.write("delete passages") { db in
@@ -69,8 +71,18 @@ extension PassageStore {
                 db, sql: "SELECT id FROM passages WHERE id IN (SELECT value FROM json_each(?))", arguments: [VectorTable.jsonArray(ids)]
             )
             let list = VectorTable.jsonArray(existing)
+            let documents = VectorTable.jsonArray(try Int64.fetchAll(
+                db, sql: "SELECT DISTINCT document_id FROM passages WHERE id IN (SELECT value FROM json_each(?))", arguments: [list]
+            ))
             try db.execute(sql: "DELETE FROM passages_fts WHERE rowid IN (SELECT value FROM json_each(?))", arguments: [list])
             try db.execute(sql: "DELETE FROM passages WHERE id IN (SELECT value FROM json_each(?))", arguments: [list])
+            // A document that lost passages no longer matches its file: the next ingest of the
+            // same file stores it again. One left without passages is gone.
+            try db.execute(sql: "UPDATE documents SET content_hash = '' WHERE id IN (SELECT value FROM json_each(?))", arguments: [documents])
+            try db.execute(sql: """
+                DELETE FROM documents WHERE id IN (SELECT value FROM json_each(?))
+                    AND NOT EXISTS (SELECT 1 FROM passages WHERE passages.document_id = documents.id)
+                """, arguments: [documents])
             return existing
         }
     }

@@ -10,6 +10,10 @@ final class ImageDecoderTests: XCTestCase {
         ("astronaut.jpg", 384, 384, 0xfcc6_f251_5aed_0a22),
         ("camera-gray.jpg", 384, 384, 0xada7_2f70_2649_678c),
         ("chelsea-palette.png", 300, 200, 0x9e34_60e9_25b2_31dd),
+        // Palette PNGs with tRNS (2-bit, one transparent entry; 8-bit, graded alpha) were
+        // refused as "unexpected row layout" (issue #13).
+        ("chelsea-palette2-trns.png", 61, 41, 0x0978_e194_f751_8b8b),
+        ("chelsea-palette8-trns.png", 61, 41, 0xf60a_3daf_59d9_6818),
         ("chelsea.jpg", 451, 300, 0xd4c9_99ec_7bde_de9a),
         ("coffee-exif6.jpg", 480, 320, 0x2374_3291_6293_3579),
         ("coffee-small.png", 150, 100, 0x9fb1_a187_2ce0_e898),

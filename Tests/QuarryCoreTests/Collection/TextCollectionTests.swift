@@ -86,6 +86,25 @@ import Testing
         #expect(!hits.hits.contains { $0.passage.source == "hnsw.md" })
     }
 
+    /// Found by the 200,000-operation model run: a document that lost a passage was still
+    /// "unchanged" for its file, so re-ingesting the file never brought the passage back.
+    @Test func reIngestingADocumentRestoresPassagesDeletedOneByOne() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let collection = try makeCollection(in: folder)
+        let ivf = try collection.store.allIDs().filter { try collection.store.passages(ids: [$0])[$0]?.source == "ivf.md" }
+        #expect(try collection.deletePassages(ids: [ivf[0]]) == [ivf[0]])
+        #expect(try #require(try collection.add(Self.documents[0])).addedIDs.count == 2)
+        #expect(try collection.store.passageCount() == 4 && collection.index.count == 4)
+
+        #expect(try collection.deletePassages(ids: try collection.store.allIDs().filter {
+            try collection.store.passages(ids: [$0])[$0]?.source == "hnsw.md"
+        }).count == 1)
+        #expect(try collection.store.contentHash(of: "hnsw.md") == nil)
+        #expect(try collection.add(Self.documents[1]) != nil)
+        #expect(try collection.store.passageCount() == 4)
+    }
+
     @Test func reopeningRepairsAMissingOrCorruptIndex() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

@@ -129,6 +129,53 @@ import Testing
         }
     }
 
+    /// Issue #14: an image upload to a full disk answers 507, leaves no file or row behind,
+    /// and the same upload is stored once space is freed.
+    @Test func aFullDiskRefusesImageUploadsWith507AndRecovers() async throws {
+        let fileSystem = try SmallFileSystem(megabytes: 24)
+        defer { fileSystem.unmount() }
+        let server = try ImageTestServer(dataDirectory: fileSystem.mountPoint.appendingPathComponent("data"))
+        let media = server.base.dataDirectory.appendingPathComponent("products")
+        /// The collection's files (folders aside).
+        @Sendable func files() -> Set<String> {
+            let paths = (FileManager.default.enumerator(atPath: media.path)?.allObjects as? [String]) ?? []
+            return Set(paths.filter { path in
+                var isFolder: ObjCBool = false
+                return FileManager.default.fileExists(atPath: media.appendingPathComponent(path).path, isDirectory: &isFolder) && !isFolder.boolValue
+            })
+        }
+        @Sendable func upload(_ client: some TestClientProtocol) async throws -> TestResponse {
+            var body = MultipartBody()
+            body.addFile(field: "image", name: "late.png", data: Array(try ImageTestServer.picture(seed: 11)), contentType: "image/png")
+            body.addField("category", "late")
+            return try await client.execute(
+                uri: "/v1/collections/products/images", method: .post,
+                headers: [.contentType: MultipartBody.contentType, .authorization: "Bearer \(TestServer.adminToken)"], body: body.buffer
+            )
+        }
+        try await server.application.test(.router) { client in
+            let before = files()
+            let filler = try fileSystem.fill()
+            let refused = try await upload(client)
+            #expect(refused.status.code == 507)
+            #expect(try errorCode(refused) == "insufficient_storage")
+            #expect(try server.products.store.imageCount() == server.ids.count)
+            #expect(files().subtracting(before).filter { !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }.isEmpty,
+                    "\(files().subtracting(before))")
+            let similar = try await client.execute(uri: "/v1/collections/products/items/\(server.ids[0])/similar", method: .get)
+            #expect(similar.status == .ok)
+
+            try FileManager.default.removeItem(at: filler)
+            let stored = try await upload(client)
+            #expect(stored.status == .created)
+            #expect(try server.products.store.imageCount() == server.ids.count + 1)
+            let late = try await client.execute(uri: "/v1/collections/products/search/image?category=late", method: .post,
+                                                headers: [.contentType: "image/png"],
+                                                body: ByteBuffer(bytes: Array(try ImageTestServer.picture(seed: 11))))
+            #expect((try json(late)["results"] as? [[String: Any]])?.count == 1)
+        }
+    }
+
     /// A read-only data folder keeps answering searches; writes get 503 `read_only`.
     @Test func aReadOnlyDataFolderKeepsSearching() async throws {
         let fileSystem = try SmallFileSystem(megabytes: 24)

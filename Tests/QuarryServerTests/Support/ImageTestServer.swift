@@ -16,8 +16,8 @@ struct ImageTestServer {
 
     static let limits = RequestLimits(maxImageBytes: 256 << 10, maxImagePixels: 1_000_000)
 
-    init() throws {
-        base = try TestServer(limits: Self.limits)
+    init(dataDirectory: URL? = nil) throws {
+        base = try TestServer(limits: Self.limits, dataDirectory: dataDirectory)
         products = try base.library.imageCollection(creating: "products")
         let result = try products.add((0..<6).map { seed in
             ImageInput(
