@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """A mixed read/write soak of a running Quarry server on loopback.
 
-Searchers send unique text searches; a writer adds documents (each a unique source with a
-unique marker word) and deletes some of them again, through the admin token. Every few
+Searchers send unique text searches; a writer adds documents with a unique marker word
+each, over a pool of LIVE_SOURCES sources (so it also replaces documents and the collection
+stops growing after warm-up, and RSS growth measures leaks, not data), and deletes every
+fourth written source again, through the admin token. Every few
 seconds it samples the server's resident memory (VmRSS) and open file descriptors. At the
 end it checks that every acknowledged document that was not deleted is found by its marker,
 filtered to its source, and that no deleted one is.
@@ -25,6 +27,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+
+# Sources the writer cycles through: enough to exercise many documents, few enough that the
+# collection reaches its full size during warm-up.
+LIVE_SOURCES = 300
 
 def call(base_url, method, path, body=None, token=None, timeout=30):
     """(status, JSON answer or None)."""
@@ -66,6 +72,7 @@ class Soak:
         self.deadline = time.monotonic() + arguments.seconds
         self.lock = threading.Lock()
         self.statuses = {}
+        self.acknowledged = 0
         self.kept = {}       # source -> marker, acknowledged and not deleted
         self.deleted = {}    # source -> marker, acknowledged deletions
         self.samples = []    # (seconds since start, RSS KiB, descriptors)
@@ -88,7 +95,7 @@ class Soak:
         number = 0
         while time.monotonic() < self.deadline:
             number += 1
-            source = f"soak/{number}.md"
+            source = f"soak/{number % LIVE_SOURCES}.md"
             marker = f"soakmarker{number}x{random.randrange(10**9)}"
             text = f"# 浸泡测试 {number}\n\n这一段记录浸泡测试的第 {number} 次写入，标记 {marker}。向量检索要稳定。"
             status, _ = call(self.base_url, "POST", f"/v1/collections/{self.collection}/documents",
@@ -96,7 +103,9 @@ class Soak:
             self.count(status)
             if status in (200, 201):
                 with self.lock:
+                    self.acknowledged += 1
                     self.kept[source] = marker
+                    self.deleted.pop(source, None)
             if number % 4 == 0:
                 with self.lock:
                     victim = random.choice(sorted(self.kept)) if self.kept else None
@@ -107,6 +116,7 @@ class Soak:
                     self.count(status)
                     if status == 200:
                         with self.lock:
+                            self.acknowledged += 1
                             self.deleted[victim] = self.kept.pop(victim)
             time.sleep(0.05)
 
@@ -139,7 +149,7 @@ class Soak:
         print(f"| soak | {self.seconds:.0f} s | requests {sum(self.statuses.values())} {dict(sorted(self.statuses.items()))} |")
         print(f"| RSS after warm-up | {rss_start / 1024:.1f} MiB | at end | {rss_end / 1024:.1f} MiB | growth | {growth:+.1f} % |")
         print(f"| file descriptors after warm-up | min {min(fds)} | max {max(fds)} | at end {self.samples[-1][2]} |")
-        print(f"| 5xx (not 503) | {server_errors} | writes acknowledged | {len(self.kept) + len(self.deleted)} "
+        print(f"| 5xx (not 503) | {server_errors} | writes acknowledged | {self.acknowledged} "
               f"| lost | {len(lost)} | deleted but found | {len(resurrected)} |", flush=True)
         failures = []
         if server_errors:
