@@ -238,8 +238,7 @@ class Writer:
             self.touched_documents.add(number)
         elif kind == "delete_document":
             number = operation[1]
-            status, answer = call("DELETE", f"/v1/collections/{TEXT}/documents?source={urllib.parse.quote(source(number))}", timeout=15)
-            expect(status, 200, operation, answer)
+            self.delete(f"/v1/collections/{TEXT}/documents?source={urllib.parse.quote(source(number))}", operation)
             del model.documents[number]
             self.touched_documents.add(number)
         elif kind == "reindex":
@@ -259,10 +258,13 @@ class Writer:
             self.touched_images.add(stored["id"])
         elif kind == "delete_image":
             image_id = operation[1]
-            status, answer = call("DELETE", f"/v1/collections/{IMAGES}/items/{image_id}", timeout=15)
-            expect(status, 200, operation, answer)
+            self.delete(f"/v1/collections/{IMAGES}/items/{image_id}", operation)
             del model.images[image_id]
             self.touched_images.add(image_id)
+
+    def delete(self, path, operation):
+        status, answer = self.call("DELETE", path, timeout=15)
+        expect(status, 200, operation, answer)
 
 
 def expect(status, wanted, operation, answer):
