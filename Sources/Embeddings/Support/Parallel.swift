@@ -12,9 +12,9 @@ func parallelRanges(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
     }
     withoutActuallyEscaping(body) { body in
         let box = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: parts) { p in
-            let lo = count * p / parts, hi = count * (p + 1) / parts
-            if lo < hi { box.value(lo..<hi) }
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = partRange(part, of: parts, count: count)
+            if !range.isEmpty { box.value(range) }
         }
     }
 }
@@ -27,14 +27,19 @@ func parallelMapRanges<Result>(_ count: Int, threads: Int, _ body: (Range<Int>) 
     let parts = max(1, min(threads, count))
     return [Result](unsafeUninitializedCapacity: parts) { slots, initializedCount in
         let firstSlot = UncheckedSendable(slots.baseAddress!)
-        parallelRanges(parts, threads: parts) { partRange in
-            for part in partRange {
-                let range = (count * part / parts)..<(count * (part + 1) / parts)
-                (firstSlot.value + part).initialize(to: body(range))
+        parallelRanges(parts, threads: parts) { partIndices in
+            for part in partIndices {
+                (firstSlot.value + part).initialize(to: body(partRange(part, of: parts, count: count)))
             }
         }
         initializedCount = parts
     }
+}
+
+/// Part `part` of `0 ..< count` cut into `parts` contiguous ranges of near-equal size.
+@inline(__always)
+func partRange(_ part: Int, of parts: Int, count: Int) -> Range<Int> {
+    (count * part / parts)..<(count * (part + 1) / parts)
 }
 
 /// Wraps a value whose thread safety is guaranteed by the caller (here: closures that
