@@ -85,7 +85,8 @@ selected() {
 
 echo "== data folder $DATA"
 "$QUARRY" ingest --data "$DATA" --collection course courses/sample/markdown
-if selected image_quality; then
+# The image collection, for the tests that search it.
+if selected image_quality || selected ui || selected api_fuzz || selected http_fuzz; then
     "$QUARRY" import fashion-mnist --data "$DATA" --collection fashion --split test
     "$QUARRY" tune --data "$DATA" --collection fashion --report "$DATA/tune"
 fi
