@@ -9,15 +9,26 @@ import Testing
 /// Load shedding by time: searches degrade, then are refused, only when the latency predicted
 /// from measured search times and the work queued would break the objective.
 @Suite(.serialized) struct LoadSheddingTests {
+    /// How many child tasks have started.
+    final class StartedTasks: Sendable {
+        let count = Atomic(0)
+    }
+
     /// Runs `count` jobs of `seconds` each on `executor` at once; returns the predicted latency
     /// of a search seen while they were all queued or running.
     func predictedLatencyUnder(_ count: Int, jobsOf seconds: Double, on executor: SearchExecutor) async throws -> Double {
         // Measure the search time first, as a running server has.
         for _ in 0..<30 { try await executor.run(.search(degraded: false)) { Thread.sleep(forTimeInterval: seconds) } }
+        let submitted = StartedTasks()
         return try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<count {
-                group.addTask { try await executor.run(.search(degraded: false)) { Thread.sleep(forTimeInterval: seconds) } }
+                group.addTask {
+                    submitted.count.add(1, ordering: .relaxed)
+                    try await executor.run(.search(degraded: false)) { Thread.sleep(forTimeInterval: seconds) }
+                }
             }
+            // A busy cooperative pool may start the child tasks late: wait until every one has.
+            while submitted.count.load(ordering: .relaxed) < count { try await Task.sleep(for: .milliseconds(1)) }
             try await Task.sleep(for: .milliseconds(5))
             let predicted = executor.predictedLatency(degraded: false)
             try await group.waitForAll()
