@@ -9,28 +9,42 @@ import Testing
 /// Load shedding by time: searches degrade, then are refused, only when the latency predicted
 /// from measured search times and the work queued would break the objective.
 @Suite(.serialized) struct LoadSheddingTests {
-    /// How many child tasks have started.
-    final class StartedTasks: Sendable {
-        let count = Atomic(0)
+    /// Holds the jobs on the executor's threads until released, so that the queue stays as it
+    /// was submitted for as long as the test reads it, however busy the machine.
+    final class Gate: Sendable {
+        let submitted = Atomic(0)
+        let running = Atomic(0)
+        let open = Atomic(false)
+
+        func pass() {
+            running.add(1, ordering: .relaxed)
+            while !open.load(ordering: .acquiring) { Thread.sleep(forTimeInterval: 0.001) }
+        }
     }
 
-    /// Runs `count` jobs of `seconds` each on `executor` at once; returns the predicted latency
-    /// of a search seen while they were all queued or running.
-    func predictedLatencyUnder(_ count: Int, jobsOf seconds: Double, on executor: SearchExecutor) async throws -> Double {
+    /// Submits `count` jobs of `seconds` each to `executor` at once; returns the predicted latency
+    /// of a search seen while every thread is busy and the rest are queued.
+    func predictedLatencyUnder(_ count: Int, jobsOf seconds: Double, on executor: SearchExecutor, threads: Int) async throws -> Double {
         // Measure the search time first, as a running server has.
         for _ in 0..<30 { try await executor.run(.search(degraded: false)) { Thread.sleep(forTimeInterval: seconds) } }
-        let submitted = StartedTasks()
+        let gate = Gate()
         return try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<count {
                 group.addTask {
-                    submitted.count.add(1, ordering: .relaxed)
-                    try await executor.run(.search(degraded: false)) { Thread.sleep(forTimeInterval: seconds) }
+                    gate.submitted.add(1, ordering: .relaxed)
+                    try await executor.run(.search(degraded: false)) {
+                        gate.pass()
+                        Thread.sleep(forTimeInterval: seconds)
+                    }
                 }
             }
-            // A busy cooperative pool may start the child tasks late: wait until every one has.
-            while submitted.count.load(ordering: .relaxed) < count { try await Task.sleep(for: .milliseconds(1)) }
+            while gate.submitted.load(ordering: .relaxed) < count || gate.running.load(ordering: .relaxed) < threads {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            // The last job submitted may still be between counting itself and joining the queue.
             try await Task.sleep(for: .milliseconds(5))
             let predicted = executor.predictedLatency(degraded: false)
+            gate.open.store(true, ordering: .releasing)
             try await group.waitForAll()
             return predicted
         }
@@ -39,13 +53,13 @@ import Testing
     /// Issue #14: at 16 clients on 2 cores every answer was degraded, as the limit counted requests.
     @Test func sixteenSearchesOfTwentyMillisecondsOnTwoThreadsAreNotDegraded() async throws {
         let executor = SearchExecutor(threads: 2)
-        let predicted = try await predictedLatencyUnder(16, jobsOf: 0.020, on: executor)
+        let predicted = try await predictedLatencyUnder(16, jobsOf: 0.020, on: executor, threads: 2)
         #expect(predicted > 0.1 && predicted <= LoadLimits().degradeAbove, "predicted \(predicted) s")
     }
 
     @Test func aQueueThatWouldBreakTheObjectiveIsPredicted() async throws {
         let executor = SearchExecutor(threads: 2)
-        let predicted = try await predictedLatencyUnder(64, jobsOf: 0.020, on: executor)
+        let predicted = try await predictedLatencyUnder(64, jobsOf: 0.020, on: executor, threads: 2)
         #expect(predicted > LoadLimits().refuseAbove, "predicted \(predicted) s")
         // Once the queue has drained, a search is predicted at its own measured time.
         #expect(executor.predictedLatency(degraded: false) < 0.05)
