@@ -11,11 +11,14 @@ public struct EvaluationQuestion: Codable, Sendable, Equatable {
     public var heading: String?
     public var answerSpan: String
     public var type: String?
+    /// Which part of its set the question belongs to, e.g. "tune" or "held_out": ranking
+    /// decisions are made on the tuning part, the held-out part is only reported.
+    public var split: String?
     /// Other files that also answer the question.
     public var altFiles: [String]
 
     enum CodingKeys: String, CodingKey {
-        case id, question, lang, file, heading, type
+        case id, question, lang, file, heading, type, split
         case answerSpan = "answer_span"
         case altFiles = "alt_files"
     }
@@ -29,6 +32,7 @@ public struct EvaluationQuestion: Codable, Sendable, Equatable {
         heading = try container.decodeIfPresent(String.self, forKey: .heading)
         answerSpan = try container.decode(String.self, forKey: .answerSpan)
         type = try container.decodeIfPresent(String.self, forKey: .type)
+        split = try container.decodeIfPresent(String.self, forKey: .split)
         altFiles = try container.decodeIfPresent([String].self, forKey: .altFiles) ?? []
     }
 

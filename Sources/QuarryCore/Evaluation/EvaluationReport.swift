@@ -8,6 +8,8 @@ public struct EvaluationReport: Codable, Sendable {
     public var createdAt: Date
     public var ks: [Int]
     public var modes: [ModeSummary]
+    /// The same measures per split and per question type.
+    public var groups: [GroupSummary]
     public var questions: [QuestionOutcome]
     /// Smallest k whose hybrid (or first mode's) Hit@k reaches 95% of its Hit@10.
     public var recommendedTopK: Int
@@ -19,6 +21,13 @@ public struct EvaluationReport: Codable, Sendable {
         public var mrrAt10: Double
         public var latencyP50Milliseconds: Double
         public var latencyP95Milliseconds: Double
+    }
+
+    /// The measures of one group of questions: a split or a question type.
+    public struct GroupSummary: Codable, Sendable {
+        public var name: String
+        public var count: Int
+        public var modes: [ModeSummary]
     }
 
     public struct QuestionOutcome: Codable, Sendable {
@@ -53,6 +62,17 @@ extension EvaluationReport {
         lines.append("")
         lines.append("Recommended top_k: **\(recommendedTopK)** (the smallest k reaching 95% of Hit@10).")
         lines.append("")
+        if !groups.isEmpty {
+            lines.append("## By split and question type")
+            lines.append("")
+            lines.append("| group | questions | " + modes.map { "\($0.mode.rawValue) Hit@5 | MRR@10" }.joined(separator: " | ") + " |")
+            lines.append("|---|---|" + modes.map { _ in "---|---|" }.joined())
+            for group in groups {
+                let cells = group.modes.map { String(format: "%.3f | %.3f", $0.hitAt["5"] ?? 0, $0.mrrAt10) }.joined(separator: " | ")
+                lines.append("| \(group.name) | \(group.count) | \(cells) |")
+            }
+            lines.append("")
+        }
         lines.append("## Questions")
         lines.append("")
         lines.append("| id | question | expected | " + modes.map { "\($0.mode.rawValue) rank" }.joined(separator: " | ") + " | top result (\(modes.first?.mode.rawValue ?? "")) |")

@@ -50,10 +50,29 @@ public struct Evaluator {
             Self.summary(mode: mode, ranks: ranks[mode] ?? [], latencies: latencies[mode] ?? [], ks: ks)
         }
         let reference = summaries.first { $0.mode == .hybrid } ?? summaries.first
+        let groups = Self.groups(of: questions).map { name, members in
+            EvaluationReport.GroupSummary(name: name, count: members.count, modes: modes.map { mode in
+                let modeRanks = ranks[mode] ?? []
+                let modeLatencies = latencies[mode] ?? []
+                return Self.summary(mode: mode, ranks: members.map { modeRanks[$0] }, latencies: members.map { modeLatencies[$0] }, ks: ks)
+            })
+        }
         return EvaluationReport(
-            collection: collection.name, questionsFile: questionsFile, createdAt: Date(), ks: ks, modes: summaries,
+            collection: collection.name, questionsFile: questionsFile, createdAt: Date(), ks: ks, modes: summaries, groups: groups,
             questions: outcomes, recommendedTopK: reference.map { Self.recommendedTopK(ranks: ranks[$0.mode] ?? []) } ?? 5
         )
+    }
+
+    /// The questions' positions grouped by split ("split: tune") and by type ("type: factual"),
+    /// splits first, each in name order; questions without a split or type are in no group.
+    static func groups(of questions: [EvaluationQuestion]) -> [(name: String, members: [Int])] {
+        var bySplit: [String: [Int]] = [:]
+        var byType: [String: [Int]] = [:]
+        for (position, question) in questions.enumerated() {
+            if let split = question.split { bySplit["split: " + split, default: []].append(position) }
+            if let type = question.type { byType["type: " + type, default: []].append(position) }
+        }
+        return bySplit.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } + byType.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     static func isHit(_ passage: StoredPassage, expected: [String: [Range<Int>]]) -> Bool {

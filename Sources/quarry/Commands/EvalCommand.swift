@@ -14,7 +14,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Collection to evaluate.")
     var collection: String
 
-    @Option(help: "JSON Lines file of questions (id, question, file, heading, answer_span, alt_files).")
+    @Option(help: "JSON Lines file of questions (id, question, file, heading, answer_span, alt_files, type, split).")
     var questions: String
 
     @Option(help: "Folder the questions' file paths are relative to (the folder that was ingested).")
@@ -51,6 +51,10 @@ struct EvalCommand: ParsableCommand {
             print(String(format: "%@: Hit@1 %.2f Hit@5 %.2f Hit@10 %.2f MRR@10 %.3f p50 %.1f ms",
                          mode.mode.rawValue, mode.hitAt["1"] ?? 0, mode.hitAt["5"] ?? 0, mode.hitAt["10"] ?? 0, mode.mrrAt10,
                          mode.latencyP50Milliseconds))
+        }
+        for group in result.groups {
+            let cells = group.modes.map { String(format: "%@ Hit@5 %.3f MRR@10 %.3f", $0.mode.rawValue, $0.hitAt["5"] ?? 0, $0.mrrAt10) }
+            print("\(group.name) (\(group.count)): " + cells.joined(separator: ", "))
         }
         print("recommended top_k: \(result.recommendedTopK); report in \(report)")
     }
