@@ -6,7 +6,7 @@ struct KeywordQuery: Equatable {
 
     init(_ text: String) {
         var seen = Set<String>()
-        terms = KeywordTerms.terms(of: text).filter { seen.insert($0).inserted }
+        terms = KeywordTerms.queryTerms(of: text).filter { seen.insert($0).inserted }
     }
 
     /// The FTS5 MATCH expression, or nil when the question has no term.

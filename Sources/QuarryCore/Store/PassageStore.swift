@@ -86,6 +86,16 @@ public final class PassageStore: Sendable {
                 }
             }
         }
+        // v2 indexed only bigrams of Chinese text, so a one-character question matched nothing.
+        migrator.registerMigration("v3: keyword index holds CJK characters as well as bigrams") { db in
+            try db.execute(sql: "DELETE FROM passages_fts")
+            let indexTerms = try db.makeStatement(sql: "INSERT INTO passages_fts (rowid, terms) VALUES (?, ?)")
+            let passages = try Row.fetchCursor(db, sql: "SELECT id, indexed_text FROM passages ORDER BY id")
+            while let passage = try passages.next() {
+                let indexedText: String = passage["indexed_text"]
+                try indexTerms.execute(arguments: [passage["id"], KeywordTerms.document(indexedText)])
+            }
+        }
         return migrator
     }
 }

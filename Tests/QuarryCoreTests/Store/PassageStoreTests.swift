@@ -130,7 +130,7 @@ import Testing
         #expect(try store.passageCount() == 0)
     }
 
-    @Test func keywordSearchRanksByTrigramsAndFilters() throws {
+    @Test func keywordSearchRanksByBigramsAndFilters() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let store = try PassageStore(url: folder.url.appendingPathComponent("store.sqlite"), dimension: 4)
@@ -150,5 +150,40 @@ import Testing
         #expect(try store.keywordSearch("聚类", limit: 10).map(\.id) == [a.addedIDs[1]])
         #expect(try store.keywordSearch("量化", limit: 1).count == 1)
         #expect(try store.keywordSearch("!!!", limit: 10).isEmpty)
+    }
+
+    /// Issue #12: a one-character question matched nothing, as only bigrams were indexed.
+    @Test func aOneCharacterQuestionFindsTheWordsThatContainIt() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = try PassageStore(url: folder.url.appendingPathComponent("store.sqlite"), dimension: 4)
+        let added = try store.replaceDocument(source: "a.md", contentHash: "1", passages: [
+            Self.passage("一杯咖啡。", seed: 1), Self.passage("一杯茶。", seed: 2), Self.passage("喝咖", seed: 3),
+        ])
+        #expect(Set(try store.keywordSearch("咖", limit: 10).map(\.id)) == [added.addedIDs[0], added.addedIDs[2]])
+        #expect(try store.keywordSearch("茶", limit: 10).map(\.id) == [added.addedIDs[1]])
+    }
+
+    /// A v2 store, whose keyword index held bigrams only, is re-indexed when opened.
+    @Test func migratingAVersionTwoStoreReindexesItsKeywords() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let url = folder.url.appendingPathComponent("store.sqlite")
+        do {
+            let pool = try DatabasePool(path: url.path)
+            try PassageStore.migrator.migrate(pool, upTo: "v2: passages are unique per document, not per collection")
+            try pool.write { db in
+                try db.execute(sql: "INSERT INTO documents (source, content_hash, ingested_at) VALUES ('a.md', 'h', 0)")
+                try db.execute(sql: """
+                    INSERT INTO passages (id, document_id, ordinal, text, indexed_text, text_hash, vector)
+                    VALUES (7, 1, 0, '一杯咖啡', '饮品\n一杯咖啡', 'h7', ?)
+                    """, arguments: [VectorCoding.encode(Self.vector(7))])
+                try db.execute(sql: "INSERT INTO passages_fts (rowid, terms) VALUES (7, '饮品 一杯 杯咖 咖啡')")
+            }
+            #expect(try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH '咖'") } == 0)
+        }
+        let store = try PassageStore(url: url, dimension: 4)
+        #expect(try store.keywordSearch("咖", limit: 10).map(\.id) == [7])
+        #expect(try store.keywordSearch("饮品", limit: 10).map(\.id) == [7])
     }
 }
