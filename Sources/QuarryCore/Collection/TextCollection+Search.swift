@@ -15,27 +15,40 @@ extension TextCollection {
         parameters.efSearch = parameters.efSearch ?? defaults.efSearch
         parameters.nprobe = parameters.nprobe ?? defaults.nprobe
 
-        var vectorRanking: [(id: Int64, score: Double)] = []
-        if request.mode != .keyword {
-            let query = try measure("embed", into: &timings) { try queryEmbedding(request.query) }
-            vectorRanking = try measure("vector", into: &timings) {
+        /// The vector ranking, or none in keyword mode; with the timings of its stages.
+        let rankByVector = { () throws -> (ranking: [(id: Int64, score: Double)], timings: [String: Double]) in
+            var timings: [String: Double] = [:]
+            guard request.mode != .keyword else { return ([], timings) }
+            let query = try measure("embed", into: &timings) { try self.queryEmbedding(request.query) }
+            let ranking = try measure("vector", into: &timings) {
                 // A filter that few passages pass ranks exactly those: none is missed.
                 let neighbours = if !request.filter.isEmpty,
-                    let matching = try store.ids(matching: request.filter, limit: ExactRanking.maximumItems)
+                    let matching = try self.store.ids(matching: request.filter, limit: ExactRanking.maximumItems)
                 {
-                    try ExactRanking.top(candidates, of: query, among: matching, in: store, metric: configuration.metric)
+                    try ExactRanking.top(candidates, of: query, among: matching, in: self.store, metric: self.configuration.metric)
                 } else {
-                    try index.current.search(query, k: candidates, parameters: parameters)
+                    try self.index.current.search(query, k: candidates, parameters: parameters)
                 }
                 return neighbours.map { (id: $0.id, score: Double($0.distance)) }
             }
+            return (ranking, timings)
         }
-        var keywordRanking: [(id: Int64, score: Double)] = []
-        if request.mode != .vector {
-            keywordRanking = try measure("keyword", into: &timings) {
-                try store.keywordSearch(request.query, limit: candidates, filter: request.filter)
+        /// The keyword ranking, or none in vector mode; with its timing.
+        let rankByKeyword = { () throws -> (ranking: [(id: Int64, score: Double)], timings: [String: Double]) in
+            var timings: [String: Double] = [:]
+            guard request.mode != .vector else { return ([], timings) }
+            let ranking = try measure("keyword", into: &timings) {
+                try self.store.keywordSearch(request.query, limit: candidates, filter: request.filter)
             }
+            return (ranking, timings)
         }
+        // The keyword ranking needs no embedding: in hybrid mode it runs beside it.
+        let (vector, keyword) = request.mode == .hybrid
+            ? try concurrently(rankByVector, rankByKeyword)
+            : (try rankByVector(), try rankByKeyword())
+        let vectorRanking = vector.ranking
+        let keywordRanking = keyword.ranking
+        timings.merge(vector.timings.merging(keyword.timings) { $0 + $1 }) { $0 + $1 }
 
         let ids = Array(Set(vectorRanking.map(\.id) + keywordRanking.map(\.id)))
         let passages = try measure("metadata", into: &timings) { try store.passages(ids: ids) }
@@ -52,10 +65,9 @@ extension TextCollection {
             case .vector: return known(vectorRanking)
             case .keyword: return known(keywordRanking)
             case .hybrid:
-                let fusion = ReciprocalRankFusion()
-                let best = 2 / (fusion.k + 1)
-                return fusion.fuse([known(vectorRanking).map(\.id), known(keywordRanking).map(\.id)])
-                    .map { (id: $0.id, score: $0.score / best) }
+                // Each list as deep as an unfiltered search fetches, so that filters do not change the rescaling.
+                let depth = Self.candidateCount(topK: request.topK, filtered: false)
+                return ScoreFusion().fuse(vector: Array(known(vectorRanking).prefix(depth)), keyword: Array(known(keywordRanking).prefix(depth)))
             }
         }
         let eligible = ranked.filter { $0.score >= (request.minScore ?? -.infinity) }
@@ -64,7 +76,10 @@ extension TextCollection {
         }
         let hits = deduplicated
             .enumerated()
-            .map { TextSearchHit(rank: $0.offset + 1, passage: $0.element.passage, score: $0.element.score) }
+            .map { TextSearchHit(
+                rank: $0.offset + 1, passage: $0.element.passage, score: $0.element.score,
+                highlights: Highlights(of: $0.element.passage.text, for: request.query)
+            ) }
         return TextSearchResult(hits: hits, timings: timings, unknownIDs: unknownIDs)
     }
 
@@ -83,7 +98,7 @@ extension TextCollection {
 
     /// Candidates fetched per ranking: enough for fusion, de-duplication and filtering to still fill `topK`.
     static func candidateCount(topK: Int, filtered: Bool) -> Int {
-        filtered ? min(max(topK * 20, 200), 2_000) : max(topK * 4, 40)
+        filtered ? min(max(topK * 20, 200), 2_000) : max(topK * 4, ScoreFusion.listDepth)
     }
 }
 

@@ -2,8 +2,8 @@
 public enum SearchMode: String, Codable, Sendable, CaseIterable {
     /// Nearest neighbours of the question's embedding.
     case vector
-    /// BM25 over character trigrams (SQLite FTS5).
+    /// BM25 over character bigrams and words (SQLite FTS5, ``KeywordTerms``).
     case keyword
-    /// Reciprocal-rank fusion of `vector` and `keyword`.
+    /// `vector` and `keyword` fused by their rescaled scores (``ScoreFusion``).
     case hybrid
 }

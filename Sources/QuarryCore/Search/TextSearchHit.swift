@@ -4,8 +4,10 @@ public struct TextSearchHit: Sendable, Equatable {
     public let rank: Int
     public let passage: StoredPassage
     /// `vector`: cosine similarity; `keyword`: BM25 (larger is better);
-    /// `hybrid`: fused reciprocal-rank score scaled so that 1 means first in every ranking.
+    /// `hybrid`: fused score in 0…1, 1 meaning first in both rankings (``ScoreFusion``).
     public let score: Double
+    /// Where the passage answers the question.
+    public let highlights: Highlights
 }
 
 /// The answer to a ``TextSearchRequest``.

@@ -14,12 +14,32 @@ struct SearchResponse: ResponseEncodable, Sendable {
         let hit: TextSearchHit
 
         enum CodingKeys: String, CodingKey {
-            case rank, id, score, text, source, chapter, page, span, metadata
+            case rank, id, score, text, source, chapter, page, span, metadata, highlights
         }
 
         struct Span: Encodable {
             let start: Int
             let end: Int
+
+            init(_ range: Range<Int>) {
+                start = range.lowerBound
+                end = range.upperBound
+            }
+        }
+
+        struct Highlights: Encodable {
+            let sentence: Span?
+            let terms: [Span]
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(sentence, forKey: .sentence)
+                try container.encode(terms, forKey: .terms)
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case sentence, terms
+            }
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -31,8 +51,11 @@ struct SearchResponse: ResponseEncodable, Sendable {
             try container.encode(hit.passage.source, forKey: .source)
             try container.encode(hit.passage.chapter, forKey: .chapter)
             try container.encode(hit.passage.page, forKey: .page)
-            try container.encode(hit.passage.span.map { Span(start: $0.lowerBound, end: $0.upperBound) }, forKey: .span)
+            try container.encode(hit.passage.span.map(Span.init), forKey: .span)
             try container.encode(hit.passage.metadata, forKey: .metadata)
+            try container.encode(
+                Highlights(sentence: hit.highlights.sentence.map(Span.init), terms: hit.highlights.terms.map(Span.init)), forKey: .highlights
+            )
         }
     }
 

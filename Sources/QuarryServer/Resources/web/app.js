@@ -82,61 +82,30 @@ const errorBanner = {
 
 // MARK: Highlighting
 
-const CJK_CLASS = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}";
-const CJK_RUN = new RegExp(`[${CJK_CLASS}]+`, "gu");
-const STOPWORDS = new Set(("a an and are as at be by can do does did for from how in is it its of on or " +
-  "so than that the then this to was were what when where which who why will with").split(" "));
-const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
 /**
- * Patterns for the matched terms of `query`: each whitespace-separated word
- * (case-insensitive, from the start of a word in the text; one-letter words
- * and common English stopwords left out), and every 2-character run of the
- * query's CJK characters.
+ * `text` as a fragment with the server's `highlights` (offsets in Unicode code points): the
+ * question's terms in <mark>, the best-matching sentence in <span class="answer">. Markdown
+ * bold markers are dropped from the display.
  */
-function highlightPatterns(query) {
-  const latin = new Set();
-  const cjk = new Set();
-  for (const word of query.split(/\s+/)) {
-    for (const part of word.replace(CJK_RUN, " ").split(/[^\p{L}\p{N}]+/u)) {
-      const lower = part.toLowerCase();
-      if (lower.length >= 2 && !STOPWORDS.has(lower)) latin.add(lower);
-    }
-  }
-  for (const run of query.match(CJK_RUN) || []) {
-    const chars = Array.from(run);
-    for (let i = 0; i + 1 < chars.length; i++) cjk.add(chars[i] + chars[i + 1]);
-  }
-  return [
-    ...[...latin].map((term) => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(term)}`, "giu")),
-    ...[...cjk].map((term) => new RegExp(escapeRegExp(term), "gu")),
-  ];
-}
-
-/** `text` as a fragment where every match of `patterns` is wrapped in <mark> (overlapping matches merged). */
-function highlighted(text, patterns) {
-  const marked = new Uint8Array(text.length);
-  for (const pattern of patterns) {
-    pattern.lastIndex = 0;
-    let match;
-    while ((match = pattern.exec(text)) !== null) {
-      marked.fill(1, match.index, match.index + match[0].length);
-      pattern.lastIndex = match.index + 1;
-    }
+function highlighted(text, highlights) {
+  const points = Array.from(text);
+  const state = new Uint8Array(points.length);
+  const sentence = highlights && highlights.sentence;
+  if (sentence) state.fill(2, sentence.start, sentence.end);
+  for (const term of (highlights && highlights.terms) || []) {
+    for (let i = term.start; i < term.end && i < points.length; i++) state[i] |= 1;
   }
   const fragment = document.createDocumentFragment();
-  for (let start = 0; start < text.length;) {
+  for (let start = 0; start < points.length;) {
     let end = start;
-    while (end < text.length && marked[end] === marked[start]) end++;
-    const piece = text.slice(start, end);
-    fragment.append(marked[start] ? el("mark", { textContent: piece }) : piece);
+    while (end < points.length && state[end] === state[start]) end++;
+    const piece = points.slice(start, end).join("").replace(/\*\*/g, "");
+    const content = state[start] & 1 ? el("mark", { textContent: piece }) : piece;
+    fragment.append(state[start] & 2 ? el("span", { className: "answer" }, content) : content);
     start = end;
   }
   return fragment;
 }
-
-/** Passage text for display: Markdown emphasis markers dropped. */
-const displayText = (text) => text.replace(/\*\*([^*\n]+)\*\*/g, "$1").replace(/__([^_\n]+)__/g, "$1");
 
 // MARK: Collections and status
 
@@ -223,7 +192,7 @@ function numberValue(input) {
 
 let textSequence = 0;
 
-function textCard(result, patterns) {
+function textCard(result) {
   const chapter = result.chapter ? result.chapter.split(" > ").join(" › ") : "";
   return el("article", { className: "result" },
     el("header", { className: "result-head" },
@@ -232,7 +201,7 @@ function textCard(result, patterns) {
       chapter && el("span", { className: "chapter", textContent: chapter, title: chapter }),
       result.page !== null && result.page !== undefined && el("span", { className: "page", textContent: `p. ${result.page}` }),
       el("span", { className: "score", textContent: formatScore(result.score), title: "score" })),
-    el("p", { className: "text" }, highlighted(displayText(result.text || ""), patterns)));
+    el("p", { className: "text" }, highlighted(result.text || "", result.highlights)));
 }
 
 async function searchText(event) {
@@ -253,8 +222,7 @@ async function searchText(event) {
       body: JSON.stringify(body),
     });
     if (sequence !== textSequence) return;
-    const patterns = highlightPatterns(answer.query || query);
-    const cards = (answer.results || []).map((result) => textCard(result, patterns));
+    const cards = (answer.results || []).map(textCard);
     results.replaceChildren(...(cards.length ? cards : [el("p", { className: "placeholder", textContent: "No passage matches." })]));
     $("#text-meta").textContent = [
       plural(cards.length, "result"), `${Number(answer.took_ms || 0).toFixed(1)} ms`, answer.mode,
