@@ -74,11 +74,12 @@ extension TextCollection {
         let deduplicated = measure("deduplicate", into: &timings) {
             ResultDeduplicator().deduplicate(eligible.map { (passage: passages[$0.id]!, score: $0.score) }, limit: request.topK)
         }
+        let markedTerms = Highlights.markedTerms(of: request.query)
         let hits = deduplicated
             .enumerated()
             .map { TextSearchHit(
                 rank: $0.offset + 1, passage: $0.element.passage, score: $0.element.score,
-                highlights: Highlights(of: $0.element.passage.text, for: request.query)
+                highlights: Highlights(of: $0.element.passage.text, marking: markedTerms)
             ) }
         return TextSearchResult(hits: hits, timings: timings, unknownIDs: unknownIDs)
     }

@@ -16,9 +16,18 @@ public struct Highlights: Sendable, Equatable {
     /// whole and case-insensitively, Chinese by character bigrams (a one-character question
     /// by its character). One-letter words and common English function words are not marked.
     public init(of text: String, for question: String) {
-        let wanted = Set(KeywordQuery(question).terms.filter { term in
-            term.unicodeScalars.contains(where: CharacterClass.isCJK) || (term.count > 1 && !Self.functionWords.contains(term))
+        self.init(of: text, marking: Self.markedTerms(of: question))
+    }
+
+    /// The question's terms worth marking: ``KeywordQuery`` terms less one-letter and function words.
+    static func markedTerms(of question: String) -> Set<String> {
+        Set(KeywordQuery(question).terms.filter { term in
+            term.unicodeScalars.contains(where: CharacterClass.isCJK) || (term.count > 1 && !functionWords.contains(term))
         })
+    }
+
+    /// The highlights of `text` for the terms `wanted` (from ``markedTerms(of:)``).
+    init(of text: String, marking wanted: Set<String>) {
         var found: [(term: String, range: Range<Int>)] = []
         for run in KeywordTerms.runs(of: text) {
             guard run.isCJK else {

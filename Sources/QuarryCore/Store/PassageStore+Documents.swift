@@ -67,13 +67,13 @@ extension PassageStore {
     @discardableResult
     public func deletePassages(ids: [Int64]) throws(StoreError) -> [Int64] {
         try database.write("delete passages") { db in
-            let existing = try Int64.fetchAll(
-                db, sql: "SELECT id FROM passages WHERE id IN (SELECT value FROM json_each(?))", arguments: [VectorTable.jsonArray(ids)]
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT id, document_id FROM passages WHERE id IN (SELECT value FROM json_each(?))",
+                arguments: [VectorTable.jsonArray(ids)]
             )
+            let existing: [Int64] = rows.map { $0["id"] }
             let list = VectorTable.jsonArray(existing)
-            let documents = VectorTable.jsonArray(try Int64.fetchAll(
-                db, sql: "SELECT DISTINCT document_id FROM passages WHERE id IN (SELECT value FROM json_each(?))", arguments: [list]
-            ))
+            let documents = VectorTable.jsonArray(Array(Set(rows.map { $0["document_id"] as Int64 })))
             try db.execute(sql: "DELETE FROM passages_fts WHERE rowid IN (SELECT value FROM json_each(?))", arguments: [list])
             try db.execute(sql: "DELETE FROM passages WHERE id IN (SELECT value FROM json_each(?))", arguments: [list])
             // A document that lost passages no longer matches its file: the next ingest of the
