@@ -66,13 +66,10 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
         .target(name: "CQuantKernels"),
+        .systemLibrary(name: "CVips", path: "Sources/CVips", pkgConfig: "vips"),
         .target(
             name: "CImageCodecs",
-            linkerSettings: [
-                .linkedLibrary("jpeg"),
-                .linkedLibrary("png16"),
-                .linkedLibrary("webp"),
-            ]
+            dependencies: ["CVips"]
         ),
         .target(name: "Embeddings", dependencies: ["CBLAS", "CQuantKernels", "CImageCodecs"]),
 
@@ -172,7 +169,7 @@ let package = Package(
 /// builds that scope under ThreadSanitizer without compiling the server and its dependencies.
 if ProcessInfo.processInfo.environment["QUARRY_PACKAGE_SCOPE"] == "engine" {
     let engineTargets: Set = [
-        "CFaiss", "Faiss", "CBLAS", "COpenSSL", "CQuantKernels", "CImageCodecs", "Embeddings", "QuarryCore",
+        "CFaiss", "Faiss", "CBLAS", "COpenSSL", "CQuantKernels", "CVips", "CImageCodecs", "Embeddings", "QuarryCore",
         "FaissTests", "QuarryCoreTests",
     ]
     package.targets.removeAll { !engineTargets.contains($0.name) }

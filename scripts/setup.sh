@@ -18,7 +18,7 @@ PACKAGES=(
     libfaiss-dev libopenblas-dev    # vector search, dense math
     libsqlite3-dev                  # metadata store
     libssl-dev                      # SHA-256 (OpenSSL's libcrypto)
-    libjpeg62-turbo-dev libpng-dev libwebp-dev   # image decoding
+    libvips-dev                     # image decoding (JPEG, PNG, WebP, GIF, BMP, TIFF)
     poppler-utils                   # PDF text extraction (pdftotext)
     dataset-fashion-mnist           # the demo image collection (Fashion-MNIST)
     python3-venv unzip              # model fetching, reference venvs

@@ -28,12 +28,7 @@ static inline int cic_over_limit(uint64_t width, uint64_t height, uint64_t max_p
     return max_pixels != 0 && width * height > max_pixels;
 }
 
-/// min_longest_side > 0 lets JPEG decoding use DCT scaling (1/2, 1/4, 1/8) as long as the
-/// longest side stays at least that long.
-cic_status cic_decode_jpeg(const uint8_t *data, size_t length, uint64_t max_pixels, int header_only,
-                           int32_t min_longest_side, cic_image *out, char *message);
-cic_status cic_decode_png(const uint8_t *data, size_t length, uint64_t max_pixels, int header_only,
-                          cic_image *out, char *message);
-cic_status cic_decode_webp(const uint8_t *data, size_t length, uint64_t max_pixels, int header_only,
-                           cic_image *out, char *message);
+/// The formats named in "unsupported" messages.
+#define CIC_SUPPORTED_FORMATS "JPEG, PNG, WebP, GIF, BMP, TIFF"
+
 #endif

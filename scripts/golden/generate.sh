@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerate every golden fixture under Tests/EmbeddingsTests/Fixtures/.
-#   scripts/golden/generate.sh [--images] [sentences] [e5] [minilm] [efficientnet]
+#   scripts/golden/generate.sh [--images] [sentences] [e5] [minilm] [efficientnet] [conformance]
 # No target = all. --images rewrites the test images (otherwise they are only
 # created when missing, so the committed binaries stay stable).
 # Steps: setup-venv.sh -> ../fetch-models.sh -> conversion check -> generators.
@@ -15,11 +15,11 @@ force_images=0 targets=()
 for a in "$@"; do
     case "$a" in
         --images) force_images=1 ;;
-        sentences|e5|minilm|efficientnet) targets+=("$a") ;;
-        *) echo "usage: $0 [--images] [sentences] [e5] [minilm] [efficientnet]" >&2; exit 2 ;;
+        sentences|e5|minilm|efficientnet|conformance) targets+=("$a") ;;
+        *) echo "usage: $0 [--images] [sentences] [e5] [minilm] [efficientnet] [conformance]" >&2; exit 2 ;;
     esac
 done
-(( ${#targets[@]} )) || targets=(sentences e5 minilm efficientnet)
+(( ${#targets[@]} )) || targets=(sentences e5 minilm efficientnet conformance)
 want() { local t; for t in "${targets[@]}"; do [[ "$t" == "$1" ]] && return 0; done; return 1; }
 
 "$HERE/setup-venv.sh"
@@ -34,4 +34,5 @@ if want efficientnet; then
     if (( force_images )) || (( n < 10 )); then "$PY" "$HERE/make_images.py"; fi
     "$PY" "$HERE/golden_efficientnet.py"
 fi
+if want conformance; then "$PY" "$HERE/make_conformance.py"; fi
 du -ch "$ROOT/Tests/EmbeddingsTests/Fixtures" | tail -n1 | sed 's/total/fixtures total/'

@@ -23,8 +23,9 @@ Architecture (EfficientNet-B0 layout, "lite" variant):
   (1,2); stride-1 kxk pads (k-1)/2 on both sides.
 
 Preprocessing (reference, Pillow):
-  im = Image.open(path); im = ImageOps.exif_transpose(im); im = im.convert("RGB")
-  (alpha is dropped, not composited; palette/grayscale are expanded), then
+  im = Image.open(path); im = ImageOps.exif_transpose(im); transparent images are
+  composited onto white with Image.alpha_composite; im = im.convert("RGB")
+  (palette/grayscale are expanded), then
   w, h = im.size; shorter side -> 256 exactly, longer side L -> (L*256 + s//2) // s
   (s = shorter side; integer round-half-up), im.resize((nw, nh), Image.BILINEAR)
   (Pillow's antialiased bilinear: see pil_bilinear_resize below, verified to be
@@ -71,6 +72,9 @@ def resized_size(w, h):
 def load_rgb(path):
     im = Image.open(path)
     im = ImageOps.exif_transpose(im)
+    if im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info:
+        rgba = im.convert("RGBA")
+        return Image.alpha_composite(Image.new("RGBA", im.size, (255, 255, 255, 255)), rgba).convert("RGB")
     return im.convert("RGB")
 
 
@@ -225,8 +229,8 @@ def main():
         "dimension": 1280,
         "classes": 1000,
         "preprocessing": {
-            "decode": "PIL Image.open -> ImageOps.exif_transpose -> convert('RGB') (alpha dropped, not composited;"
-                      " grayscale and palette expanded to RGB)",
+            "decode": "PIL Image.open -> ImageOps.exif_transpose -> alpha_composite onto white -> convert('RGB')"
+                      " (grayscale and palette expanded to RGB)",
             "resize": "shorter side to 256 exactly; longer side L -> (L*256 + s//2) // s with s the shorter side;"
                       " PIL im.resize((nw, nh), Image.BILINEAR), i.e. antialiased triangle filter"
                       " (support = max(1, in/out)), horizontal pass then vertical, 8-bit intermediate,"

@@ -1,10 +1,10 @@
 #ifndef CIMAGECODECS_H
 #define CIMAGECODECS_H
-/// Image decoding (JPEG, PNG, WebP) into 8-bit RGB through libjpeg-turbo, libpng and libwebp,
-/// EXIF orientation, PIL-compatible resampling and thumbnail encoding (JPEG, PNG).
+/// Image decoding (JPEG, PNG, WebP, GIF, BMP, TIFF) into 8-bit RGB and encoding (JPEG, PNG)
+/// through libvips, EXIF orientation, Pillow-compatible resampling, and a convolution kernel.
 ///
-/// Every function is re-entrant: no global state, libjpeg/libpng errors are caught with
-/// setjmp/longjmp inside the call and returned as a status plus a message.
+/// Every function is re-entrant and may be called from many threads at once; libvips is
+/// started on first use. Errors come back as a status plus a message.
 
 #include <stddef.h>
 #include <stdint.h>
@@ -28,7 +28,7 @@ typedef enum {
 /// Result of a call.
 typedef enum {
     CIC_OK = 0,
-    /// Not JPEG, PNG or WebP (or a feature of these formats that is not supported, e.g. animation).
+    /// Not one of the decoded formats (e.g. HEIF, or no image at all).
     CIC_ERR_UNSUPPORTED = 1,
     /// Truncated or corrupt data; the message says what the codec reported.
     CIC_ERR_CORRUPT = 2,
@@ -50,7 +50,7 @@ cic_format cic_sniff(const uint8_t *data, size_t length);
 
 /// A decoded image: tightly packed 8-bit RGB rows, top to bottom.
 typedef struct {
-    /// malloc'ed pixels (width × height × 3 bytes); release with cic_free.
+    /// Pixels (width × height × 3 bytes); release with cic_free.
     uint8_t *pixels;
     int32_t width;
     int32_t height;
@@ -58,39 +58,47 @@ typedef struct {
     int32_t format;
     /// EXIF orientation found in the file (1…8; 1 when absent or invalid).
     int32_t exif_orientation;
-    /// Channels in the source (1 gray, 2 gray+alpha, 3 RGB, 4 RGBA or CMYK).
+    /// Bands in the source as libvips reads it (1 gray, 2 gray + alpha, 3 RGB, 4 RGBA or CMYK).
     int32_t source_channels;
+    /// The image was decoded at 1/reduction of its size on each side (1: full size).
+    int32_t reduction;
 } cic_image;
 
-/// Decodes a JPEG, PNG or WebP memory buffer into 8-bit RGB, like PIL's convert('RGB'):
-/// grayscale is replicated, alpha is dropped (not composited), palettes are expanded,
-/// 16-bit samples keep their high byte, CMYK is converted with PIL's formula.
-///
-/// The image size is read from the header first; if width × height > max_pixels
-/// (0 = no limit), CIC_ERR_TOO_MANY_PIXELS is returned with out->width/height set and
-/// nothing is decoded. If apply_orientation is non-zero, the EXIF orientation (JPEG APP1,
-/// PNG eXIf, WebP EXIF chunk) is applied, so width/height are the displayed ones.
-///
-/// On success out->pixels must be released with cic_free. On failure out->pixels is NULL
-/// and message (CIC_MESSAGE_LENGTH bytes) holds a NUL-terminated explanation.
-cic_status cic_decode(const uint8_t *data, size_t length, uint64_t max_pixels, int apply_orientation,
-                      cic_image *out, char *message);
+/// How cic_decode treats an image.
+typedef struct {
+    /// Largest accepted width × height (0: no limit), checked from the header before decoding.
+    uint64_t max_pixels;
+    /// Images with more pixels are decoded reduced, by the smallest whole factor that brings
+    /// them under it (0: always full size): in the DCT for JPEG, by libwebp for WebP, by a
+    /// box filter while streaming for the rest, so memory stays bounded.
+    uint64_t max_decoded_pixels;
+    /// When > 0, JPEG and WebP may be decoded at 1/2, 1/4 or 1/8 of their size as long as the
+    /// longest side stays at least this long (fast thumbnails).
+    int32_t min_longest_side;
+    /// Non-zero: the EXIF orientation is applied, so width and height are the displayed ones.
+    int32_t apply_orientation;
+    /// Transparent pixels are composited onto this RGB colour, as Pillow's
+    /// Image.alpha_composite onto an opaque background does.
+    uint8_t background[3];
+} cic_decode_options;
 
-/// Like cic_decode, but a JPEG may be decoded at 1/2, 1/4 or 1/8 of its size (libjpeg's
-/// DCT scaling, much faster) as long as its longest side stays >= min_longest_side.
-/// Other formats decode at full size. The pixel limit applies to the full size.
-cic_status cic_decode_reduced(const uint8_t *data, size_t length, uint64_t max_pixels, int apply_orientation,
-                              int32_t min_longest_side, cic_image *out, char *message);
+/// Decodes a JPEG, PNG, WebP (first frame), GIF (first frame), BMP or TIFF (first page)
+/// memory buffer into 8-bit RGB through libvips, like Pillow's
+/// exif_transpose(img) composited onto the background and converted to RGB: grayscale is
+/// replicated, palettes expanded, 16-bit samples keep their high byte, CMYK is converted with
+/// Pillow's formula and other colour spaces go through libvips' sRGB conversion.
+///
+/// Truncated data is an error. On success out->pixels must be released with cic_free. On
+/// failure out->pixels is NULL and message (CIC_MESSAGE_LENGTH bytes) holds a NUL-terminated
+/// explanation; for CIC_ERR_TOO_MANY_PIXELS out->width/height hold the stored size.
+cic_status cic_decode(const uint8_t *data, size_t length, const cic_decode_options *options, cic_image *out,
+                      char *message);
 
 /// Reads only the header: format, stored width/height (before orientation), EXIF orientation.
 cic_status cic_probe(const uint8_t *data, size_t length, cic_image *out, char *message);
 
 /// Releases memory returned by this library.
 void cic_free(void *pointer);
-
-/// Finds the orientation tag (0x0112) in a TIFF-structured EXIF block ("Exif\0\0" prefix
-/// optional). Returns 1…8, or 0 when there is none or the block is malformed.
-int cic_exif_orientation(const uint8_t *exif, size_t length);
 
 /// Applies an EXIF orientation (1…8) to packed RGB: dst must hold width × height × 3 bytes;
 /// for orientations 5…8 the result is height wide and width tall.
@@ -116,11 +124,11 @@ typedef enum {
 cic_status cic_resize_bilinear_rgb(const uint8_t *src, int32_t src_width, int32_t src_height,
                                    uint8_t *dst, int32_t dst_width, int32_t dst_height, cic_pass_order order);
 
-/// Encodes packed RGB as baseline JPEG (quality 1…100, 4:2:0) into a malloc'ed buffer.
+/// Encodes packed RGB as baseline JPEG (quality 1…100, 4:2:0) into a buffer released with cic_free.
 cic_status cic_encode_jpeg(const uint8_t *rgb, int32_t width, int32_t height, int quality,
                            uint8_t **out, size_t *out_length, char *message);
 
-/// Encodes packed RGB as an 8-bit PNG into a malloc'ed buffer.
+/// Encodes packed RGB as an 8-bit PNG (zlib level 6) into a buffer released with cic_free.
 cic_status cic_encode_png(const uint8_t *rgb, int32_t width, int32_t height,
                           uint8_t **out, size_t *out_length, char *message);
 

@@ -11,10 +11,13 @@ public struct DecodedImage: Sendable, Equatable {
     public let sourceFormat: ImageFormat
     /// The EXIF orientation (1…8) that was found in the file; 1 when none.
     public let exifOrientation: Int
+    /// The image was decoded at 1/`reduction` of its stored size on each side (1: full size).
+    public let reduction: Int
 
     /// Wraps RGB pixels.
     /// - Precondition: `width > 0`, `height > 0` and `pixels.count == width * height * 3`.
-    public init(width: Int, height: Int, pixels: [UInt8], sourceFormat: ImageFormat = .unknown, exifOrientation: Int = 1) {
+    public init(width: Int, height: Int, pixels: [UInt8], sourceFormat: ImageFormat = .unknown, exifOrientation: Int = 1,
+                reduction: Int = 1) {
         precondition(width > 0 && height > 0, "image dimensions must be positive (got \(width)×\(height))")
         precondition(pixels.count == width * height * 3,
                      "expected \(width * height * 3) RGB bytes for \(width)×\(height), got \(pixels.count)")
@@ -23,6 +26,7 @@ public struct DecodedImage: Sendable, Equatable {
         self.pixels = pixels
         self.sourceFormat = sourceFormat
         self.exifOrientation = exifOrientation
+        self.reduction = reduction
     }
 
     /// The RGB value at column `x`, row `y` (0-based, from the top-left corner).
@@ -45,6 +49,7 @@ public struct DecodedImage: Sendable, Equatable {
                 }
             }
         }
-        return DecodedImage(width: w, height: h, pixels: out, sourceFormat: sourceFormat, exifOrientation: exifOrientation)
+        return DecodedImage(width: w, height: h, pixels: out, sourceFormat: sourceFormat, exifOrientation: exifOrientation,
+                            reduction: reduction)
     }
 }

@@ -15,24 +15,30 @@ public struct ImageInfo: Sendable, Equatable {
     public let sourceChannels: Int
 }
 
-/// Decodes JPEG, PNG and WebP images into 8-bit RGB (``DecodedImage``) with libjpeg-turbo,
-/// libpng and libwebp.
+/// Decodes JPEG, PNG, WebP, GIF, BMP and TIFF images into 8-bit RGB (``DecodedImage``) through
+/// libvips.
 ///
-/// The conversion follows PIL's `ImageOps.exif_transpose(img).convert("RGB")`: the EXIF
-/// orientation (JPEG APP1, PNG eXIf, WebP EXIF) is applied, grayscale is replicated into
-/// R, G and B, alpha is dropped (not composited), palettes are expanded, 16-bit samples keep
-/// their high byte and CMYK JPEGs are converted with PIL's formula. (One known difference:
-/// PIL turns 16-bit grayscale PNGs into nearly white images; this decoder keeps the high byte.)
+/// The result equals Pillow's `ImageOps.exif_transpose(img)`, composited onto ``background``
+/// with `Image.alpha_composite` and converted to RGB: the EXIF orientation is applied,
+/// grayscale is replicated into R, G and B, palettes are expanded, animations give their first
+/// frame, 16-bit samples keep their high byte and CMYK JPEGs are converted with Pillow's
+/// formula. (One known difference: Pillow turns 16-bit grayscale PNGs into nearly white
+/// images; this decoder keeps the high byte.)
 ///
 /// Decompression bombs are refused from the header: an image with more than ``maxPixels``
 /// pixels fails with ``ImageDecodingError/tooManyPixels(width:height:limit:)``, and one whose
 /// longer side is more than ``maxAspectRatio`` times its shorter side fails with
 /// ``ImageDecodingError/extremeAspectRatio(width:height:limit:)``, before any pixel memory is
-/// allocated (a 1,000,000 × 1 image would otherwise be resized to 256,000,000 × 256). Truncated data is an error (``ImageDecodingError/corrupt(reason:)``),
-/// not a partly grey image. The decoder holds no state; one value can be used from many tasks.
+/// allocated. Below that limit, an image with more than ``maxDecodedPixels`` pixels is decoded
+/// reduced by a whole factor while it is read, so memory stays bounded. Truncated data is an
+/// error (``ImageDecodingError/corrupt(reason:)``), not a partly grey image. The decoder holds
+/// no state; one value can be used from many tasks.
 public struct ImageDecoder: Sendable {
-    /// Default pixel limit: 64 megapixels (e.g. 8000 × 8000), about 192 MB of RGB.
-    public static let defaultMaxPixels = 64_000_000
+    /// Default hard pixel limit: 200 megapixels (e.g. 14,000 × 14,000).
+    public static let defaultMaxPixels = 200_000_000
+    /// Default size above which images are decoded reduced: 40 megapixels (a 48-megapixel
+    /// phone photo is decoded at half size).
+    public static let defaultMaxDecodedPixels = 40_000_000
     /// Default limit on the encoded size: 64 MiB.
     public static let defaultMaxBytes = 64 << 20
     /// Default limit on the ratio of the longer side to the shorter: 20 (a 5120 × 256 banner).
@@ -40,21 +46,36 @@ public struct ImageDecoder: Sendable {
 
     /// Largest accepted width × height.
     public var maxPixels: Int
+    /// Images with more pixels are decoded at 1/n of their size on each side.
+    public var maxDecodedPixels: Int
     /// Largest accepted encoded size in bytes.
     public var maxBytes: Int
     /// Largest accepted ratio of the longer side to the shorter side.
     public var maxAspectRatio: Int
     /// Whether the EXIF orientation is applied (default true, as PIL's `exif_transpose`).
     public var appliesOrientation: Bool
+    /// The colour transparent pixels are composited onto.
+    public var background: RGBColor
 
     /// Creates a decoder with the given limits.
     public init(maxPixels: Int = ImageDecoder.defaultMaxPixels, maxBytes: Int = ImageDecoder.defaultMaxBytes,
-                maxAspectRatio: Int = ImageDecoder.defaultMaxAspectRatio, appliesOrientation: Bool = true) {
-        precondition(maxPixels > 0 && maxBytes > 0 && maxAspectRatio > 0, "limits must be positive")
+                maxAspectRatio: Int = ImageDecoder.defaultMaxAspectRatio,
+                maxDecodedPixels: Int = ImageDecoder.defaultMaxDecodedPixels,
+                appliesOrientation: Bool = true, background: RGBColor = .white) {
+        precondition(maxPixels > 0 && maxBytes > 0 && maxAspectRatio > 0 && maxDecodedPixels > 0, "limits must be positive")
         self.maxPixels = maxPixels
         self.maxBytes = maxBytes
         self.maxAspectRatio = maxAspectRatio
+        self.maxDecodedPixels = maxDecodedPixels
         self.appliesOrientation = appliesOrientation
+        self.background = background
+    }
+
+    /// This decoder with another background colour.
+    public func with(background: RGBColor) -> ImageDecoder {
+        var decoder = self
+        decoder.background = background
+        return decoder
     }
 
     /// Decodes an encoded image into RGB.
@@ -73,9 +94,9 @@ public struct ImageDecoder: Sendable {
         return try decode(Data(contentsOf: url, options: .mappedIfSafe))
     }
 
-    /// Decodes an image, allowing a JPEG to be decoded at 1/2, 1/4 or 1/8 scale (much faster)
-    /// as long as its longest side stays at least `minimumLongestSide`. Meant for thumbnails;
-    /// embeddings must use full-size decoding (``decode(_:)``) to match the reference.
+    /// Decodes an image, allowing a JPEG or WebP to be decoded at 1/2, 1/4 or 1/8 scale (much
+    /// faster) as long as its longest side stays at least `minimumLongestSide`. Meant for
+    /// thumbnails; embeddings must use full-size decoding (``decode(_:)``) to match the reference.
     public func decode(_ data: Data, minimumLongestSide: Int) throws(ImageDecodingError) -> DecodedImage {
         if data.isEmpty { throw .empty }
         if data.count > maxBytes { throw .tooManyBytes(count: data.count, limit: maxBytes) }
@@ -84,13 +105,17 @@ public struct ImageDecoder: Sendable {
         guard shorter > 0, longer <= shorter * maxAspectRatio else {
             throw .extremeAspectRatio(width: header.width, height: header.height, limit: maxAspectRatio)
         }
+        var options = cic_decode_options()
+        options.max_pixels = UInt64(maxPixels)
+        options.max_decoded_pixels = UInt64(maxDecodedPixels)
+        options.min_longest_side = Int32(clamping: minimumLongestSide)
+        options.apply_orientation = appliesOrientation ? 1 : 0
+        options.background = (background.red, background.green, background.blue)
         var image = cic_image()
         var message = [CChar](repeating: 0, count: Int(CIC_MESSAGE_LENGTH))
         let status = data.withUnsafeBytes { raw in
             message.withUnsafeMutableBufferPointer { msg in
-                cic_decode_reduced(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, UInt64(maxPixels),
-                                   appliesOrientation ? 1 : 0, Int32(clamping: minimumLongestSide), &image,
-                                   msg.baseAddress)
+                cic_decode(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &options, &image, msg.baseAddress)
             }
         }
         let text = Self.string(message)
@@ -102,7 +127,7 @@ public struct ImageDecoder: Sendable {
         let width = Int(image.width), height = Int(image.height)
         let bytes = [UInt8](UnsafeBufferPointer(start: pixels, count: width * height * 3))
         return DecodedImage(width: width, height: height, pixels: bytes, sourceFormat: format,
-                            exifOrientation: Int(image.exif_orientation))
+                            exifOrientation: Int(image.exif_orientation), reduction: Int(image.reduction))
     }
 
     /// Reads the header only: format, displayed size and orientation.

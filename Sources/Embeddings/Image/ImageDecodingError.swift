@@ -3,7 +3,7 @@
 public enum ImageDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The input has no bytes.
     case empty
-    /// Not a JPEG, PNG or WebP image (or an unsupported variant, e.g. an animated WebP).
+    /// Not an image format the decoder reads (e.g. HEIF, or no image at all).
     /// `format` is what the magic bytes suggest; `detail` is a readable explanation.
     case unsupportedFormat(format: ImageFormat, detail: String)
     /// The data is truncated or corrupt; `reason` is the codec's explanation.

@@ -3,8 +3,8 @@ import Foundation
 
 /// Image container formats recognised from their first bytes (magic numbers).
 ///
-/// Only ``jpeg``, ``png`` and ``webp`` can be decoded; the others are recognised so that
-/// the error message can name them.
+/// All but ``heif`` and ``unknown`` can be decoded; HEIF is recognised so that the error
+/// message can name it.
 public enum ImageFormat: String, Sendable, CaseIterable, Codable {
     case jpeg
     case png
@@ -16,7 +16,7 @@ public enum ImageFormat: String, Sendable, CaseIterable, Codable {
     case unknown
 
     /// Whether ``ImageDecoder`` can decode this format.
-    public var isDecodable: Bool { self == .jpeg || self == .png || self == .webp }
+    public var isDecodable: Bool { self != .heif && self != .unknown }
 
     /// The usual MIME type (`application/octet-stream` for ``unknown``).
     public var mimeType: String {

@@ -1,3 +1,4 @@
+import Embeddings
 import Faiss
 import Foundation
 
@@ -17,6 +18,9 @@ public struct CollectionConfiguration: Codable, Sendable, Equatable {
     public var automaticFactory: Bool?
     /// Search settings used when a request does not give its own.
     public var searchDefaults: SearchDefaults
+    /// Image collections: the colour transparent pixels are composited onto, for stored images
+    /// and queries alike (white when unset). Fixed when the collection is created.
+    public var imageBackground: RGBColor?
     /// Vectors the current index was trained on (trained index types only), to tell when it has drifted.
     public var trainedVectors: Int?
     public var createdAt: Date
@@ -36,8 +40,10 @@ public struct CollectionConfiguration: Codable, Sendable, Equatable {
 
     public init(
         name: String, kind: CollectionKind, model: String, dimension: Int, metric: Metric = .innerProduct,
-        factory: String, automaticFactory: Bool? = nil, searchDefaults: SearchDefaults = .init(), createdAt: Date = Date()
+        factory: String, automaticFactory: Bool? = nil, searchDefaults: SearchDefaults = .init(),
+        imageBackground: RGBColor? = nil, createdAt: Date = Date()
     ) {
+        self.imageBackground = imageBackground
         self.automaticFactory = automaticFactory
         self.name = name
         self.kind = kind

@@ -115,8 +115,12 @@ public final class CollectionLibrary: Sendable {
         imageCollections.withLock { Array($0.values) }.sorted { $0.name < $1.name }
     }
 
-    /// Creates an image collection, or returns the existing one of that name.
-    public func imageCollection(creating name: String, model: String = ModelRegistry.efficientNetLite0.name, factory: String? = nil) throws -> ImageCollection {
+    /// Creates an image collection, or returns the existing one of that name. `background` (white
+    /// when nil) is what transparent images are composited onto; it only applies to a new collection.
+    public func imageCollection(
+        creating name: String, model: String = ModelRegistry.efficientNetLite0.name, factory: String? = nil,
+        background: RGBColor? = nil
+    ) throws -> ImageCollection {
         if let existing = imageCollection(named: name) { return existing }
         try refuseUnavailable(name)
         if textCollection(named: name) != nil {
@@ -124,7 +128,7 @@ public final class CollectionLibrary: Sendable {
         }
         let collection = try ImageCollection.create(
             name: name, in: dataDirectory, encoder: imageEncoder(named: model), model: model, factory: factory,
-            decoder: imageDecoder, logger: logger
+            background: background, decoder: imageDecoder, logger: logger
         )
         imageCollections.withLock { $0[name] = collection }
         return collection

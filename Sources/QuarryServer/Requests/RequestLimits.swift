@@ -18,7 +18,8 @@ public struct RequestLimits: Sendable, Equatable {
     public var maxUploadBytes: Int
     /// Largest image upload (a search image, or a whole multipart body of images), in bytes.
     public var maxImageBytes: Int
-    /// Most pixels (width × height) of an uploaded image.
+    /// Most pixels (width × height) of an uploaded image; above the decoder's
+    /// ``ImageDecoder/maxDecodedPixels`` images are decoded reduced.
     public var maxImagePixels: Int
     /// Largest ratio of an uploaded image's longer side to its shorter side.
     public var maxImageAspectRatio: Int
@@ -30,7 +31,7 @@ public struct RequestLimits: Sendable, Equatable {
     public init(
         maxQueryLength: Int = 1_000, maxQueryBytes: Int = 4_096, maxQueryTokens: Int = 1_024, maxTopK: Int = 50,
         maxJSONBodyBytes: Int = 1 << 20, maxUploadBytes: Int = 32 << 20, maxImageBytes: Int = 10 << 20,
-        maxImagePixels: Int = 50_000_000, maxImageAspectRatio: Int = ImageDecoder.defaultMaxAspectRatio,
+        maxImagePixels: Int = ImageDecoder.defaultMaxPixels, maxImageAspectRatio: Int = ImageDecoder.defaultMaxAspectRatio,
         maxHeaderBytes: Int = 32 << 10, maxMultipartParts: Int = 64
     ) {
         self.maxHeaderBytes = maxHeaderBytes

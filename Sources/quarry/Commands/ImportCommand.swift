@@ -59,14 +59,17 @@ struct FashionMNISTImport: ParsableCommand {
 
 extension FashionMNIST.Split: ExpressibleByArgument {}
 
-/// Prints failures to standard error and a one-line summary of an image ingestion.
+/// Prints failures and duplicates to standard error and a one-line summary of an image ingestion.
 func printImageSummary(_ collection: String, _ summary: ImageIngestSummary, total: Int) {
     for failure in summary.failures {
-        FileHandle.standardError.write(Data("skipped \(failure.source): \(failure.reason)\n".utf8))
+        FileHandle.standardError.write(Data("failed \(failure.source): \(failure.reason)\n".utf8))
+    }
+    for duplicate in summary.duplicates {
+        FileHandle.standardError.write(Data("duplicate \(duplicate.path): same content as \(duplicate.duplicateOf ?? "?")\n".utf8))
     }
     print(String(
-        format: "%@: %d images (%d stored, %d unchanged, %d replaced, %d failed), %d in collection (%@ index), %.1f s",
-        collection, summary.files, summary.stored, summary.unchanged, summary.replaced, summary.failures.count, total,
-        summary.factory, summary.seconds
+        format: "%@: %d images (%d stored, %d unchanged, %d replaced, %d duplicates, %d failed), %d in collection (%@ index), %.1f s",
+        collection, summary.files, summary.stored, summary.unchanged, summary.replaced, summary.duplicates.count,
+        summary.failures.count, total, summary.factory, summary.seconds
     ))
 }

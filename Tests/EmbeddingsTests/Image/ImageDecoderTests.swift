@@ -4,21 +4,22 @@ import XCTest
 @testable import Embeddings
 
 final class ImageDecoderTests: XCTestCase {
-    /// Size and FNV-1a of the RGB bytes that PIL gives for
-    /// `ImageOps.exif_transpose(Image.open(f)).convert("RGB")` (Pillow 13.0.0).
+    /// Size and FNV-1a of the RGB bytes that PIL gives for `ImageOps.exif_transpose(Image.open(f))`,
+    /// composited onto white with `Image.alpha_composite` when transparent, then `convert("RGB")`
+    /// (Pillow 13.0.0).
     static let pilReference: [(String, Int, Int, UInt64)] = [
         ("astronaut.jpg", 384, 384, 0xfcc6_f251_5aed_0a22),
         ("camera-gray.jpg", 384, 384, 0xada7_2f70_2649_678c),
         ("chelsea-palette.png", 300, 200, 0x9e34_60e9_25b2_31dd),
         // Palette PNGs with tRNS (2-bit, one transparent entry; 8-bit, graded alpha) were
         // refused as "unexpected row layout" (issue #13).
-        ("chelsea-palette2-trns.png", 61, 41, 0x0978_e194_f751_8b8b),
-        ("chelsea-palette8-trns.png", 61, 41, 0xf60a_3daf_59d9_6818),
+        ("chelsea-palette2-trns.png", 61, 41, 0x6ab2_c17f_d738_7745),
+        ("chelsea-palette8-trns.png", 61, 41, 0xc323_c780_b2e3_e168),
         ("chelsea.jpg", 451, 300, 0xd4c9_99ec_7bde_de9a),
         ("coffee-exif6.jpg", 480, 320, 0x2374_3291_6293_3579),
         ("coffee-small.png", 150, 100, 0x9fb1_a187_2ce0_e898),
         ("hubble.webp", 400, 349, 0xebd5_d77f_1daf_be56),
-        ("motorcycle-alpha.png", 222, 150, 0x2763_b8a0_1bb5_d471),
+        ("motorcycle-alpha.png", 222, 150, 0x081a_b132_954a_0ce6),
         ("rocket-tall.jpg", 192, 320, 0x5ad8_665c_4e08_c211),
         ("rocket.jpg", 480, 320, 0xb71e_7078_30aa_dab8),
     ]
@@ -60,12 +61,13 @@ final class ImageDecoderTests: XCTestCase {
         XCTAssertTrue(image.pixel(x: 10, y: 20) == (203, 203, 203))
     }
 
-    func testAlphaIsDroppedNotComposited() throws {
-        // The corner is fully transparent (alpha 0) in the file; PIL's convert("RGB") keeps its colour.
+    func testAlphaIsCompositedOntoWhite() throws {
+        // The corner is fully transparent (alpha 0) in the file, over (130, 80, 50): that colour
+        // was kept when alpha was dropped (issue #13); the centre is opaque.
         let data = try ImageFixtures.data("motorcycle-alpha.png")
         XCTAssertEqual(try ImageDecoder.probe(data).sourceChannels, 4)
         let image = try ImageDecoder().decode(data)
-        XCTAssertTrue(image.pixel(x: 0, y: 0) == (130, 80, 50))
+        XCTAssertTrue(image.pixel(x: 0, y: 0) == (255, 255, 255))
         XCTAssertTrue(image.pixel(x: 111, y: 75) == (73, 62, 54))
     }
 
@@ -175,11 +177,11 @@ final class ImageDecoderTests: XCTestCase {
                 guard case ImageDecodingError.unsupportedFormat(.unknown, _) = error else { return XCTFail("\(error)") }
             }
         }
-        let gif = Data("GIF89a".utf8) + Data([1, 0, 1, 0, 0, 0, 0])
-        XCTAssertThrowsError(try ImageDecoder().decode(gif)) { error in
+        let heif = Data([0, 0, 0, 0x18]) + Data("ftypheic".utf8) + Data(count: 12)
+        XCTAssertThrowsError(try ImageDecoder().decode(heif)) { error in
             guard case let ImageDecodingError.unsupportedFormat(format, detail) = error else { return XCTFail("\(error)") }
-            XCTAssertEqual(format, .gif)
-            XCTAssertTrue(detail.contains("GIF"), detail)
+            XCTAssertEqual(format, .heif)
+            XCTAssertTrue(detail.contains("HEIF"), detail)
         }
         XCTAssertEqual(ImageFormat.sniff(Data("BM....".utf8)), .bmp)
         XCTAssertEqual(ImageFormat.sniff(Data([0x49, 0x49, 0x2A, 0x00])), .tiff)

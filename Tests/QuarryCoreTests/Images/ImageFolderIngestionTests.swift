@@ -43,4 +43,54 @@ import Testing
         }
         #expect(again.unchanged == 4 && again.stored == 0 && collection.index.count == 4)
     }
+
+    /// Links inside the folder were skipped without a word (issue #13): now a linked file and a
+    /// linked folder are read, identical content is stored once and reported as a duplicate,
+    /// a broken link is a failure with its path, and a link cycle ends.
+    @Test func symbolicLinksAreFollowedAndDuplicatesReported() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let root = folder.url.appendingPathComponent("photos")
+        let outside = folder.url.appendingPathComponent("elsewhere")
+        let files = FileManager.default
+        for (url, seed) in [(root.appendingPathComponent("animals/birds/owl.png"), 1), (outside.appendingPathComponent("fox.png"), 2)] {
+            try files.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try TestImages.png(seed: UInt64(seed)).write(to: url)
+        }
+        try files.createSymbolicLink(atPath: root.appendingPathComponent("animals/owl-again.png").path,
+                                     withDestinationPath: root.appendingPathComponent("animals/birds/owl.png").path)
+        try files.createSymbolicLink(atPath: root.appendingPathComponent("animals/mammals").path, withDestinationPath: outside.path)
+        try files.createSymbolicLink(atPath: root.appendingPathComponent("animals/birds/loop").path, withDestinationPath: root.path)
+        try files.createSymbolicLink(atPath: root.appendingPathComponent("gone.png").path, withDestinationPath: "/nonexistent/gone.png")
+
+        let found = ImageFolder.files(in: root)
+        #expect(found.map(\.path) == ["animals/birds/owl.png", "animals/mammals/fox.png", "animals/owl-again.png", "gone.png"])
+        #expect(ImageFolder.category(ofPath: "animals/birds/owl.png", from: .parent) == "birds")
+        #expect(ImageFolder.category(ofPath: "animals/birds/owl.png", from: .top) == "animals")
+        #expect(ImageFolder.category(ofPath: "animals/birds/owl.png", from: .path) == "animals/birds")
+        #expect(ImageFolder.category(ofPath: "owl.png", from: .path) == "")
+
+        let collection = try ImageCollection.create(
+            name: "photos", in: folder.url.appendingPathComponent("data"), encoder: GridColorEncoder(), model: "grid-color",
+            logger: Logger(label: "test")
+        )
+        let ingest = {
+            try ImageIngestor().ingest(count: found.count, into: collection) { position in
+                try ImageFolder.input(url: found[position].url, path: found[position].path, record: nil, categoryFrom: .top)
+            }
+        }
+        let summary = try ingest()
+        #expect(summary.stored == 2 && collection.index.count == 2)
+        #expect(summary.records == [
+            ImageIngestRecord(path: "animals/birds/owl.png", status: .stored),
+            ImageIngestRecord(path: "animals/mammals/fox.png", status: .stored),
+            ImageIngestRecord(path: "animals/owl-again.png", status: .duplicate, duplicateOf: "animals/birds/owl.png"),
+            ImageIngestRecord(path: "gone.png", status: .failed, reason: summary.failures.first?.reason),
+        ])
+        #expect(summary.failures.map(\.source) == ["gone.png"])
+        let stored = try collection.store.images(ids: try collection.store.allIDs()).values.map(\.category)
+        #expect(stored == ["animals", "animals"])
+        let again = try ingest()
+        #expect(again.records.map(\.status) == [.unchanged, .unchanged, .duplicate, .failed])
+    }
 }

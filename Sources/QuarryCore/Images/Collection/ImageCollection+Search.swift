@@ -9,9 +9,10 @@ extension ImageCollection {
         try encoder.embed(decoder.decode(imageData))
     }
 
-    /// The images most similar to `request.vector`. A filter that few images pass ranks exactly
-    /// those; with a broader one, the search fetches more candidates until `topK` pass it or
-    /// the index has no more to give.
+    /// The images most similar to `request.vector`. A filter returns min(`topK`, matching)
+    /// images: one that few images pass ranks exactly those; with a broader one, the search
+    /// fetches more candidates, then probes more IVF lists, until `topK` pass or every list
+    /// has been searched.
     public func search(_ request: ImageSearchRequest) throws -> ImageSearchResult {
         var timings: [String: Double] = [:]
         let faissIndex = self.index.current
@@ -31,23 +32,28 @@ extension ImageCollection {
                 return (image, Double(neighbour.distance))
             }
         }
-        if !request.filter.isEmpty, let matching = try store.ids(matching: request.filter, limit: ExactRanking.maximumItems) {
+        if !request.filter.isEmpty, let matching = try store.ids(matching: request.filter, limit: request.exactRankingLimit) {
             let neighbours = try measure("vector", into: &timings) {
                 try ExactRanking.top(wanted, of: request.vector, among: matching, in: store, metric: configuration.metric)
             }
             hits = try passing(neighbours)
         } else {
             probed = nprobe
-            let parameters = SearchParameters(nprobe: nprobe)
             var k = request.filter.isEmpty ? wanted : max(wanted * 10, 100)
             while true {
                 let neighbours = try measure("vector", into: &timings) {
-                    try faissIndex.search(request.vector, k: min(k, max(faissIndex.count, 1)), parameters: parameters)
+                    try faissIndex.search(request.vector, k: min(k, max(faissIndex.count, 1)), parameters: SearchParameters(nprobe: probed))
                 }
                 hits = try passing(neighbours)
-                // Done when enough passed, or the index returned fewer than asked (nothing more to find).
-                if hits.count >= request.topK || neighbours.count < k || k >= faissIndex.count { break }
-                k *= 4
+                if hits.count >= request.topK { break }
+                // The probed lists had more to give: ask for more of them.
+                if neighbours.count >= k && k < faissIndex.count {
+                    k *= 4
+                    continue
+                }
+                // They are exhausted: probe more lists, until all of them have been searched.
+                guard let nlist = faissIndex.nlist, let current = probed, current < nlist else { break }
+                probed = min(nlist, current * 4)
             }
         }
         if unknownIDs > 0 {

@@ -16,7 +16,7 @@ public final class ImageCollection: IndexedCollection {
     public let store: ImageStore
     public let index: LiveIndex
     public let encoder: any ImageEncoder
-    /// Decodes uploaded and ingested images, with the collection's pixel limit.
+    /// Decodes uploaded and ingested images, with the server's limits and the collection's background.
     public let decoder: ImageDecoder
     /// What opening the index had to repair.
     public let recovery: LiveIndex.Recovery
@@ -72,12 +72,12 @@ public final class ImageCollection: IndexedCollection {
     /// Creates an empty image collection `<dataDirectory>/<name>`.
     public static func create(
         name: String, in dataDirectory: URL, encoder: any ImageEncoder, model: String, factory: String? = nil,
-        decoder: ImageDecoder = ImageDecoder(), logger: Logger
+        background: RGBColor? = nil, decoder: ImageDecoder = ImageDecoder(), logger: Logger
     ) throws -> ImageCollection {
         try CollectionFolder.create(CollectionConfiguration(
             name: name, kind: .image, model: model, dimension: encoder.dimension,
             factory: factory ?? defaultFactory(forCount: 0), automaticFactory: factory == nil,
-            searchDefaults: .init(topK: 10)
+            searchDefaults: .init(topK: 10), imageBackground: background
         ), in: dataDirectory) { folder in
             try open(folder: folder, encoder: encoder, decoder: decoder, logger: logger)
         }
@@ -91,6 +91,7 @@ public final class ImageCollection: IndexedCollection {
         var logger = logger
         logger[metadataKey: "collection"] = "\(configuration.name)"
         let store = try ImageStore(url: folder.storeURL, dimension: configuration.dimension)
+        let decoder = decoder.with(background: configuration.imageBackground ?? .white)
         let (index, recovery) = try folder.openIndex(configuration, store: store, logger: logger)
         let collection = ImageCollection(
             configuration: configuration, folder: folder, store: store, index: index, encoder: encoder, decoder: decoder,

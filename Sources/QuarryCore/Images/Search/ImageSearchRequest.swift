@@ -8,6 +8,9 @@ public struct ImageSearchRequest: Sendable, Equatable {
     public var filter: ImageFilter
     /// An image left out of the results (the query item of a "more like this" search).
     public var excluding: Int64?
+    /// Most images a filter may match for them to be ranked exactly rather than filtered from
+    /// the index's candidates (lowered by tests to reach the index path on small collections).
+    var exactRankingLimit = ExactRanking.maximumItems
 
     public init(vector: [Float], topK: Int = 10, nprobe: Int? = nil, filter: ImageFilter = .init(), excluding: Int64? = nil) {
         self.vector = vector

@@ -101,6 +101,13 @@ extension ImageStore {
         }
     }
 
+    /// The first path (in path order) of a stored image with this content hash, if any.
+    public func path(ofContentHash contentHash: String) throws(StoreError) -> String? {
+        try database.read("read image") { db in
+            try String.fetchOne(db, sql: "SELECT path FROM images WHERE content_hash = ? ORDER BY path LIMIT 1", arguments: [contentHash])
+        }
+    }
+
     /// Every stored path and every stored content hash.
     public func storedPathsAndHashes() throws(StoreError) -> (paths: Set<String>, contentHashes: Set<String>) {
         try database.read("list images") { db in
