@@ -24,9 +24,10 @@ PACKAGES=(
     python3-venv unzip              # model fetching, reference venvs
 )
 
-# Only the tests need these: the web UI's browser test, promtool for the metrics test.
+# Only the tests need these: the web UI's browser test, promtool for the metrics test, a real
+# third-party image collection.
 if [ "${1:-}" = "--with-test-tools" ]; then
-    PACKAGES+=(chromium chromium-driver fonts-wqy-microhei prometheus)
+    PACKAGES+=(chromium chromium-driver fonts-wqy-microhei prometheus openclipart-png)
 fi
 
 missing_packages() {

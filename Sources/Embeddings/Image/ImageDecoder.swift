@@ -41,8 +41,9 @@ public struct ImageDecoder: Sendable {
     public static let defaultMaxDecodedPixels = 40_000_000
     /// Default limit on the encoded size: 64 MiB.
     public static let defaultMaxBytes = 64 << 20
-    /// Default limit on the ratio of the longer side to the shorter: 20 (a 5120 × 256 banner).
-    public static let defaultMaxAspectRatio = 20
+    /// Default limit on the ratio of the longer side to the shorter: 100 (a 25,600 × 256 strip
+    /// is resized for the model to 6.6 megapixels, well inside the preprocessor's budget).
+    public static let defaultMaxAspectRatio = 100
 
     /// Largest accepted width × height.
     public var maxPixels: Int

@@ -13,19 +13,24 @@ import Testing
         return try ImageWriter.pngData(image)
     }
 
-    @Test(arguments: [(1_000_000, 1), (1, 1_000_000), (20_000, 1), (2_100, 100)])
+    @Test(arguments: [(1_000_000, 1), (1, 1_000_000), (20_000, 1), (10_100, 100)])
     func extremeAspectRatiosAreRefusedFromTheHeader(width: Int, height: Int) throws {
         let data = try Self.png(width: width, height: height)
-        #expect(throws: ImageDecodingError.extremeAspectRatio(width: width, height: height, limit: 20)) {
+        #expect(throws: ImageDecodingError.extremeAspectRatio(width: width, height: height, limit: 100)) {
             try ImageDecoder().decode(data)
         }
     }
 
+    /// A real 816 × 33 clip-art ruler (openclipart-png) was refused at the former limit of 20
+    /// (issue #13); 100 keeps the resized image under 7 megapixels.
     @Test func aspectRatiosUpToTheLimitDecode() throws {
-        let image = try ImageDecoder().decode(try Self.png(width: 2_000, height: 100))
-        #expect(image.width == 2_000 && image.height == 100)
-        let wider = try ImageDecoder(maxAspectRatio: 50).decode(try Self.png(width: 4_000, height: 100))
-        #expect(wider.width == 4_000)
+        let ruler = try ImageDecoder().decode(try Self.png(width: 816, height: 33))
+        #expect(ruler.width == 816 && ruler.height == 33)
+        let image = try ImageDecoder().decode(try Self.png(width: 10_000, height: 100))
+        #expect(image.width == 10_000 && image.height == 100)
+        try ImagePreprocessor().checkResizedSize(of: image)
+        let wider = try ImageDecoder(maxAspectRatio: 200).decode(try Self.png(width: 20_000, height: 100))
+        #expect(wider.width == 20_000)
     }
 
     @Test func theResizedPixelBudgetStopsWhatTheDecoderLetThrough() throws {
