@@ -82,8 +82,11 @@ static cic_status open_image(const uint8_t *data, size_t length, cic_format form
                                      VIPS_FAIL_ON_TRUNCATED, NULL);
         break;
     case CIC_FORMAT_WEBP:
-        failed = vips_webpload_buffer(buffer, length, image, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
-                                      VIPS_FAIL_ON_TRUNCATED, "scale", webp_scale, NULL);
+        failed = webp_scale < 1.0
+                     ? vips_webpload_buffer(buffer, length, image, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
+                                            VIPS_FAIL_ON_TRUNCATED, "scale", webp_scale, NULL)
+                     : vips_webpload_buffer(buffer, length, image, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
+                                            VIPS_FAIL_ON_TRUNCATED, NULL);
         break;
     case CIC_FORMAT_GIF:
         failed = vips_gifload_buffer(buffer, length, image, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
@@ -312,27 +315,39 @@ cic_status cic_decode(const uint8_t *data, size_t length, const cic_decode_optio
     const int bands = vips_image_get_bands(image);
     const int cmyk = vips_image_get_interpretation(image) == VIPS_INTERPRETATION_CMYK && bands >= 4;
     const size_t w = (size_t)vips_image_get_width(image), h = (size_t)vips_image_get_height(image);
-    size_t size = 0;
-    uint8_t *raw = vips_image_write_to_memory(image, &size);
-    g_object_unref(image);
-    if (!raw) {
-        take_vips_error(message, "");
-        return CIC_ERR_CORRUPT;
-    }
     const size_t rgb_size = cic_rgb_size(w, h);
     uint8_t *rgb = rgb_size ? g_try_malloc(rgb_size) : NULL;
     uint8_t *oriented = NULL;
     const int orientation = options->apply_orientation ? out->exif_orientation : 1;
     if (rgb && orientation >= 2) oriented = g_try_malloc(rgb_size);
-    if (!rgb || size != w * h * (size_t)bands || (orientation >= 2 && !oriented)) {
-        g_free(raw);
+    if (!rgb || (orientation >= 2 && !oriented)) {
+        g_object_unref(image);
         g_free(rgb);
         g_free(oriented);
         cic_set_message(message, "out of memory decoding a %zux%zu image", w, h);
         return CIC_ERR_NO_MEMORY;
     }
-    to_rgb(raw, w * h, bands, cmyk, options->background, rgb);
-    g_free(raw);
+    // The pixels are computed on this thread, a band of rows at a time (no worker threads:
+    // callers already decode many images at once), and packed into RGB as they arrive.
+    VipsRegion *region = vips_region_new(image);
+    const int band_rows = 64;
+    int failed = region == NULL;
+    for (size_t top = 0; !failed && top < h; top += band_rows) {
+        VipsRect rows = {0, (int)top, (int)w, (int)(h - top < band_rows ? h - top : band_rows)};
+        failed = vips_region_prepare(region, &rows) != 0;
+        for (int y = 0; !failed && y < rows.height; y++) {
+            const uint8_t *line = (const uint8_t *)VIPS_REGION_ADDR(region, 0, rows.top + y);
+            to_rgb(line, w, bands, cmyk, options->background, rgb + (top + (size_t)y) * w * 3);
+        }
+    }
+    if (region) g_object_unref(region);
+    g_object_unref(image);
+    if (failed) {
+        g_free(rgb);
+        g_free(oriented);
+        take_vips_error(message, "");
+        return CIC_ERR_CORRUPT;
+    }
     out->width = (int32_t)w;
     out->height = (int32_t)h;
     if (oriented) {
