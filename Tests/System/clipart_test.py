@@ -20,12 +20,11 @@ import io
 import json
 import os
 import random
-import sys
 import warnings
 
 from PIL import Image, ImageEnhance, ImageOps
 
-from image_quality_test import centre_crop, fetch, png, search_image
+from image_quality_test import centre_crop, fetch, finish, png, search_image
 
 
 def on_white(image):
@@ -117,11 +116,7 @@ def main():
     picks = random.Random(20261206).sample(candidates, arguments.picks)
     checks = ingestion(arguments.folder, arguments.report)
     checks += robustness(arguments.base_url, arguments.collection, picks, minimum=0.97)
-    for line, passed in checks:
-        print(("PASS " if passed else "FAIL ") + line)
-    failed = sum(not passed for _, passed in checks)
-    print(f"{len(checks) - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    finish(checks)
 
 
 if __name__ == "__main__":

@@ -87,6 +87,15 @@ def tuning(report_path):
     ]
 
 
+def finish(checks):
+    """Prints each (line, passed) check and a closing count; exits 1 when one failed."""
+    for line, passed in checks:
+        print(("PASS " if passed else "FAIL ") + line)
+    failed = sum(not passed for _, passed in checks)
+    print(f"{len(checks) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base-url", required=True)
@@ -99,11 +108,7 @@ def main():
     step = count // arguments.items
     items = [1 + i * step for i in range(arguments.items)]
     checks = robustness(arguments.base_url, arguments.collection, items, minimum=0.95) + tuning(arguments.tune_report)
-    for line, passed in checks:
-        print(("PASS " if passed else "FAIL ") + line)
-    failed = sum(not passed for _, passed in checks)
-    print(f"{len(checks) - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    finish(checks)
 
 
 if __name__ == "__main__":
