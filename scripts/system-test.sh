@@ -98,7 +98,7 @@ fi
 # A real third-party image collection: categories of Debian's openclipart-png (public domain),
 # linked into one folder, ingested with a report (food holds twelve 168-megapixel drawings).
 # QUARRY_CLIPART_CATEGORIES names others, or "all" for the whole collection (8,121 files, 6 to 7 minutes).
-CLIPART_FOLDER="$DATA/clipart"
+CLIPART_FOLDER="$DATA/clipart-source"
 if selected clipart; then
     if [ "${QUARRY_CLIPART_CATEGORIES:-}" = "all" ]; then
         CLIPART_FOLDER=/usr/share/openclipart/png
