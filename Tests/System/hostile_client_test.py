@@ -553,7 +553,7 @@ class Suite:
             ("1,000,000×1", 1_000_000, 1),
             ("1×1,000,000", 1, 1_000_000),
             ("20,000×1", 20_000, 1),
-            ("10,000×8,000 (80 MP > 50 MP limit)", 10_000, 8_000),
+            ("15,000×15,000 (225 MP > 200 MP limit)", 15_000, 15_000),
         ]
         for label, width, height in cases:
             image = png(width, height)
@@ -564,6 +564,15 @@ class Suite:
                                      {"Content-Type": content_type}, timeout=30)
                 return f"{reply.describe()} ({size} B PNG)", reply.status == 422 and reply.elapsed < 2
             self.check(f"2 PNG {label} → search/image", "422 < 2 s", send)
+        # Under the limit but over 40 MP: decoded reduced while it is read, and answered.
+        large = png(10_000, 8_000)
+        body, content_type = multipart([("image", "large.png", "image/png", large)])
+
+        def send_large():
+            reply = http_request(self.port, "POST", "/v1/collections/fashion/search/image?top_k=3", body,
+                                 {"Content-Type": content_type}, timeout=30)
+            return f"{reply.describe()} ({len(large)} B PNG)", reply.status == 200 and reply.elapsed < 10
+        self.check("2 PNG 10,000×8,000 (80 MP) → search/image", "200 < 10 s", send_large)
         image = png(1_000_000, 1)
 
         def raw_body():
