@@ -271,29 +271,45 @@ static int is_direct(VipsInterpretation interpretation) {
     }
 }
 
+/// Refuses, from the header, a size over the pixel limit or a shape over the aspect-ratio limit;
+/// out->width/height then hold the size.
+static cic_status check_shape(uint64_t width, uint64_t height, const cic_decode_options *options, cic_image *out,
+                              char *message) {
+    out->width = (int32_t)width, out->height = (int32_t)height;
+    const uint64_t longer = width > height ? width : height, shorter = width > height ? height : width;
+    if (options->max_aspect_ratio > 0 && (shorter == 0 || longer > shorter * (uint64_t)options->max_aspect_ratio)) {
+        cic_set_message(message, "image is %llux%llu, longer side over %d times the shorter", (unsigned long long)width,
+                        (unsigned long long)height, options->max_aspect_ratio);
+        return CIC_ERR_EXTREME_ASPECT_RATIO;
+    }
+    if (cic_over_limit(width, height, options->max_pixels)) {
+        cic_set_message(message, "image is %llux%llu pixels, over the limit of %llu", (unsigned long long)width,
+                        (unsigned long long)height, (unsigned long long)options->max_pixels);
+        return CIC_ERR_TOO_MANY_PIXELS;
+    }
+    return CIC_OK;
+}
+
 cic_status cic_decode(const uint8_t *data, size_t length, const cic_decode_options *options, cic_image *out,
                       char *message) {
     cic_format format;
     cic_status status = start(data, length, out, message, &format);
     if (status != CIC_OK) return status;
+    // A PNG's size is checked from its IHDR first: libvips refuses to open one above its own limit.
     uint32_t png_width, png_height;
-    if (format == CIC_FORMAT_PNG && png_header_size(data, length, &png_width, &png_height) &&
-        cic_over_limit(png_width, png_height, options->max_pixels)) {
-        out->width = (int32_t)png_width, out->height = (int32_t)png_height;
-        cic_set_message(message, "image is %ux%u pixels, over the limit of %llu", png_width, png_height,
-                        (unsigned long long)options->max_pixels);
-        return CIC_ERR_TOO_MANY_PIXELS;
+    if (format == CIC_FORMAT_PNG && png_header_size(data, length, &png_width, &png_height)) {
+        status = check_shape(png_width, png_height, options, out, message);
+        if (status != CIC_OK) return status;
     }
     VipsImage *image = NULL;
     status = open_image(data, length, format, 1, 1.0, &image, message);
     if (status != CIC_OK) return status;
     fill_header(image, format, out);
     const uint64_t width = (uint64_t)out->width, height = (uint64_t)out->height;
-    if (cic_over_limit(width, height, options->max_pixels)) {
+    status = check_shape(width, height, options, out, message);
+    if (status != CIC_OK) {
         g_object_unref(image);
-        cic_set_message(message, "image is %llux%llu pixels, over the limit of %llu", (unsigned long long)width,
-                        (unsigned long long)height, (unsigned long long)options->max_pixels);
-        return CIC_ERR_TOO_MANY_PIXELS;
+        return status;
     }
     const int factor = reduction_factor(width, height, format, options);
     if (factor > 1) {

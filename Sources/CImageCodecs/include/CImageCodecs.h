@@ -40,6 +40,9 @@ typedef enum {
     CIC_ERR_NO_MEMORY = 5,
     /// Invalid argument (e.g. zero size).
     CIC_ERR_ARGUMENT = 6,
+    /// The longer side is more than the caller's ratio times the shorter (or a side is 0);
+    /// width and height are filled in.
+    CIC_ERR_EXTREME_ASPECT_RATIO = 7,
 } cic_status;
 
 /// Length of the message buffers passed to these functions.
@@ -68,6 +71,8 @@ typedef struct {
 typedef struct {
     /// Largest accepted width × height (0: no limit), checked from the header before decoding.
     uint64_t max_pixels;
+    /// Largest accepted ratio of the longer side to the shorter (0: no limit), checked from the header.
+    int32_t max_aspect_ratio;
     /// Images with more pixels are decoded reduced, by the smallest whole factor that brings
     /// them under it (0: always full size): in the DCT for JPEG, by libwebp for WebP, by a
     /// box filter while streaming for the rest, so memory stays bounded.

@@ -101,13 +101,9 @@ public struct ImageDecoder: Sendable {
     public func decode(_ data: Data, minimumLongestSide: Int) throws(ImageDecodingError) -> DecodedImage {
         if data.isEmpty { throw .empty }
         if data.count > maxBytes { throw .tooManyBytes(count: data.count, limit: maxBytes) }
-        let header = try Self.probe(data)
-        let (longer, shorter) = (max(header.width, header.height), min(header.width, header.height))
-        guard shorter > 0, longer <= shorter * maxAspectRatio else {
-            throw .extremeAspectRatio(width: header.width, height: header.height, limit: maxAspectRatio)
-        }
         var options = cic_decode_options()
         options.max_pixels = UInt64(maxPixels)
+        options.max_aspect_ratio = Int32(clamping: maxAspectRatio)
         options.max_decoded_pixels = UInt64(maxDecodedPixels)
         options.min_longest_side = Int32(clamping: minimumLongestSide)
         options.apply_orientation = appliesOrientation ? 1 : 0
@@ -122,7 +118,8 @@ public struct ImageDecoder: Sendable {
         let text = Self.string(message)
         let format = ImageFormat(cFormat: cic_format(rawValue: UInt32(image.format)))
         guard status == CIC_OK, let pixels = image.pixels else {
-            throw Self.error(status, text, format: format, width: Int(image.width), height: Int(image.height), limit: maxPixels)
+            throw Self.error(status, text, format: format, width: Int(image.width), height: Int(image.height),
+                             pixelLimit: maxPixels, aspectRatioLimit: maxAspectRatio)
         }
         defer { cic_free(pixels) }
         let width = Int(image.width), height = Int(image.height)
@@ -144,7 +141,7 @@ public struct ImageDecoder: Sendable {
         }
         let format = ImageFormat(cFormat: cic_format(rawValue: UInt32(image.format)))
         guard status == CIC_OK else {
-            throw error(status, string(message), format: format, width: 0, height: 0, limit: 0)
+            throw error(status, string(message), format: format, width: 0, height: 0, pixelLimit: 0, aspectRatioLimit: 0)
         }
         let o = Int(image.exif_orientation)
         let swap = o >= 5 && o <= 8
@@ -161,11 +158,12 @@ public struct ImageDecoder: Sendable {
     }
 
     private static func error(_ status: cic_status, _ message: String, format: ImageFormat,
-                              width: Int, height: Int, limit: Int) -> ImageDecodingError {
+                              width: Int, height: Int, pixelLimit: Int, aspectRatioLimit: Int) -> ImageDecodingError {
         switch status {
         case CIC_ERR_EMPTY: return .empty
         case CIC_ERR_UNSUPPORTED: return .unsupportedFormat(format: format, detail: message)
-        case CIC_ERR_TOO_MANY_PIXELS: return .tooManyPixels(width: width, height: height, limit: limit)
+        case CIC_ERR_TOO_MANY_PIXELS: return .tooManyPixels(width: width, height: height, limit: pixelLimit)
+        case CIC_ERR_EXTREME_ASPECT_RATIO: return .extremeAspectRatio(width: width, height: height, limit: aspectRatioLimit)
         case CIC_ERR_NO_MEMORY: return .outOfMemory(reason: message)
         default: return .corrupt(reason: message.isEmpty ? "unknown decoder error" : message)
         }
