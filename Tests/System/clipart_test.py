@@ -11,6 +11,11 @@ files of 100 to 620 megapixels. Run after `quarry ingest-images --report`.
   JPEG (quality 70) flattened onto white and a 0.8-brightness copy, searched with
   POST /v1/collections/{name}/search/image, must find the original at rank 1 at least 97 times
   in 100 for each change.
+* Duplicate detection: each of those copies must come back with `duplicate_of` naming its
+  original, and 100 PNGs picked from the openclipart categories outside the collection must not
+  (links into the collection left out): precision at least 0.95 and recall at least 0.9 at the
+  collection's threshold. The threshold was chosen on other picks
+  (benchmarks/images/duplicate_threshold.py), so these are held out.
 
 Prints one line per check and a closing "N passed, N failed"; exits 1 on a failure.
 """
@@ -81,25 +86,96 @@ def ingestion(folder, report_path):
     ]
 
 
+OPENCLIPART = "/usr/share/openclipart/png"
+MAX_PICK_PIXELS = 4_000_000
+
+
 def small_enough(base_url, collection, item_id):
     item = json.loads(fetch(f"{base_url}/v1/collections/{collection}/items/{item_id}"))
-    return item["width"] * item["height"] <= 4_000_000
+    return item["width"] * item["height"] <= MAX_PICK_PIXELS
 
 
-def robustness(base_url, collection, picks, minimum):
-    results = []
+def stored_picks(base_url, collection, count, seed):
+    """`count` ids of stored images of at most 4 megapixels, picked at random."""
+    size = json.loads(fetch(f"{base_url}/v1/collections/{collection}"))["images"]
+    candidates = [item_id for item_id in range(1, size + 1) if small_enough(base_url, collection, item_id)]
+    return random.Random(seed).sample(candidates, count)
+
+
+def copies_answers(base_url, collection, picks):
+    """{change: [(original id, search answer)]} for each change of TRANSFORMS applied to each pick."""
     originals = {
         item_id: Image.open(io.BytesIO(fetch(f"{base_url}/v1/collections/{collection}/items/{item_id}/image")))
         for item_id in picks
     }
+    answers = {}
     for name, transform in TRANSFORMS.items():
-        found = 0
+        answers[name] = []
         for item_id, original in originals.items():
             original.seek(0)
-            hits = search_image(base_url, collection, transform(original.copy()))["results"]
-            found += bool(hits) and hits[0]["id"] == item_id
-        results.append((f"robustness, {name}: original at rank 1 for {found}/{len(picks)}", found >= minimum * len(picks)))
+            answers[name].append((item_id, search_image(base_url, collection, transform(original.copy()))))
+    return answers
+
+
+def unrelated_answers(base_url, collection, folder, count, seed):
+    """Search answers for `count` PNGs of at most 4 megapixels picked at random from the openclipart
+    categories that `folder` does not hold, leaving out links (which may point into the collection)."""
+    inside = {os.path.realpath(os.path.join(folder, name)) for name in os.listdir(folder)}
+    files = []
+    for category in sorted(os.listdir(OPENCLIPART)):
+        if os.path.join(OPENCLIPART, category) in inside:
+            continue
+        for root, _, names in os.walk(os.path.join(OPENCLIPART, category)):
+            files += [os.path.join(root, name) for name in sorted(names)
+                      if name.endswith(".png") and not os.path.islink(os.path.join(root, name))]
+    answers = []
+    for path in random.Random(seed).sample(files, len(files)):
+        if len(answers) == count:
+            break
+        with open(path, "rb") as file:
+            data = file.read()
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > MAX_PICK_PIXELS:
+                    continue
+        except Exception:
+            continue
+        answers.append(search_image(base_url, collection, data))
+    return answers
+
+
+def robustness(copies, minimum):
+    results = []
+    for name, answers in copies.items():
+        found = sum(bool(answer["results"]) and answer["results"][0]["id"] == item_id for item_id, answer in answers)
+        results.append((f"robustness, {name}: original at rank 1 for {found}/{len(answers)}", found >= minimum * len(answers)))
     return results
+
+
+def flagged(answer, threshold):
+    """The id an answer calls its query a near duplicate of: its `duplicate_of`, or with a
+    threshold given, its top result when the score reaches it."""
+    if threshold is None:
+        return (answer.get("duplicate_of") or {}).get("id")
+    results = answer["results"]
+    return results[0]["id"] if results and results[0]["score"] >= threshold else None
+
+
+def precision_recall(copies, unrelated, threshold=None):
+    """Precision and recall of near-duplicate flags: a copy flagged with its original is right;
+    a copy flagged with another image, or an unrelated image flagged at all, is wrong."""
+    pairs = [pair for answers in copies.values() for pair in answers]
+    right = sum(flagged(answer, threshold) == item_id for item_id, answer in pairs)
+    wrong = sum(flagged(answer, threshold) not in (None, item_id) for item_id, answer in pairs)
+    wrong += sum(flagged(answer, threshold) is not None for answer in unrelated)
+    return right / max(1, right + wrong), right / len(pairs)
+
+
+def duplicate_detection(copies, unrelated):
+    precision, recall = precision_recall(copies, unrelated)
+    return [(f"duplicate detection: precision {precision:.3f} (≥ 0.95), recall {recall:.3f} (≥ 0.9) over "
+             f"{sum(map(len, copies.values()))} copies and {len(unrelated)} unrelated images",
+             precision >= 0.95 and recall >= 0.9)]
 
 
 def main():
@@ -111,11 +187,13 @@ def main():
     parser.add_argument("--picks", type=int, default=100)
     arguments = parser.parse_args()
 
-    count = json.loads(fetch(f"{arguments.base_url}/v1/collections/{arguments.collection}"))["images"]
-    candidates = [item_id for item_id in range(1, count + 1) if small_enough(arguments.base_url, arguments.collection, item_id)]
-    picks = random.Random(20261206).sample(candidates, arguments.picks)
+    picks = stored_picks(arguments.base_url, arguments.collection, arguments.picks, seed=20261206)
     checks = ingestion(arguments.folder, arguments.report)
-    checks += robustness(arguments.base_url, arguments.collection, picks, minimum=0.97)
+    copies = copies_answers(arguments.base_url, arguments.collection, picks)
+    checks += robustness(copies, minimum=0.97)
+    if os.path.realpath(arguments.folder) != OPENCLIPART:
+        unrelated = unrelated_answers(arguments.base_url, arguments.collection, arguments.folder, arguments.picks, seed=20261206)
+        checks += duplicate_detection(copies, unrelated)
     finish(checks)
 
 

@@ -21,6 +21,9 @@ public struct CollectionConfiguration: Codable, Sendable, Equatable {
     /// Image collections: the colour transparent pixels are composited onto, for stored images
     /// and queries alike (white when unset). Fixed when the collection is created.
     public var imageBackground: RGBColor?
+    /// Image collections: the score (cosine similarity) from which an image counts as a near
+    /// duplicate of a stored one (``ImageCollection/defaultDuplicateThreshold`` when unset).
+    public var duplicateThreshold: Double?
     /// Vectors the current index was trained on (trained index types only), to tell when it has drifted.
     public var trainedVectors: Int?
     public var createdAt: Date
@@ -41,9 +44,10 @@ public struct CollectionConfiguration: Codable, Sendable, Equatable {
     public init(
         name: String, kind: CollectionKind, model: String, dimension: Int, metric: Metric = .innerProduct,
         factory: String, automaticFactory: Bool? = nil, searchDefaults: SearchDefaults = .init(),
-        imageBackground: RGBColor? = nil, createdAt: Date = Date()
+        imageBackground: RGBColor? = nil, duplicateThreshold: Double? = nil, createdAt: Date = Date()
     ) {
         self.imageBackground = imageBackground
+        self.duplicateThreshold = duplicateThreshold
         self.automaticFactory = automaticFactory
         self.name = name
         self.kind = kind

@@ -12,10 +12,7 @@ struct ImageQuery: Sendable, Equatable {
     static let names: Set<String> = ["top_k", "nprobe", "category", "price_min", "price_max"]
 
     init(_ request: Request, limits: RequestLimits, defaultTopK: Int) throws(APIError) {
-        let parameters = request.uri.queryParameters
-        for (name, _) in parameters where !Self.names.contains(String(name)) {
-            throw APIError.invalidRequest("unknown query parameter \"\(name)\"; expected one of \(Self.names.sorted().joined(separator: ", "))")
-        }
+        let parameters = try request.queryParameters(allowing: Self.names)
         topK = try limits.validatedTopK(Self.integer(parameters["top_k"], name: "top_k") ?? defaultTopK)
         nprobe = try Self.integer(parameters["nprobe"], name: "nprobe")
         if let nprobe, !(1...65_536).contains(nprobe) {
@@ -36,7 +33,7 @@ struct ImageQuery: Sendable, Equatable {
         self.filter = filter
     }
 
-    private static func integer(_ value: Substring?, name: String) throws(APIError) -> Int? {
+    static func integer(_ value: Substring?, name: String) throws(APIError) -> Int? {
         guard let value else { return nil }
         guard let number = Int(value) else { throw APIError.invalidRequest("\(name) must be an integer, got \"\(value)\"") }
         return number

@@ -55,6 +55,22 @@ struct ImagesResponse: ResponseEncodable {
         let status: String
         let id: Int64?
         let error: String?
+        /// For a stored image, the stored image it nearly duplicates, or nil (`null`).
+        var duplicateOf: DuplicateResponse?
+
+        enum CodingKeys: String, CodingKey {
+            case file, status, id, error
+            case duplicateOf = "duplicate_of"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(file, forKey: .file)
+            try container.encode(status, forKey: .status)
+            try container.encodeIfPresent(id, forKey: .id)
+            try container.encodeIfPresent(error, forKey: .error)
+            if id != nil { try container.encode(duplicateOf, forKey: .duplicateOf) }
+        }
     }
     let collection: String
     var images: [Item] = []

@@ -11,6 +11,8 @@ struct ImageSearchResponse: ResponseEncodable {
     let degraded: Bool
     /// The item the search started from (`…/items/{id}/similar`).
     let queryID: Int64?
+    /// The stored image the query nearly duplicates, or nil.
+    let duplicateOf: DuplicateResponse?
     let results: [Result]
 
     /// A ranked image: its rank and score, and the fields of ``ImageItemResponse``.
@@ -41,6 +43,7 @@ struct ImageSearchResponse: ResponseEncodable {
         self.degraded = degraded
         nprobe = result.nprobe
         self.queryID = queryID
+        duplicateOf = result.duplicateOf.map { DuplicateResponse($0, collection: collection) }
         results = result.hits.map { Result($0, collection: collection) }
     }
 
@@ -48,6 +51,7 @@ struct ImageSearchResponse: ResponseEncodable {
         case collection, nprobe, results, degraded
         case tookMilliseconds = "took_ms"
         case queryID = "query_id"
+        case duplicateOf = "duplicate_of"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -57,6 +61,7 @@ struct ImageSearchResponse: ResponseEncodable {
         try container.encode(nprobe, forKey: .nprobe)
         try container.encode(degraded, forKey: .degraded)
         try container.encodeIfPresent(queryID, forKey: .queryID)
+        try container.encode(duplicateOf, forKey: .duplicateOf)
         try container.encode(results, forKey: .results)
     }
 }

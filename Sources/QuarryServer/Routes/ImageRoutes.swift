@@ -19,6 +19,7 @@ struct ImageRoutes {
         reads.get(":name/items/:id", use: item)
         reads.get(":name/items/:id/image", use: imageFile)
         reads.get(":name/items/:id/thumbnail", use: thumbnailFile)
+        reads.get(":name/duplicates", use: duplicates)
         groups.writes.group("v1/collections").post(":name/images", use: addImages)
     }
 
@@ -104,11 +105,16 @@ struct ImageRoutes {
                 category: fields.category, price: fields.price, title: fields.title ?? file.name, metadata: metadata
             )
         }
-        let result = try await executor.run { try collection.add(inputs) }
+        let (result, duplicates) = try await executor.run {
+            let result = try collection.add(inputs)
+            return (result, try collection.nearestDuplicates(ofStored: result.storedIDs))
+        }
         var response = ImagesResponse(collection: collection.name)
         for (file, outcome) in zip(form.files, result.outcomes) {
             switch outcome {
-            case let .stored(id): response.images.append(.init(file: file.name, status: "stored", id: id, error: nil))
+            case let .stored(id):
+                let duplicate = duplicates[id].map { DuplicateResponse($0, collection: collection.name) }
+                response.images.append(.init(file: file.name, status: "stored", id: id, error: nil, duplicateOf: duplicate))
             case .unchanged: response.images.append(.init(file: file.name, status: "unchanged", id: nil, error: nil))
             case .superseded: response.images.append(.init(file: file.name, status: "superseded", id: nil, error: nil))
             case let .failed(reason): response.images.append(.init(file: file.name, status: "failed", id: nil, error: reason))
@@ -117,6 +123,15 @@ struct ImageRoutes {
         response.vectors = collection.index.count
         let anyStored = response.images.contains { $0.status != "failed" }
         return EditedResponse(status: anyStored ? .created : .unprocessableContent, response: response)
+    }
+
+    /// `GET …/duplicates`: groups of stored images that nearly duplicate one another, largest
+    /// first; `threshold` (0–1, default the collection's) and `limit` (groups, default 100).
+    func duplicates(_ request: Request, _ context: BasicRequestContext) async throws -> DuplicatesResponse {
+        let collection = try library.imageCollection(context)
+        let query = try DuplicatesQuery(request, defaultThreshold: collection.duplicateThreshold)
+        let groups = try await executor.run { try collection.duplicateGroups(threshold: query.threshold) }
+        return DuplicatesResponse(collection: collection.name, threshold: query.threshold, groups: groups, limit: query.limit)
     }
 
     /// The form fields of an image upload.

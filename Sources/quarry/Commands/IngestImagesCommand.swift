@@ -67,15 +67,8 @@ struct IngestImagesCommand: ParsableCommand {
             )
         }
         printImageSummary(collection, summary, total: target.index.count)
-        if let report { try writeReport(summary.records, to: URL(fileURLWithPath: report)) }
+        if let report { try JSONLinesFile.write(summary.records, to: URL(fileURLWithPath: report)) }
         if !summary.failures.isEmpty && !allowFailures { throw ExitCode.failure }
-    }
-
-    private func writeReport(_ records: [ImageIngestRecord], to url: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let lines = try records.map { String(decoding: try encoder.encode($0), as: UTF8.self) + "\n" }
-        try Data(lines.joined().utf8).write(to: url, options: .atomic)
     }
 }
 

@@ -126,6 +126,33 @@ import Testing
         }
     }
 
+    /// Every file of the decoding conformance corpus (Tests/EmbeddingsTests/Fixtures/conformance):
+    /// each format and variant is accepted by upload, each broken file refused with its status.
+    @Test func everyConformanceFileIsAnsweredOrRefusedWithItsStatus() async throws {
+        let folder = TestServer.repositoryRoot.appendingPathComponent("Tests/EmbeddingsTests/Fixtures/conformance")
+        let manifest = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("manifest.json"))) as? [String: Any]
+        )
+        let entries = try #require(manifest["entries"] as? [[String: Any]]).map { entry in
+            (file: try #require(entry["file"] as? String), accepted: entry["pixels"] != nil, error: entry["error"] as? String)
+        }
+        let statuses: [String: HTTPResponse.Status] = [
+            "corrupt": .unprocessableContent, "unsupported": .unsupportedMediaType, "empty": .badRequest,
+            "too_many_pixels": .unprocessableContent,
+        ]
+        try await withServer { _, client in
+            for (file, accepted, error) in entries {
+                let response = try await searchImage(client, try Data(contentsOf: folder.appendingPathComponent(file)), name: file)
+                if accepted {
+                    #expect(response.status == .ok, "\(file)")
+                    #expect((try json(response)["results"] as? [Any])?.count == 6, "\(file)")
+                } else {
+                    #expect(response.status == statuses[error ?? ""], "\(file): \(error ?? "no error given")")
+                }
+            }
+        }
+    }
+
     @Test func aNonASCIIPartHeaderNameIsRefusedNotACrash() async throws {
         try await withServer { _, client in
             let body: [UInt8] = Array("--b\r\n".utf8) + [0x80, 0xC2, 0x86] + Array(": x\r\n\r\nz\r\n--b--\r\n".utf8)

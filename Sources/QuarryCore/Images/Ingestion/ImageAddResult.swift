@@ -18,6 +18,8 @@ public struct ImageAddResult: Sendable {
 
     public init() {}
 
+    /// Ids of the images stored, in input order.
+    public var storedIDs: [Int64] { outcomes.compactMap { if case let .stored(id) = $0 { id } else { nil } } }
     public var storedCount: Int { outcomes.filter { if case .stored = $0 { true } else { false } }.count }
     public var unchangedCount: Int { outcomes.filter { $0 == .unchanged }.count }
     public var failures: [String] {

@@ -16,4 +16,7 @@ public struct ImageSearchResult: Sendable {
     public var timings: [String: Double]
     /// Ids returned by the index that the store does not know (dropped).
     public var unknownIDs: Int
+    /// The stored image the query nearly duplicates (scoring at least the collection's
+    /// threshold, whatever the filter), or nil.
+    public var duplicateOf: ImageSearchHit?
 }
