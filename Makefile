@@ -1,5 +1,5 @@
 # Quarry's two commands. The work lives in scripts/.
-.PHONY: run test fuzz setup bench-soak bench-faiss bench-embeddings bench-http bench-ingest bench-images bench-scale bench-replicas
+.PHONY: run test fuzz setup bench-soak bench-faiss bench-embeddings bench-http bench-ingest bench-images bench-filters bench-scale bench-replicas
 
 ## Install what is missing, build a release binary, serve ./data on 127.0.0.1:8080.
 run:
@@ -44,6 +44,12 @@ bench-ingest:
 ## Image import and query: Quarry vs PyTorch EfficientNet-Lite0 + faiss-cpu.
 bench-images:
 	benchmarks/images/run.sh
+
+## Filtered image search: exact ranking of the matching set vs the IVF index path (the crossover).
+bench-filters:
+	scripts/setup.sh
+	. scripts/faiss-env.sh && swift build -c release --product filter-bench
+	.build/release/filter-bench --images 50000 --queries 10
 
 ## 1,000,000 vectors: Flat, HNSW32, IVF4096,Flat, IVF4096,PQ48.
 bench-scale:

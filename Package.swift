@@ -141,7 +141,11 @@ let package = Package(
             dependencies: ["Embeddings", "CBLAS"],
             path: "benchmarks/embeddings/image/Sources"
         ),
-
+        .executableTarget(
+            name: "filter-bench",
+            dependencies: ["Embeddings", "QuarryCore", .product(name: "Logging", package: "swift-log")],
+            path: "benchmarks/images/filters/Sources"
+        ),
         .executableTarget(
             name: "text-bench",
             dependencies: ["Embeddings"],

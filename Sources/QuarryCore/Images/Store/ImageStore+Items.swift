@@ -78,13 +78,15 @@ extension ImageStore {
             arguments.append(priceMax)
         }
         let condition = clauses.isEmpty ? "1" : clauses.joined(separator: " AND ")
+        // No ORDER BY: sorting by id would make SQLite walk the whole table in id order, reading
+        // every row's vector, instead of the category or price index.
         let ids = try database.read("filter images") { db in
             try Int64.fetchAll(
-                db, sql: "SELECT id FROM images WHERE \(condition) ORDER BY id LIMIT ?",
+                db, sql: "SELECT id FROM images WHERE \(condition) LIMIT ?",
                 arguments: StatementArguments(arguments + [limit + 1])
             )
         }
-        return ids.count > limit ? nil : ids
+        return ids.count > limit ? nil : ids.sorted()
     }
 
     /// Whether a stored image uses the file at `path` (relative to the media folder).
