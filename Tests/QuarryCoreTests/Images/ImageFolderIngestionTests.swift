@@ -93,4 +93,34 @@ import Testing
         let again = try ingest()
         #expect(again.records.map(\.status) == [.unchanged, .unchanged, .duplicate, .failed])
     }
+
+    /// Ingesting the decoding conformance corpus (Tests/EmbeddingsTests/Fixtures/conformance): every
+    /// format and variant is stored, and every broken or refused file is reported with its reason.
+    @Test func everyConformanceFileIsStoredOrReportedWithItsReason() throws {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("EmbeddingsTests/Fixtures/conformance")
+        let manifest = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: corpus.appendingPathComponent("manifest.json"))) as? [String: Any]
+        )
+        let entries = try #require(manifest["entries"] as? [[String: Any]])
+        let accepted = Set(entries.filter { $0["pixels"] != nil }.compactMap { $0["file"] as? String })
+        let refused = Set(entries.filter { $0["pixels"] == nil }.compactMap { $0["file"] as? String })
+        #expect(accepted.count == 52 && refused.count == 8)
+
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let files = ImageFolder.files(in: corpus)
+        let collection = try ImageCollection.create(
+            name: "formats", in: folder.url, encoder: GridColorEncoder(), model: "grid-color", logger: Logger(label: "test")
+        )
+        let summary = try ImageIngestor().ingest(count: files.count, into: collection) { position in
+            try ImageFolder.input(url: files[position].url, path: files[position].path, record: nil)
+        }
+        let stored = Set(summary.records.filter { $0.status == .stored }.map(\.path))
+        let failed = summary.records.filter { $0.status == .failed }
+        #expect(stored == accepted)
+        #expect(Set(failed.map(\.path)) == refused)
+        #expect(failed.allSatisfy { !($0.reason ?? "").isEmpty })
+        #expect(collection.index.count == accepted.count)
+    }
 }
