@@ -32,25 +32,79 @@ enum ConvolutionKernels {
     }
 
     /// `output[m, n] = Σ_k input[m, k] · weight[n, k]` for an `m × k` input and an `n × k`
-    /// weight (PyTorch's [out, in] layout), through `cblas_sgemm`.
+    /// weight (PyTorch's [out, in] layout), through `cblas_sgemm`; output rows are
+    /// `outputStride` values apart (`n` unless the output is a column block of a wider matrix).
     static func matmulTransposedB(_ input: UnsafePointer<Float>, rows m: Int, inner k: Int,
                                   weight: UnsafePointer<Float>, columns n: Int,
-                                  output: UnsafeMutablePointer<Float>) {
+                                  output: UnsafeMutablePointer<Float>, outputStride: Int? = nil) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(m), blasint(n), blasint(k),
-                    1, input, blasint(k), weight, blasint(k), 0, output, blasint(n))
+                    1, input, blasint(k), weight, blasint(k), 0, output, blasint(outputStride ?? n))
     }
 
-    /// Adds `bias` to each of `rows` rows of `channels` values, then optionally clamps to
-    /// [0, 6] or adds `residual` (same shape).
-    static func epilogue(_ data: UnsafeMutablePointer<Float>, rows: Int, channels: Int,
+    /// A pointwise (1×1) convolution with its epilogue: a matrix product, then
+    /// ``epilogue(_:rows:channels:stride:bias:relu6:residual:)``. With `threads > 1` the work is
+    /// split into that many parts computed concurrently, each with its own single-threaded
+    /// matrix product (OpenBLAS's own thread count is process-wide and left alone): by rows
+    /// when there are enough of them, otherwise by output channels.
+    static func pointwise(_ input: UnsafePointer<Float>, rows: Int, inner k: Int, weight: UnsafePointer<Float>,
+                          columns n: Int, bias: UnsafePointer<Float>, relu6: Bool, residual: UnsafePointer<Float>?,
+                          output: UnsafeMutablePointer<Float>, threads: Int) {
+        let job = PointwiseJob(input: input, inner: k, weight: weight, columns: n, bias: bias, relu6: relu6,
+                               residual: residual, output: output)
+        let parts = max(threads, 1)
+        if parts == 1 {
+            job.run(rows: 0..<rows, columns: 0..<n)
+        } else if rows >= parts * minimumRowsPerPart {
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                job.run(rows: part * rows / parts..<(part + 1) * rows / parts, columns: 0..<n)
+            }
+        } else {
+            // Column blocks stay whole SIMD vectors for the epilogue.
+            let vectors = n / lanes
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                job.run(rows: 0..<rows, columns: part * vectors / parts * lanes..<(part + 1) * vectors / parts * lanes)
+            }
+        }
+    }
+
+    /// Fewest rows worth a part of their own; with fewer, the output channels are split instead.
+    static let minimumRowsPerPart = 64
+
+    /// One pointwise layer; `run` computes a block of the output. The pointers are only read or
+    /// written in disjoint blocks, so parts may run on different threads.
+    struct PointwiseJob: @unchecked Sendable {
+        let input: UnsafePointer<Float>
+        let inner: Int
+        let weight: UnsafePointer<Float>
+        let columns: Int
+        let bias: UnsafePointer<Float>
+        let relu6: Bool
+        let residual: UnsafePointer<Float>?
+        let output: UnsafeMutablePointer<Float>
+
+        func run(rows: Range<Int>, columns block: Range<Int>) {
+            guard !rows.isEmpty, !block.isEmpty else { return }
+            let offset = rows.lowerBound * columns + block.lowerBound
+            matmulTransposedB(input + rows.lowerBound * inner, rows: rows.count, inner: inner,
+                              weight: weight + block.lowerBound * inner, columns: block.count,
+                              output: output + offset, outputStride: columns)
+            epilogue(output + offset, rows: rows.count, channels: block.count, stride: columns,
+                     bias: bias + block.lowerBound, relu6: relu6, residual: residual.map { $0 + offset })
+        }
+    }
+
+    /// Adds `bias` to each of `rows` rows of `channels` values (rows `stride` values apart,
+    /// `channels` by default), then optionally clamps to [0, 6] or adds `residual` (same layout).
+    static func epilogue(_ data: UnsafeMutablePointer<Float>, rows: Int, channels: Int, stride: Int? = nil,
                          bias: UnsafePointer<Float>, relu6 applyRelu6: Bool,
                          residual: UnsafePointer<Float>?) {
         precondition(channels % lanes == 0)
+        let stride = stride ?? channels
         for r in 0..<rows {
-            let row = data + r * channels
+            let row = data + r * stride
             var c = 0
             if let residual {
-                let res = residual + r * channels
+                let res = residual + r * stride
                 while c < channels {
                     store(load(row + c) + load(bias + c) + load(res + c), row + c)
                     c += lanes

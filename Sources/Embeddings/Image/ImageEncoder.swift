@@ -17,6 +17,10 @@ public protocol ImageEncoder: Sendable {
 
     /// Embeds several images; usually faster per image than one call each.
     func embed(batch images: [DecodedImage]) throws -> [[Float]]
+
+    /// The embedding of one image, computed with up to `threads` threads (for a lower latency
+    /// when cores are idle); the result equals ``embed(_:)``'s.
+    func embed(_ image: DecodedImage, threads: Int) throws -> [Float]
 }
 
 extension ImageEncoder {
@@ -28,6 +32,11 @@ extension ImageEncoder {
     /// Default: one ``embed(_:)`` call per image.
     public func embed(batch images: [DecodedImage]) throws -> [[Float]] {
         try images.map { try embed($0) }
+    }
+
+    /// Default: ``embed(_:)`` on the calling thread alone.
+    public func embed(_ image: DecodedImage, threads: Int) throws -> [Float] {
+        try embed(image)
     }
 }
 

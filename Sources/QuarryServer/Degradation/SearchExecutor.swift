@@ -56,6 +56,13 @@ final class SearchExecutor: @unchecked Sendable {
     /// waited longer than the executor's search deadline for a thread is not run: it throws
     /// ``Overloaded`` instead, as its answer would come too late.
     func run<T: Sendable>(_ kind: Work = .other, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await runSharing(kind) { _ in try work() }
+    }
+
+    /// Runs `work` like ``run(_:_:)``, telling it how many threads it may use: every thread of
+    /// the executor when it is the only job running and none waits (one user sees the lowest
+    /// latency), otherwise one.
+    func runSharing<T: Sendable>(_ kind: Work = .other, _ work: @escaping @Sendable (_ threads: Int) throws -> T) async throws -> T {
         let submitted = DispatchTime.now().uptimeNanoseconds
         countQueued(kind, 1)
         return try await withCheckedThrowingContinuation { continuation in
@@ -67,8 +74,9 @@ final class SearchExecutor: @unchecked Sendable {
                     continuation.resume(throwing: Overloaded(waitedSeconds: waited))
                     return
                 }
-                running.add(1, ordering: .relaxed)
-                let result = Result { try work() }
+                let alone = running.add(1, ordering: .relaxed).newValue == 1
+                    && queuedSearches.load(ordering: .relaxed) == 0 && queuedOther.load(ordering: .relaxed) == 0
+                let result = Result { try work(alone ? threads : 1) }
                 running.subtract(1, ordering: .relaxed)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 measured.withLock { $0.record(seconds, of: kind) }

@@ -31,8 +31,8 @@ struct ImageRoutes {
         let start = DispatchTime.now().uptimeNanoseconds
         let result: ImageSearchResult
         do {
-            result = try await executor.run(.search(degraded: SearchLoad.isDegraded)) {
-                let vector = try collection.embed(imageData: data)
+            result = try await executor.runSharing(.search(degraded: SearchLoad.isDegraded)) { threads in
+                let vector = try collection.embed(imageData: data, threads: threads)
                 return try collection.search(ImageSearchRequest(vector: vector, topK: query.topK, nprobe: query.nprobe, filter: query.filter))
             }
         } catch let error as ImageDecodingError {

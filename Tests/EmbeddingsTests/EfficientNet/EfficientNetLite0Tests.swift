@@ -61,6 +61,21 @@ final class EfficientNetLite0Tests: XCTestCase {
         for i in images.indices { XCTAssertGreaterThanOrEqual(ImageFixtures.cosine(split[i], batch[i]), 0.999999) }
     }
 
+    /// A single image's layers split among threads (a search on an idle server) give the
+    /// embedding of one thread: each output row is the same dot products.
+    func testRowSplittingAcrossThreadsGivesTheSameEmbedding() throws {
+        let model = try ImageFixtures.model()
+        for name in ["chelsea.jpg", "motorcycle-alpha.png", "rocket-tall.jpg"] {
+            let image = try ImageFixtures.image(name)
+            let single = try model.embed(image)
+            for threads in [2, 3] {
+                let split = try model.embed(image, threads: threads)
+                XCTAssertEqual(split.count, single.count)
+                XCTAssertLessThanOrEqual(zip(split, single).map { abs($0 - $1) }.max() ?? 1, 1e-6, "\(name), \(threads) threads")
+            }
+        }
+    }
+
     func testManyConcurrentCallsGiveTheSameResults() async throws {
         let model = try ImageFixtures.model()
         let names = ["chelsea.jpg", "camera-gray.jpg", "motorcycle-alpha.png", "coffee-exif6.jpg"]

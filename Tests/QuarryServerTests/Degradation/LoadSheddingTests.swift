@@ -65,6 +65,25 @@ import Testing
         #expect(executor.predictedLatency(degraded: false) < 0.05)
     }
 
+    /// A job alone on the executor may use every thread; beside another, one.
+    @Test func aJobAloneMayUseEveryThreadAndOneBesideAnotherUsesOne() async throws {
+        let executor = SearchExecutor(threads: 2)
+        #expect(try await executor.runSharing(.search(degraded: false)) { $0 } == 2)
+        let started = Atomic(false)
+        let release = Atomic(false)
+        async let long: Int = executor.runSharing(.other) { threads in
+            started.store(true, ordering: .releasing)
+            while !release.load(ordering: .acquiring) { Thread.sleep(forTimeInterval: 0.001) }
+            return threads
+        }
+        while !started.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(1)) }
+        let beside = try await executor.runSharing(.search(degraded: false)) { $0 }
+        release.store(true, ordering: .releasing)
+        #expect(try await long == 2)
+        #expect(beside == 1)
+        #expect(try await executor.runSharing(.search(degraded: false)) { $0 } == 2)
+    }
+
     @Test func aSearchThatWaitedPastItsDeadlineIsNotRun() async throws {
         let executor = SearchExecutor(threads: 1, searchDeadline: 0.05)
         let ran = Atomic(0)

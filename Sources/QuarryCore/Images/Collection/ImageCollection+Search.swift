@@ -3,10 +3,11 @@ import Faiss
 import Foundation
 
 extension ImageCollection {
-    /// The embedding of an encoded image (JPEG, PNG, WebP), decoded with the collection's limits.
+    /// The embedding of an encoded image (any format ``ImageFormat`` accepts), decoded with the
+    /// collection's limits; the network uses up to `threads` threads.
     /// - Throws: ``ImageDecodingError`` for data that is not a usable image.
-    public func embed(imageData: Data) throws -> [Float] {
-        try encoder.embed(decoder.decode(imageData))
+    public func embed(imageData: Data, threads: Int = 1) throws -> [Float] {
+        try encoder.embed(decoder.decode(imageData), threads: threads)
     }
 
     /// The images most similar to `request.vector`. A filter returns min(`topK`, matching)

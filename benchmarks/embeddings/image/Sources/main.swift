@@ -78,6 +78,17 @@ do {
     report("network 2 streams", batch: 2 * perStream, threads: 2, times)
 }
 
+// 2b. One decoded image, preprocessing and network, each layer split among 1 or 2 threads
+// with one BLAS thread each (a search on an idle server).
+for threads in [1, 2] {
+    var i = 0
+    let times = try measure(batch: 1, minimumRuns: runs * 2, minimumSeconds: seconds) {
+        _ = try net.embed(decoded[i % decoded.count], threads: threads)
+        i += 1
+    }
+    report("preprocess+network, split", batch: 1, threads: threads, times)
+}
+
 // 3. End to end from encoded files: decode, orient, resize, crop, normalise, network.
 for threads in [1, 2] {
     openblas_set_num_threads(Int32(threads))
