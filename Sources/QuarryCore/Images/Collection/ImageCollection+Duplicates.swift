@@ -6,6 +6,9 @@ extension ImageCollection {
     /// of openclipart drawings against unrelated ones (`benchmarks/images/duplicate_threshold.py`).
     public static let defaultDuplicateThreshold = 0.8
 
+    /// Neighbours compared per image by ``duplicateGroups(threshold:)`` on an index without range search.
+    static let duplicateNeighbours = 64
+
     /// The score from which an image counts as a near duplicate of a stored one.
     public var duplicateThreshold: Double {
         configuration.duplicateThreshold ?? Self.defaultDuplicateThreshold
@@ -38,36 +41,49 @@ extension ImageCollection {
 
     /// Every group of stored images linked by scores of at least `threshold` (the collection's
     /// own when nil), largest first. Each image is compared with those within the threshold
-    /// (a range search over the index, probing the collection's default lists).
+    /// (a range search over the index, probing the collection's default lists; on an index
+    /// type without range search, with its ``duplicateNeighbours`` closest images).
     public func duplicateGroups(threshold: Double? = nil) throws -> [DuplicateGroup] {
         let threshold = threshold ?? duplicateThreshold
         let faissIndex = index.current
         let ids = try store.allIDs()
         let positions = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($0.element, $0.offset) })
         var groups = DisjointSets(count: ids.count)
-        var links: [(first: Int, second: Int, score: Double)] = []
-        try store.forEachVectorBatch(ids: nil, batchSize: 256) { batchIDs, vectors in
+        // Per image, the lowest and highest score of its links: memory stays linear however
+        // many pairs a low threshold links.
+        var lowest = [Double](repeating: .infinity, count: ids.count)
+        var highest = [Double](repeating: -.infinity, count: ids.count)
+        try store.forEachVectorBatch(ids: nil, batchSize: 64) { batchIDs, vectors in
             let queries = try Matrix(rows: batchIDs.count, columns: store.dimension, storage: vectors)
-            let found = try faissIndex.rangeSearch(queries, radius: Float(threshold), parameters: SearchParameters(nprobe: defaultNprobe))
+            let parameters = SearchParameters(nprobe: defaultNprobe)
+            let found: [[Neighbor]]
+            do {
+                found = try faissIndex.rangeSearch(queries, radius: Float(threshold), parameters: parameters)
+            } catch {
+                // Index types without range search (HNSW in FAISS 1.7): each image's closest ones.
+                let results = try faissIndex.search(queries, k: min(Self.duplicateNeighbours, faissIndex.count), parameters: parameters)
+                found = (0..<results.count).map { results[$0] }
+            }
             for (queryID, neighbours) in zip(batchIDs, found) {
                 guard let first = positions[queryID] else { continue }
                 for neighbour in neighbours where neighbour.id > queryID && Double(neighbour.distance) >= threshold {
                     guard let second = positions[neighbour.id] else { continue }
+                    let score = Double(neighbour.distance)
                     groups.union(first, second)
-                    links.append((first, second, Double(neighbour.distance)))
+                    for position in [first, second] {
+                        lowest[position] = min(lowest[position], score)
+                        highest[position] = max(highest[position], score)
+                    }
                 }
             }
         }
         var members: [Int: [Int64]] = [:]
         var scores: [Int: (lowest: Double, highest: Double)] = [:]
-        for link in links {
-            let root = groups.root(of: link.first)
-            let known = scores[root] ?? (link.score, link.score)
-            scores[root] = (min(known.lowest, link.score), max(known.highest, link.score))
-        }
-        for (position, id) in ids.enumerated() {
+        for (position, id) in ids.enumerated() where lowest[position].isFinite {
             let root = groups.root(of: position)
-            if scores[root] != nil { members[root, default: []].append(id) }
+            members[root, default: []].append(id)
+            let known = scores[root] ?? (lowest[position], highest[position])
+            scores[root] = (min(known.lowest, lowest[position]), max(known.highest, highest[position]))
         }
         let images = try store.images(ids: members.values.flatMap { $0 })
         return members.map { root, ids in
