@@ -169,12 +169,12 @@ let package = Package(
 )
 
 /// `QUARRY_PACKAGE_SCOPE=engine` keeps only the engine layers (FAISS binding, embeddings,
-/// QuarryCore) and the test targets that hold the concurrency stress tests: scripts/test.sh
+/// QuarryCore) and the test targets that hold the tests of concurrent code: scripts/test.sh
 /// builds that scope under ThreadSanitizer without compiling the server and its dependencies.
 if ProcessInfo.processInfo.environment["QUARRY_PACKAGE_SCOPE"] == "engine" {
     let engineTargets: Set = [
         "CFaiss", "Faiss", "CBLAS", "COpenSSL", "CQuantKernels", "CVips", "CImageCodecs", "Embeddings", "QuarryCore",
-        "FaissTests", "QuarryCoreTests",
+        "FaissTests", "EmbeddingsTests", "QuarryCoreTests",
     ]
     package.targets.removeAll { !engineTargets.contains($0.name) }
     package.products.removeAll { !engineTargets.contains($0.name) }

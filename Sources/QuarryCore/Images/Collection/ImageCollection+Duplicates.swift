@@ -6,8 +6,8 @@ extension ImageCollection {
     /// of openclipart drawings against unrelated ones (`benchmarks/images/duplicate_threshold.py`).
     public static let defaultDuplicateThreshold = 0.8
 
-    /// Neighbours compared per image by ``duplicateGroups(threshold:)`` on an index without range search.
-    static let duplicateNeighbours = 64
+    /// Closest images each image is compared with by ``duplicateGroups(threshold:)``.
+    public static let duplicateNeighbours = 32
 
     /// The score from which an image counts as a near duplicate of a stored one.
     public var duplicateThreshold: Double {
@@ -40,54 +40,25 @@ extension ImageCollection {
     }
 
     /// Every group of stored images linked by scores of at least `threshold` (the collection's
-    /// own when nil), largest first. Each image is compared with those within the threshold
-    /// (a range search over the index, probing the collection's default lists; on an index
-    /// type without range search, with its ``duplicateNeighbours`` closest images).
+    /// own when nil), largest first. Each image is compared with its ``duplicateNeighbours``
+    /// closest images (searching the index with the collection's default nprobe); the search
+    /// is done once per index generation, so later calls at any threshold are cheap.
     public func duplicateGroups(threshold: Double? = nil) throws -> [DuplicateGroup] {
         let threshold = threshold ?? duplicateThreshold
-        let faissIndex = index.current
-        let ids = try store.allIDs()
-        let positions = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($0.element, $0.offset) })
-        var groups = DisjointSets(count: ids.count)
-        // Per image, the lowest and highest score of its links: memory stays linear however
-        // many pairs a low threshold links.
-        var lowest = [Double](repeating: .infinity, count: ids.count)
-        var highest = [Double](repeating: -.infinity, count: ids.count)
-        try store.forEachVectorBatch(ids: nil, batchSize: 64) { batchIDs, vectors in
-            let queries = try Matrix(rows: batchIDs.count, columns: store.dimension, storage: vectors)
-            let parameters = SearchParameters(nprobe: defaultNprobe)
-            let found: [[Neighbor]]
-            do {
-                found = try faissIndex.rangeSearch(queries, radius: Float(threshold), parameters: parameters)
-            } catch {
-                // Index types without range search (HNSW in FAISS 1.7): each image's closest ones.
-                let results = try faissIndex.search(queries, k: min(Self.duplicateNeighbours, faissIndex.count), parameters: parameters)
-                found = (0..<results.count).map { results[$0] }
-            }
-            for (queryID, neighbours) in zip(batchIDs, found) {
-                guard let first = positions[queryID] else { continue }
-                for neighbour in neighbours where neighbour.id > queryID && Double(neighbour.distance) >= threshold {
-                    guard let second = positions[neighbour.id] else { continue }
-                    let score = Double(neighbour.distance)
-                    groups.union(first, second)
-                    for position in [first, second] {
-                        lowest[position] = min(lowest[position], score)
-                        highest[position] = max(highest[position], score)
-                    }
-                }
-            }
+        let graph = try neighbourGraph.withLock { cached in
+            let generation = index.generation
+            if let cached, cached.generation == generation { return cached }
+            let built = try NeighbourGraph.build(
+                index: index.current, store: store, neighbours: Self.duplicateNeighbours, nprobe: defaultNprobe,
+                generation: generation
+            )
+            cached = built
+            return built
         }
-        var members: [Int: [Int64]] = [:]
-        var scores: [Int: (lowest: Double, highest: Double)] = [:]
-        for (position, id) in ids.enumerated() where lowest[position].isFinite {
-            let root = groups.root(of: position)
-            members[root, default: []].append(id)
-            let known = scores[root] ?? (lowest[position], highest[position])
-            scores[root] = (min(known.lowest, lowest[position]), max(known.highest, highest[position]))
-        }
-        let images = try store.images(ids: members.values.flatMap { $0 })
-        return members.map { root, ids in
-            DuplicateGroup(images: ids.compactMap { images[$0] }, lowestScore: scores[root]!.lowest, highestScore: scores[root]!.highest)
+        let groups = graph.groups(threshold: threshold)
+        let images = try store.images(ids: groups.flatMap(\.ids))
+        return groups.map { group in
+            DuplicateGroup(images: group.ids.compactMap { images[$0] }, lowestScore: group.lowest, highestScore: group.highest)
         }
         .sorted { first, second in
             first.images.count == second.images.count ? first.images[0].id < second.images[0].id : first.images.count > second.images.count

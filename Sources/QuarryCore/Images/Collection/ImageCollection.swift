@@ -24,6 +24,8 @@ public final class ImageCollection: IndexedCollection {
     /// Held while image files are written or removed together with the rows that use them, so
     /// that no file is removed between its write and the commit of its row.
     let fileChanges = Mutex<Void>(())
+    /// The neighbours that near-duplicate groups come from, kept until the index changes.
+    let neighbourGraph = Mutex<NeighbourGraph?>(nil)
     let logger: Logger
 
     /// Collections below this many images use an exact `Flat` index.
