@@ -126,7 +126,7 @@ struct ImageRoutes {
     }
 
     /// `GET …/duplicates`: groups of stored images that nearly duplicate one another, largest
-    /// first; `threshold` (0–1, default the collection's) and `limit` (groups, default 100).
+    /// first; `threshold` (0.5–1, default the collection's) and `limit` (groups, default 100).
     func duplicates(_ request: Request, _ context: BasicRequestContext) async throws -> DuplicatesResponse {
         let collection = try library.imageCollection(context)
         let query = try DuplicatesQuery(request, defaultThreshold: collection.duplicateThreshold)

@@ -32,9 +32,11 @@ extension ImageCollection {
     /// The stored images that nearly duplicate stored images `ids`, by id (those with none left out).
     public func nearestDuplicates(ofStored ids: [Int64]) throws -> [Int64: ImageSearchHit] {
         var duplicates: [Int64: ImageSearchHit] = [:]
-        for id in ids {
-            guard let vector = try store.vector(id: id) else { continue }
-            duplicates[id] = try nearestDuplicate(of: vector, excluding: id)
+        try store.forEachVectorBatch(ids: ids, batchSize: 256) { batchIDs, vectors in
+            for (row, id) in batchIDs.enumerated() {
+                let vector = Array(vectors[row * store.dimension..<(row + 1) * store.dimension])
+                duplicates[id] = try nearestDuplicate(of: vector, excluding: id)
+            }
         }
         return duplicates
     }
