@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Write N Fashion-MNIST images as PNG files plus a metadata CSV, for benchmarks/images/run.sh.
+"""Write N Fashion-MNIST images as PNG files plus a metadata CSV, and Q more as queries, for
+benchmarks/images/run.sh.
 
-    make_data.py --images N --out DIR [--source /usr/share/datasets/fashion-mnist]
+    make_data.py --images N --queries Q --out DIR [--source /usr/share/datasets/fashion-mnist]
 
 Reads Debian's dataset-fashion-mnist (gzipped IDX files), the 10,000 test images first, then the
-training images. Writes DIR/images/NNNNN.png (28 × 28 greyscale) and DIR/metadata.csv with the
-columns path (relative to DIR/images), category and a simulated price (seeded, per-category range),
-then DIR/complete as a marker: a folder that has it is left as it is.
+training images. Writes the first N as DIR/images/NNNNN.png (28 × 28 greyscale) with DIR/metadata.csv
+(columns path, relative to DIR/images, category and a simulated price: seeded, per-category range),
+the next Q as DIR/queries/NNNNN.png (pictures no collection holds, as users upload), then
+DIR/complete as a marker: a folder that has it is left as it is.
 """
 import argparse
 import csv
@@ -34,6 +36,7 @@ def read_idx(path):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--images", type=int, required=True)
+    ap.add_argument("--queries", type=int, required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--source", default="/usr/share/datasets/fashion-mnist")
     a = ap.parse_args()
@@ -43,16 +46,19 @@ def main():
     for split in ("t10k", "train"):
         images.append(read_idx(os.path.join(a.source, split + "-images-idx3-ubyte.gz")))
         labels.append(read_idx(os.path.join(a.source, split + "-labels-idx1-ubyte.gz")))
-    images, labels = np.concatenate(images)[:a.images], np.concatenate(labels)[:a.images]
-    if len(images) < a.images:
+    images, labels = np.concatenate(images), np.concatenate(labels)
+    if len(images) < a.images + a.queries:
         raise SystemExit("make_data: Fashion-MNIST has only %d images" % len(images))
 
     os.makedirs(os.path.join(a.out, "images"), exist_ok=True)
+    os.makedirs(os.path.join(a.out, "queries"), exist_ok=True)
+    for i in range(a.images, a.images + a.queries):
+        Image.fromarray(images[i], "L").save(os.path.join(a.out, "queries", "%05d.png" % i))
     rng = np.random.default_rng(7)
     with open(os.path.join(a.out, "metadata.csv"), "w", newline="") as f:
         out = csv.writer(f)
         out.writerow(["path", "category", "price"])
-        for i, (pixels, label) in enumerate(zip(images, labels)):
+        for i, (pixels, label) in enumerate(zip(images[:a.images], labels[:a.images])):
             name = "%05d.png" % i
             Image.fromarray(pixels, "L").save(os.path.join(a.out, "images", name))
             low, high = PRICE_RANGES[label]

@@ -8,10 +8,12 @@
 #   --images N   Fashion-MNIST images to import (default 2000; test split first, then training)
 #   --rounds R   rounds, each running Quarry then the reference (default 3); the table keeps
 #                each side's fastest import and lowest-p50 query round
-#   --queries Q  images queried one at a time (default 200, spread evenly over the N)
+#   --queries Q  images queried one at a time (default 200): the Q Fashion-MNIST images after the
+#                N, which neither side imports (a stored file's bytes would let Quarry skip the
+#                network, see ImageCollection.queryVector)
 #
-# Data: make_data.py writes the N images once as PNG files with metadata.csv (category, price)
-# into benchmarks/images/data/n<N>/ (git-ignored). Each round:
+# Data: make_data.py writes the N images once as PNG files with metadata.csv (category, price),
+# and the Q queries, into benchmarks/images/data/n<N>-q<Q>/ (git-ignored). Each round:
 #   Quarry:    `quarry ingest-images --data <fresh temp dir> --collection c --metadata CSV FOLDER`
 #              (a whole process under /usr/bin/time -v: wall s, CPU s, peak RSS), then
 #              `quarry serve` on a free loopback port and query_http.py POSTing the Q images to
@@ -39,11 +41,10 @@ while [[ $# -gt 0 ]]; do
         --images) images="${1:?--images needs a number}"; shift ;;
         --rounds) rounds="${1:?--rounds needs a number}"; shift ;;
         --queries) queries="${1:?--queries needs a number}"; shift ;;
-        -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
-(( queries <= images )) || { echo "run.sh: --queries must not exceed --images" >&2; exit 2; }
 [[ -f "$root/models/efficientnet-lite0/efficientnet-lite0.safetensors" ]] \
     || { echo "run.sh: models/ missing (scripts/fetch-models.sh)" >&2; exit 2; }
 cd "$root"
@@ -55,15 +56,13 @@ quarry="$(quarry_binary)"
 step "reference venv (image)"
 python="$(benchmarks/reference/setup-venv.sh image | tail -n 1)"
 
-data="$here/data/n$images"
-step "Fashion-MNIST: $images PNG files in $data"
-"$python" "$here/make_data.py" --images "$images" --out "$data"
+data="$here/data/n$images-q$queries"
+step "Fashion-MNIST: $images PNG files and $queries queries in $data"
+"$python" "$here/make_data.py" --images "$images" --queries "$queries" --out "$data"
 
 out="$here/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
-# The query images: every (N / Q)-th file, the same for both sides.
-ls "$data/images" | awk -v step=$((images / queries)) -v q="$queries" '(NR - 1) % step == 0 && n++ < q' \
-    > "$out/queries.txt"
+ls "$data/queries" > "$out/queries.txt"
 # Each round's collections go to a fresh folder here, read by report.py, then removed.
 work="$(mktemp -d "${TMPDIR:-/tmp}/quarry-images-bench.XXXXXX")"
 server=""
@@ -90,7 +89,7 @@ for ((r = 1; r <= rounds; r++)); do
     "$quarry" serve --data "$work/quarry-$r" --models "$root/models" --host 127.0.0.1 --port "$port" \
         --log-level warning --backup-interval-hours 0 > "$out/quarry-$r-serve.log" 2>&1 &
     server=$!
-    "$python" "$here/query_http.py" --port "$port" --collection c --folder "$data/images" \
+    "$python" "$here/query_http.py" --port "$port" --collection c --folder "$data/queries" \
         --queries "$out/queries.txt" | tee "$out/quarry-$r-query.json"
     kill "$server"
     wait "$server" || true
@@ -101,7 +100,7 @@ for ((r = 1; r <= rounds; r++)); do
         "$python" benchmarks/reference/images.py import --folder "$data/images" --metadata "$data/metadata.csv" \
         --out "$work/reference-$r" --batch 8 --threads 1 | tee "$out/reference-$r.log"
     step "round $r/$rounds: reference queries in-process"
-    "$python" benchmarks/reference/images.py query --folder "$data/images" --out "$work/reference-$r" \
+    "$python" benchmarks/reference/images.py query --folder "$data/queries" --out "$work/reference-$r" \
         --queries "$out/queries.txt" --threads 1 | tee "$out/reference-$r-query.json"
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"

@@ -32,7 +32,7 @@ struct ImageRoutes {
         let result: ImageSearchResult
         do {
             result = try await executor.runSharing(.search(degraded: SearchLoad.isDegraded)) { threads in
-                let vector = try collection.embed(imageData: data, threads: threads)
+                let vector = try collection.queryVector(imageData: data, threads: threads)
                 return try collection.search(ImageSearchRequest(vector: vector, topK: query.topK, nprobe: query.nprobe, filter: query.filter))
             }
         } catch let error as ImageDecodingError {

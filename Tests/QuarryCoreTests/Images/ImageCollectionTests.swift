@@ -30,7 +30,7 @@ import Testing
         #expect(result.storedCount == 12)
         #expect(collection.index.count == 12)
         #expect(try collection.store.imageCount() == 12)
-        let query = try collection.embed(imageData: TestImages.png(seed: 5))
+        let query = try collection.queryVector(imageData: TestImages.png(seed: 5))
         let hits = try collection.search(ImageSearchRequest(vector: query, topK: 3)).hits
         #expect(hits.first?.image.title == "item 5")
         #expect(hits.first?.image.category == "odd")
@@ -40,6 +40,19 @@ import Testing
         let stored = try #require(hits.first?.image)
         #expect(collection.mediaFile(for: stored).map { FileManager.default.fileExists(atPath: $0.path) } == true)
         #expect(FileManager.default.fileExists(atPath: collection.thumbnailFile(for: stored).path))
+    }
+
+    @Test func theBytesOfAStoredFileAreSearchedWithItsStoredVector() throws {
+        defer { folder.remove() }
+        let id = try #require(try collection.add(inputs(0..<6)).storedIDs.first)
+        let stored = try #require(try collection.store.vector(id: id))
+        let bytes = try TestImages.png(seed: 0)
+        #expect(try collection.queryVector(imageData: bytes) == stored)
+        let hit = try #require(try collection.search(ImageSearchRequest(vector: collection.queryVector(imageData: bytes), topK: 1)).hits.first)
+        #expect(hit.image.id == id && abs(hit.score - 1) < 1e-6)
+        // Other bytes are embedded as they are: the whole image, no centre crop.
+        let unstored = try TestImages.png(seed: 99)
+        #expect(try collection.queryVector(imageData: unstored) == GridColorEncoder().embed(TestImages.picture(seed: 99)))
     }
 
     @Test func storedVectorsAverageTheImageAndItsCentreCrop() throws {
@@ -84,7 +97,7 @@ import Testing
     @Test func filtersAndMoreLikeThis() throws {
         defer { folder.remove() }
         _ = try collection.add(inputs(0..<20))
-        let query = try collection.embed(imageData: TestImages.png(seed: 4))
+        let query = try collection.queryVector(imageData: TestImages.png(seed: 4))
         let odd = try collection.search(ImageSearchRequest(vector: query, topK: 5, filter: ImageFilter(category: "odd"))).hits
         #expect(odd.count == 5 && odd.allSatisfy { $0.image.category == "odd" })
         let cheap = try collection.search(ImageSearchRequest(vector: query, topK: 50, filter: ImageFilter(priceMin: 30, priceMax: 60))).hits
@@ -104,7 +117,7 @@ import Testing
         #expect(collection.configuration.factory == "IVF5,Flat")
         #expect(collection.nlist == 5 && collection.index.count == 200)
         #expect(try collection.adaptIndexType(flatLimit: 100) == nil)
-        let query = try collection.embed(imageData: TestImages.png(seed: 42))
+        let query = try collection.queryVector(imageData: TestImages.png(seed: 42))
         let result = try collection.search(ImageSearchRequest(vector: query, topK: 1, nprobe: 5))
         #expect(result.nprobe == 5 && result.hits.first?.image.title == "item 42")
         #expect(try collection.search(ImageSearchRequest(vector: query, topK: 1)).nprobe == ImageCollection.fallbackNprobe(nlist: 5))
@@ -120,7 +133,7 @@ import Testing
     @Test func reindexBuildsTheNamedTypeAndSearchesKeepWorking() throws {
         defer { folder.remove() }
         _ = try collection.add(inputs(0..<120))
-        let query = try collection.embed(imageData: TestImages.png(seed: 77))
+        let query = try collection.queryVector(imageData: TestImages.png(seed: 77))
         let before = try collection.search(ImageSearchRequest(vector: query, topK: 5)).hits.map(\.image.id)
         #expect(try collection.reindex(factory: "HNSW16,Flat") == "HNSW16,Flat")
         #expect(collection.configuration.factory == "HNSW16,Flat" && collection.configuration.automaticFactory == false)
@@ -158,7 +171,7 @@ import Testing
         _ = try other.add(inputs(5..<15))
         #expect(try collection.merge(from: other) == 5)
         #expect(try collection.index.count == 15 && collection.store.imageCount() == 15)
-        let query = try collection.embed(imageData: TestImages.png(seed: 12))
+        let query = try collection.queryVector(imageData: TestImages.png(seed: 12))
         let hit = try #require(try collection.search(ImageSearchRequest(vector: query, topK: 1)).hits.first)
         #expect(hit.image.title == "item 12" && hit.image.price == 120)
         #expect(collection.mediaFile(for: hit.image).map { FileManager.default.fileExists(atPath: $0.path) } == true)

@@ -53,7 +53,7 @@ import Testing
         defer { folder.remove() }
         let collection = try Self.collection(in: folder)
         for seed: UInt64 in [3, 250, 599] {
-            let query = try collection.embed(imageData: TestImages.png(seed: seed + 1_000))
+            let query = try collection.queryVector(imageData: TestImages.png(seed: seed + 1_000))
             for (filter, matching) in Self.filters {
                 for topK in [1, 10, 50] {
                     let expected = try Self.bruteForce(collection, query, filter, k: topK)

@@ -25,7 +25,7 @@ import Testing
             name: "stress", in: folder.url, encoder: GridColorEncoder(), model: "grid-color", logger: Logger(label: "test")
         )
         _ = try collection.add((0..<150).map(Self.input))
-        let queries = try (0..<20).map { try collection.embed(imageData: TestImages.png(seed: UInt64(1_000 + $0))) }
+        let queries = try (0..<20).map { try collection.queryVector(imageData: TestImages.png(seed: UInt64(1_000 + $0))) }
         let progress = Progress()
 
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -21,7 +21,7 @@ import Testing
 
     func searchFindsEveryItem(_ collection: ImageCollection, count: Int) throws {
         for seed in [0, 17, count - 1] {
-            let query = try collection.embed(imageData: TestImages.png(seed: UInt64(seed)))
+            let query = try collection.queryVector(imageData: TestImages.png(seed: UInt64(seed)))
             #expect(try collection.search(ImageSearchRequest(vector: query, topK: 1)).hits.first?.image.title == "item \(seed)")
         }
     }

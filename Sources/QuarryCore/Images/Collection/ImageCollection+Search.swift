@@ -3,11 +3,14 @@ import Faiss
 import Foundation
 
 extension ImageCollection {
-    /// The embedding of an encoded image (any format ``ImageFormat`` accepts), decoded with the
-    /// collection's limits; the network uses up to `threads` threads.
+    /// The vector to search with for an encoded image (any format ``ImageFormat`` accepts): the
+    /// stored vector of a stored file with the same bytes, so that this file ranks first at
+    /// score 1, else the image's embedding, decoded with the collection's limits by a network
+    /// using up to `threads` threads.
     /// - Throws: ``ImageDecodingError`` for data that is not a usable image.
-    public func embed(imageData: Data, threads: Int = 1) throws -> [Float] {
-        try encoder.embed(decoder.decode(imageData), threads: threads)
+    public func queryVector(imageData: Data, threads: Int = 1) throws -> [Float] {
+        if let stored = try store.vector(contentHash: ContentHash.sha256(imageData)) { return stored }
+        return try encoder.embed(decoder.decode(imageData), threads: threads)
     }
 
     /// The images most similar to `request.vector`. A filter returns min(`topK`, matching)

@@ -103,6 +103,14 @@ extension ImageStore {
         }
     }
 
+    /// The stored vector of an image whose file has this content hash, if any.
+    public func vector(contentHash: String) throws -> [Float]? {
+        let id = try database.read("read image") { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM images WHERE content_hash = ? LIMIT 1", arguments: [contentHash])
+        }
+        return try id.flatMap { try vectors.vector(id: $0) }
+    }
+
     /// The first path (in path order) of a stored image with this content hash, if any.
     public func path(ofContentHash contentHash: String) throws(StoreError) -> String? {
         try database.read("read image") { db in
