@@ -9,6 +9,14 @@ public enum CollectionError: Error, Equatable, Sendable {
     case incompatibleMerge(from: String, into: String, reason: String)
     case tooFewVectorsToTrain(factory: String, needed: Int, stored: Int)
     case unavailable(name: String, reason: String)
+    /// A model name the registry does not know.
+    case unknownModel(String, known: [String])
+    /// A FAISS factory string FAISS cannot build.
+    case invalidFactory(String, reason: String)
+    /// A model that does not embed what the collection would hold (a text model for images).
+    case modelKindMismatch(model: String, kind: CollectionKind)
+    /// A collection that aliases still name cannot be deleted.
+    case aliased(name: String, aliases: [String])
 }
 
 extension CollectionError: CustomStringConvertible {
@@ -25,6 +33,11 @@ extension CollectionError: CustomStringConvertible {
         case .tooFewVectorsToTrain(let factory, let needed, let stored):
             "a \(factory) index is trained on at least \(needed) vectors; the collection holds \(stored)"
         case .unavailable(let name, let reason): "collection \"\(name)\" is unavailable: \(reason)"
+        case .unknownModel(let model, let known): "unknown model \"\(model)\"; known: \(known.joined(separator: ", "))"
+        case .invalidFactory(let factory, let reason): "invalid index factory \"\(factory)\": \(reason)"
+        case .modelKindMismatch(let model, let kind): "model \(model) does not embed \(kind.rawValue)"
+        case .aliased(let name, let aliases):
+            "collection \"\(name)\" is named by alias \(aliases.map { "\"\($0)\"" }.joined(separator: ", ")): move or delete the alias first"
         }
     }
 }

@@ -10,11 +10,15 @@ public final class CollectionLibrary: Sendable {
     public let modelsDirectory: URL
     /// Decoder (and so pixel limit) of the image collections.
     public let imageDecoder: ImageDecoder
-    private let textCollections = Mutex<[String: TextCollection]>([:])
-    private let imageCollections = Mutex<[String: ImageCollection]>([:])
+    let textCollections = Mutex<[String: TextCollection]>([:])
+    let imageCollections = Mutex<[String: ImageCollection]>([:])
     private let textEncoders = Mutex<[String: any TextEncoder]>([:])
     private let imageEncoders = Mutex<[String: any ImageEncoder]>([:])
-    private let unavailable = Mutex<[String: UnavailableCollection]>([:])
+    let unavailable = Mutex<[String: UnavailableCollection]>([:])
+    /// Other names of collections, resolved by every lookup by name.
+    let aliases: CollectionAliases
+    /// Held while a collection or alias is created, deleted or moved, so that those never interleave.
+    let lifecycle = Mutex(())
     let logger: Logger
 
     /// Opens every collection under `dataDirectory` (created when missing). A collection that
@@ -26,6 +30,7 @@ public final class CollectionLibrary: Sendable {
         self.imageDecoder = imageDecoder
         self.logger = logger
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        aliases = try CollectionAliases(dataDirectory: dataDirectory)
         for folder in CollectionFolder.all(in: dataDirectory) {
             do {
                 do {
@@ -83,9 +88,15 @@ public final class CollectionLibrary: Sendable {
         unavailable.withLock { Array($0.values) }.sorted { $0.name < $1.name }
     }
 
-    /// Why collection `name` could not be opened, if it could not.
+    /// Why collection `name` (or the one alias `name` names) could not be opened, if it could not.
     public func unavailableCollection(named name: String) -> UnavailableCollection? {
-        unavailable.withLock { $0[name] }
+        let name = resolved(name)
+        return unavailable.withLock { $0[name] }
+    }
+
+    /// The collection alias `name` names, else `name` itself.
+    public func resolved(_ name: String) -> String {
+        aliases.target(of: name) ?? name
     }
 
     /// Throws ``CollectionError/unavailable(name:reason:)`` when `name` could not be opened: its
@@ -105,9 +116,10 @@ public final class CollectionLibrary: Sendable {
         }
     }
 
-    /// The image collection `name`, if there is one.
+    /// The image collection `name`, or the one alias `name` names, if there is one.
     public func imageCollection(named name: String) -> ImageCollection? {
-        imageCollections.withLock { $0[name] }
+        let name = resolved(name)
+        return imageCollections.withLock { $0[name] }
     }
 
     /// Every open image collection, sorted by name.
@@ -145,9 +157,10 @@ public final class CollectionLibrary: Sendable {
         }
     }
 
-    /// The text collection `name`, if there is one.
+    /// The text collection `name`, or the one alias `name` names, if there is one.
     public func textCollection(named name: String) -> TextCollection? {
-        textCollections.withLock { $0[name] }
+        let name = resolved(name)
+        return textCollections.withLock { $0[name] }
     }
 
     /// Every open text collection, sorted by name.
@@ -169,7 +182,7 @@ public final class CollectionLibrary: Sendable {
         return collection
     }
 
-    /// The collection `name` of either kind, if there is one.
+    /// The collection `name` of either kind, or the one alias `name` names, if there is one.
     public func collection(named name: String) -> (any IndexedCollection)? {
         textCollection(named: name) ?? imageCollection(named: name)
     }

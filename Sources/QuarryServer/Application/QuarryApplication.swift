@@ -25,6 +25,7 @@ public enum QuarryApplication {
         CollectionRoutes(library: library, limits: limits, metrics: metrics, cache: cache, executor: executor).register(on: groups)
         ImageRoutes(library: library, limits: limits, executor: executor, metrics: metrics).register(on: groups)
         MaintenanceRoutes(library: library, limits: limits).register(on: groups)
+        CollectionManagementRoutes(library: library, limits: limits, cache: cache).register(on: groups)
         WebRoutes().register(on: groups)
         DocsRoutes().register(on: groups)
         SeedCompatibilityRoutes(

@@ -1,11 +1,14 @@
+import Foundation
 import QuarryCore
 
-/// Recent search answers, keyed by collection, the collection index's
-/// generation (so any write to the collection makes its old entries
-/// unreachable) and the normalised request.
+/// Recent search answers, keyed by collection (its name and creation time, so
+/// that one deleted and created again under that name never sees the old
+/// answers), the collection index's generation (so any write to the collection
+/// makes its old entries unreachable) and the normalised request.
 struct SearchCache: Sendable {
     struct Key: Hashable, Sendable {
         let collection: String
+        let createdAt: Date
         let generation: Int
         let request: String
     }
@@ -18,6 +21,9 @@ struct SearchCache: Sendable {
     }
 
     func key(_ collection: TextCollection, _ request: TextSearchRequest) -> Key {
-        Key(collection: collection.name, generation: collection.index.generation, request: "\(request)")
+        Key(
+            collection: collection.name, createdAt: collection.configuration.createdAt, generation: collection.index.generation,
+            request: "\(request)"
+        )
     }
 }

@@ -1,0 +1,111 @@
+import Embeddings
+import Faiss
+import Foundation
+
+extension CollectionLibrary {
+    /// Creates collection `name` as `specification` asks, checking the name, model and factory
+    /// before anything is written. Returns false, creating nothing, when an identical collection
+    /// of that name exists.
+    /// - Throws: ``CollectionError/invalidName(_:)``; ``CollectionError/alreadyExists(_:)`` when a
+    ///   different collection, one that could not be opened, or an alias has that name;
+    ///   ``CollectionError/unknownModel(_:known:)``, ``CollectionError/modelKindMismatch(model:kind:)``
+    ///   or ``CollectionError/invalidFactory(_:reason:)``; whatever loading the model throws.
+    @discardableResult
+    public func create(_ name: String, as specification: CollectionSpecification) throws -> Bool {
+        guard CollectionConfiguration.isValidName(name) else { throw CollectionError.invalidName(name) }
+        return try lifecycle.withLock { _ in
+            if aliases.target(of: name) != nil || unavailable.withLock({ $0[name] }) != nil {
+                throw CollectionError.alreadyExists(name)
+            }
+            if let existing = textCollections.withLock({ $0[name] }).map(\.configuration)
+                ?? imageCollections.withLock({ $0[name] }).map(\.configuration) {
+                guard specification.matches(existing) else { throw CollectionError.alreadyExists(name) }
+                return false
+            }
+            guard let entry = ModelRegistry.entries.first(where: { $0.name == specification.model }) else {
+                throw CollectionError.unknownModel(specification.model, known: ModelRegistry.entries.map(\.name))
+            }
+            guard entry.kind.rawValue == specification.kind.rawValue else {
+                throw CollectionError.modelKindMismatch(model: specification.model, kind: specification.kind)
+            }
+            if let factory = specification.factory {
+                do {
+                    try IndexFactory.validate(factory, dimension: entry.dimension)
+                } catch {
+                    throw CollectionError.invalidFactory(factory, reason: "\(error)")
+                }
+            }
+            switch specification.kind {
+            case .text: _ = try textCollection(creating: name, model: specification.model, factory: specification.factory)
+            case .image: _ = try imageCollection(creating: name, model: specification.model, factory: specification.factory)
+            }
+            logger.notice("collection created", metadata: [
+                "collection": "\(name)", "kind": "\(specification.kind.rawValue)", "model": "\(specification.model)",
+                "factory": "\(specification.factory ?? "automatic")",
+            ])
+            return true
+        }
+    }
+
+    /// Deletes collection `name` with its files, whether it is open or could not be opened; its
+    /// backups are kept. Returns false when there is no such collection.
+    /// - Throws: ``CollectionError/aliased(name:aliases:)`` while an alias names it.
+    @discardableResult
+    public func deleteCollection(named name: String) throws -> Bool {
+        try lifecycle.withLock { _ in
+            let folder = CollectionFolder(dataDirectory: dataDirectory, name: name)
+            guard CollectionConfiguration.isValidName(name), FileManager.default.fileExists(atPath: folder.configurationURL.path) else {
+                return false
+            }
+            let naming = aliases.aliases(of: name)
+            guard naming.isEmpty else { throw CollectionError.aliased(name: name, aliases: naming) }
+            // Out of every lookup first, then off the disk: a folder whose name starts with "."
+            // is never opened as a collection, so a crash part-way leaves nothing half deleted.
+            textCollections.withLock { _ = $0.removeValue(forKey: name) }
+            imageCollections.withLock { _ = $0.removeValue(forKey: name) }
+            unavailable.withLock { _ = $0.removeValue(forKey: name) }
+            let aside = dataDirectory.appendingPathComponent(".deleted-\(name)-\(UUID().uuidString)", isDirectory: true)
+            try FileManager.default.moveItem(at: folder.url, to: aside)
+            try FileManager.default.removeItem(at: aside)
+            logger.notice("collection deleted", metadata: ["collection": "\(name)"])
+            return true
+        }
+    }
+
+    /// Every alias with the collection it names.
+    public var aliasTargets: [String: String] {
+        aliases.all
+    }
+
+    /// Points `alias` at collection `collection`, creating the alias or moving it in one step;
+    /// returns the collection it named before, if any.
+    /// - Throws: ``CollectionError/invalidName(_:)``; ``CollectionError/alreadyExists(_:)`` when a
+    ///   collection is called `alias`; ``CollectionError/notFound(_:)`` when there is no
+    ///   collection `collection` (an alias cannot name another alias).
+    @discardableResult
+    public func setAlias(_ alias: String, to collection: String) throws -> String? {
+        guard CollectionConfiguration.isValidName(alias) else { throw CollectionError.invalidName(alias) }
+        return try lifecycle.withLock { _ in
+            if FileManager.default.fileExists(atPath: CollectionFolder(dataDirectory: dataDirectory, name: alias).configurationURL.path) {
+                throw CollectionError.alreadyExists(alias)
+            }
+            guard textCollections.withLock({ $0[collection] }) != nil || imageCollections.withLock({ $0[collection] }) != nil else {
+                throw CollectionError.notFound(collection)
+            }
+            let previous = try aliases.set(alias, to: collection)
+            logger.notice("alias set", metadata: ["alias": "\(alias)", "collection": "\(collection)", "previous": "\(previous ?? "none")"])
+            return previous
+        }
+    }
+
+    /// Removes `alias`; returns the collection it named, or nil when there was no such alias.
+    @discardableResult
+    public func removeAlias(_ alias: String) throws -> String? {
+        try lifecycle.withLock { _ in
+            guard aliases.target(of: alias) != nil else { return nil }
+            let previous = try aliases.set(alias, to: nil)
+            logger.notice("alias removed", metadata: ["alias": "\(alias)", "collection": "\(previous ?? "none")"])
+            return previous
+        }
+    }
+}

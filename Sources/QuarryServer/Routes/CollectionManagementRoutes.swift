@@ -1,0 +1,97 @@
+import Hummingbird
+import QuarryCore
+
+/// Creating and deleting collections, and the aliases that name them: `PUT` / `DELETE
+/// /v1/collections/{name}`, `GET /v1/aliases`, `PUT` / `DELETE /v1/aliases/{alias}`. Every
+/// change needs the admin token.
+struct CollectionManagementRoutes {
+    let library: CollectionLibrary
+    let limits: RequestLimits
+    let cache: SearchCache
+
+    struct Deleted: ResponseEncodable {
+        let collection: String
+        let deleted: Bool
+    }
+
+    struct Alias: ResponseEncodable {
+        let alias: String
+        let collection: String
+        /// The collection the alias named before this change, if any.
+        var previous: String?
+    }
+
+    struct AliasList: ResponseEncodable {
+        let aliases: [Alias]
+    }
+
+    func register(on groups: RouteGroups) {
+        let collections = groups.writes.group("v1/collections")
+        collections.put(":name", use: createCollection)
+        collections.delete(":name", use: deleteCollection)
+        let aliases = groups.writes.group("v1/aliases")
+        aliases.put(":alias", use: setAlias)
+        aliases.delete(":alias", use: removeAlias)
+        groups.reads.get("v1/aliases", use: listAliases)
+    }
+
+    /// `PUT /v1/collections/{name}`: 201 with the new collection, 200 when an identical one
+    /// exists, 409 when a different one (or an alias) has the name.
+    func createCollection(_ request: Request, _ context: BasicRequestContext) async throws -> EditedResponse<CollectionSummary> {
+        let name = try context.parameters.require("name")
+        let body = try await StrictJSON.decode(CollectionCreationBody.self, from: request, limit: limits.maxJSONBodyBytes)
+        let created = try await changing { try library.create(name, as: body.specification) }
+        let summary: CollectionSummary
+        if let images = library.imageCollection(named: name) {
+            summary = try CollectionSummary(images, detailed: false)
+        } else {
+            summary = try CollectionSummary(library.textCollection(context))
+        }
+        return EditedResponse(status: created ? .created : .ok, response: summary)
+    }
+
+    /// `DELETE /v1/collections/{name}`: the collection and its files (its backups are kept);
+    /// 409 while an alias names it.
+    func deleteCollection(_ request: Request, _ context: BasicRequestContext) async throws -> Deleted {
+        let name = try context.parameters.require("name")
+        if let target = library.aliasTargets[name] {
+            throw APIError.invalidRequest("\"\(name)\" is an alias of collection \"\(target)\": delete it with DELETE /v1/aliases/\(name)")
+        }
+        guard try await changing({ try library.deleteCollection(named: name) }) else { throw APIError.collectionNotFound(name) }
+        cache.entries.removeAll()
+        return Deleted(collection: name, deleted: true)
+    }
+
+    /// `GET /v1/aliases`: every alias with its collection, by alias.
+    func listAliases(_ request: Request, _ context: BasicRequestContext) async throws -> AliasList {
+        AliasList(aliases: library.aliasTargets.sorted { $0.key < $1.key }.map { Alias(alias: $0.key, collection: $0.value) })
+    }
+
+    /// `PUT /v1/aliases/{alias}`: points the alias at a collection in one atomic step; 201 when
+    /// the alias is new, else 200 with the collection it named before.
+    func setAlias(_ request: Request, _ context: BasicRequestContext) async throws -> EditedResponse<Alias> {
+        let alias = try context.parameters.require("alias")
+        let body = try await StrictJSON.decode(AliasRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
+        let previous = try await changing { try library.setAlias(alias, to: body.collection) }
+        return EditedResponse(status: previous == nil ? .created : .ok, response: Alias(alias: alias, collection: body.collection, previous: previous))
+    }
+
+    /// `DELETE /v1/aliases/{alias}`: removes the alias (never its collection).
+    func removeAlias(_ request: Request, _ context: BasicRequestContext) async throws -> Alias {
+        let alias = try context.parameters.require("alias")
+        guard let target = try await changing({ try library.removeAlias(alias) }) else {
+            throw APIError(.notFound, code: "alias_not_found", message: "alias \"\(alias)\" not found")
+        }
+        return Alias(alias: alias, collection: target)
+    }
+
+    /// Runs a change of the library off the request tasks (it writes files, and creating a
+    /// collection may load a model), answering its refusals as API errors.
+    private func changing<T: Sendable>(_ change: @escaping @Sendable () throws -> T) async throws -> T {
+        do {
+            return try await onBlockingThread(change)
+        } catch let error as CollectionError {
+            throw APIError(error)
+        }
+    }
+}
