@@ -7,6 +7,30 @@ extension TextCollection {
     /// the index and/or the keyword index, fuses the rankings, loads metadata,
     /// filters, drops near-duplicates and applies `minScore`.
     public func search(_ request: TextSearchRequest) throws -> TextSearchResult {
+        try search(request, embedding: nil)
+    }
+
+    /// Answers several questions, as ``search(_:)`` answers each, embedding those that need it
+    /// in one batch.
+    public func search(batch requests: [TextSearchRequest]) throws -> [TextSearchResult] {
+        let embedded = requests.indices.filter { requests[$0].mode != .keyword }
+        var timings: [String: Double] = [:]
+        var embeddings = [[Float]?](repeating: nil, count: requests.count)
+        if !embedded.isEmpty {
+            let matrix = try measure("embed", into: &timings) { try encoder.embed(embedded.map { requests[$0].query }, role: .query) }
+            for (row, index) in embedded.enumerated() { embeddings[index] = Array(matrix[row]) }
+        }
+        // The batch's embedding time, shared out evenly.
+        let share = (timings["embed"] ?? 0) / Double(max(embedded.count, 1))
+        return try requests.indices.map { index in
+            var result = try search(requests[index], embedding: embeddings[index])
+            if embeddings[index] != nil { result.timings["embed"] = share }
+            return result
+        }
+    }
+
+    /// ``search(_:)`` with the question's embedding given, or computed when nil.
+    private func search(_ request: TextSearchRequest, embedding: [Float]?) throws -> TextSearchResult {
         var timings: [String: Double] = [:]
         let candidates = request.fewerCandidates
             ? request.topK : Self.candidateCount(topK: request.topK, filtered: !request.filter.isEmpty)
@@ -19,7 +43,7 @@ extension TextCollection {
         let rankByVector = { () throws -> (ranking: [(id: Int64, score: Double)], timings: [String: Double]) in
             var timings: [String: Double] = [:]
             guard request.mode != .keyword else { return ([], timings) }
-            let query = try measure("embed", into: &timings) { try self.queryEmbedding(request.query) }
+            let query = try embedding ?? measure("embed", into: &timings) { try self.queryEmbedding(request.query) }
             let ranking = try measure("vector", into: &timings) {
                 // A filter that few passages pass ranks exactly those: none is missed.
                 let neighbours = if !request.filter.isEmpty,

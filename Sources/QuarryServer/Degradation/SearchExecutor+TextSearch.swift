@@ -13,4 +13,20 @@ extension SearchExecutor {
         metrics.recordSearch(collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)
         return result
     }
+
+    /// Runs `requests` on `collection` as one job on one of the executor's threads, their
+    /// questions embedded together, refusing any longer than `limits` allows in model tokens;
+    /// records each search in `metrics`.
+    func search(
+        batch requests: [TextSearchRequest], in collection: TextCollection, limits: RequestLimits, metrics: QuarryMetrics
+    ) async throws -> [TextSearchResult] {
+        let results = try await run(.search(degraded: SearchLoad.isDegraded)) {
+            for request in requests { try limits.checkQueryTokens(collection.queryTokenCount(request.query)) }
+            return try collection.search(batch: requests)
+        }
+        for result in results {
+            metrics.recordSearch(collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)
+        }
+        return results
+    }
 }

@@ -32,7 +32,8 @@ public struct BackgroundMaintenance: Sendable {
     /// Where scheduled backups go: `<data>/.backups`, where start-up also looks for a fallback index.
     public var backupsRoot: URL { BackupManager.defaultBackupsRoot(for: library.dataDirectory) }
 
-    /// Runs until the task is cancelled.
+    /// Runs until the task is cancelled; once it is, returns as soon as the step under way (a
+    /// checkpoint, one collection's backup, one retraining) is done.
     public func run() async {
         var sinceDriftCheck = 0.0
         while !Task.isCancelled {
@@ -44,7 +45,7 @@ public struct BackgroundMaintenance: Sendable {
             checkpointChanged()
             backUpDue()
             sinceDriftCheck += checkpointInterval
-            if let driftCheckInterval, sinceDriftCheck >= driftCheckInterval {
+            if !Task.isCancelled, let driftCheckInterval, sinceDriftCheck >= driftCheckInterval {
                 sinceDriftCheck = 0
                 retrainDrifted()
             }
@@ -72,7 +73,7 @@ public struct BackgroundMaintenance: Sendable {
     public func backUpDue(now: Date = Date()) {
         guard let backupInterval else { return }
         let manager = BackupManager()
-        for collection in library.allCollections {
+        for collection in library.allCollections where !Task.isCancelled {
             if let newest = manager.newestBackupDate(of: collection.name, in: backupsRoot),
                 now.timeIntervalSince(newest) < backupInterval
             {
@@ -91,7 +92,7 @@ public struct BackgroundMaintenance: Sendable {
 
     /// Retrains the IVF indexes that drifted under ``driftPolicy``, one at a time.
     public func retrainDrifted() {
-        for collection in library.allCollections {
+        for collection in library.allCollections where !Task.isCancelled {
             do {
                 if let reason = try collection.retrainIfDrifted(under: driftPolicy) {
                     logger.notice("index retrained", metadata: [

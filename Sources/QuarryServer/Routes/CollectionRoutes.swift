@@ -56,7 +56,32 @@ struct CollectionRoutes {
             cache.entries.store(response, for: key)
             return response
         }
+        groups.searches.group("v1/collections").post(":name/search/batch", use: searchBatch)
         groups.writes.group("v1/collections").post(":name/documents", use: addDocuments)
+    }
+
+    /// `POST …/search/batch`: up to ``BatchSearchRequestBody/maxQueries`` searches, their questions
+    /// embedded together; answered in order, never from the cache.
+    func searchBatch(_ request: Request, _ context: BasicRequestContext) async throws -> BatchSearchResponse {
+        let collection = try library.textCollection(context)
+        let body = try await StrictJSON.decode(BatchSearchRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
+        try body.validate()
+        let degraded = SearchLoad.isDegraded
+        let defaults = collection.configuration.searchDefaults
+        let requests = try body.queries.map { query in
+            let validated = try query.validated(limits: limits, defaultTopK: defaults.topK)
+            return degraded ? validated.degraded(defaults: defaults) : validated
+        }
+        if degraded { metrics.recordDegradedRequest() }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let results = try await executor.search(batch: requests, in: collection, limits: limits, metrics: metrics)
+        return BatchSearchResponse(
+            collection: collection.name, tookMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6,
+            degraded: degraded,
+            searches: zip(requests, results).map { request, result in
+                .init(query: request.query, mode: request.mode, results: result.hits.map(SearchResponse.Result.init))
+            }
+        )
     }
 
     /// `POST …/documents`: adds or replaces documents given as JSON text, or

@@ -153,7 +153,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // Returns on SIGTERM or SIGINT once the requests in flight are answered.
         try await QuarryApplication.make(library: library, configuration: configuration, metrics: metrics, logger: logger).runService()
+        // Maintenance under way (a checkpoint, a backup) finishes before the final checkpoint:
+        // exiting beneath it crashed the process.
         background.cancel()
+        await background.value
         try library.checkpointAll()
         logger.info("stopped", metadata: ["checkpointed": "\(library.allCollections.count) collections"])
     }
