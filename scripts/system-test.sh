@@ -11,7 +11,7 @@
 #      Tests/System/clipart_test.py — a real third-party collection (13 categories of
 #        Debian's openclipart-png, linked into one folder): every PNG Pillow opens is
 #        stored or reported as a duplicate, and mirrored, cropped, half-size, JPEG and
-#        darker copies of 100 random picks find their original at rank 1 ≥ 97 times,
+#        darker copies of 100 random picks find their original at rank 1 ≥ 95 times,
 #        and `duplicate_of` flags them against unrelated drawings with precision ≥ 0.95
 #        and recall ≥ 0.9;
 #      Tests/System/crash_test.py — a server killed with SIGKILL 20 times during a
