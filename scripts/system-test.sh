@@ -27,6 +27,10 @@
 #        refreshes the README's screenshots in docs/screenshots;
 #      Tests/System/soak_test.py — 2 minutes of mixed searches, document writes and
 #        deletes: no 5xx, no acknowledged write lost, stable file descriptors;
+#      clients/python/tests — the Python client (pip-installed with its LangChain and
+#        LlamaIndex extras, and built as a wheel) against a server of its own: every
+#        method, error mapping, retries, an alias moved 100 times under searches, both
+#        retrievers and the two examples in examples/;
 #      Tests/System/api_fuzz_test.py — Schemathesis fuzzes every route of
 #        /openapi.json (no 5xx, every answer as documented);
 #      Tests/System/http_fuzz_test.py — 60 s of mutated raw HTTP requests (no
@@ -35,7 +39,7 @@
 #
 #   scripts/system-test.sh .build/release/quarry
 #   QUARRY_SYSTEM_TESTS="soak" scripts/system-test.sh …   (only the tests named: image_quality,
-#       clipart, crash, hostile_client, load, ui, soak, api_fuzz, http_fuzz; default all)
+#       clipart, crash, client, hostile_client, load, ui, soak, api_fuzz, http_fuzz; default all)
 #
 # Needs the Debian packages chromium, chromium-driver and openclipart-png (scripts/setup.sh
 # --with-test-tools), python3-venv, and PyPI (selenium, pillow, schemathesis) on the first
@@ -165,6 +169,14 @@ fi
 if selected crash; then
     echo "== crash_test.py (SIGKILL during random writes, 20 times, checked against a model)"
     QUARRY_ADMIN_TOKEN="$ADMIN_TOKEN" "$VENV/bin/python" Tests/System/crash_test.py --quarry "$QUARRY" --kills 20
+fi
+if selected client; then
+    echo "== clients/python (quarry-client with its LangChain and LlamaIndex extras, against a server of its own)"
+    CLIENT_VENV="$ROOT/.venv-client"
+    [ -x "$CLIENT_VENV/bin/python" ] || python3 -m venv "$CLIENT_VENV"
+    "$CLIENT_VENV/bin/pip" install --quiet --disable-pip-version-check "./clients/python[langchain,llamaindex,test]"
+    "$CLIENT_VENV/bin/pip" wheel --quiet --disable-pip-version-check --no-deps --wheel-dir "$DATA/wheel" ./clients/python
+    QUARRY_BIN="$QUARRY" "$CLIENT_VENV/bin/python" -m pytest -q -p no:cacheprovider clients/python/tests
 fi
 if selected hostile_client; then
     echo "== hostile_client_test.py (the attacks of issue #15, against servers of its own)"

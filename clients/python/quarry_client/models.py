@@ -1,0 +1,155 @@
+"""Typed answers of the Quarry API (pydantic v2). Unknown fields are kept, so a newer server
+never breaks an older client."""
+from typing import Any, Dict, List, Optional
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Category(_Model):
+    name: str
+    count: int
+
+
+class Collection(_Model):
+    """A collection as `GET /v1/collections/{name}` describes it."""
+    name: str
+    kind: str
+    model: str
+    dimension: int
+    metric: str
+    index: str
+    vectors: int
+    documents: Optional[int] = None
+    passages: Optional[int] = None
+    images: Optional[int] = None
+    nprobe: Optional[int] = None
+    categories: Optional[List[Category]] = None
+
+
+class TextRange(_Model):
+    start: int
+    end: int
+
+
+class Highlights(_Model):
+    """Where a passage answers the question: its best sentence and every matched term."""
+    sentence: Optional[TextRange] = None
+    terms: List[TextRange] = []
+
+
+class SearchResult(_Model):
+    """One passage found by a text search."""
+    rank: int
+    id: int
+    score: float
+    text: str
+    source: str
+    chapter: str
+    page: Optional[int] = None
+    span: Optional[TextRange] = None
+    metadata: Dict[str, Any] = {}
+    highlights: Highlights = Highlights()
+
+
+class SearchResponse(_Model):
+    collection: str
+    query: str
+    mode: str
+    took_ms: float
+    degraded: bool
+    results: List[SearchResult]
+
+
+class BatchSearch(_Model):
+    """One query's answer within a batch."""
+    query: str
+    mode: str
+    results: List[SearchResult]
+
+
+class BatchSearchResponse(_Model):
+    collection: str
+    took_ms: float
+    degraded: bool
+    searches: List[BatchSearch]
+
+
+class ImageResult(_Model):
+    """One stored image found by an image search or "more like this"."""
+    rank: int
+    id: int
+    score: float
+    category: str
+    price: Optional[float] = None
+    title: str
+    image_url: str
+    thumbnail_url: str
+    metadata: Dict[str, Any] = {}
+
+
+class Duplicate(_Model):
+    """The stored image an upload nearly duplicates."""
+    id: int
+    score: float
+    category: str
+    price: Optional[float] = None
+    title: str
+    image_url: str
+    thumbnail_url: str
+    metadata: Dict[str, Any] = {}
+
+
+class ImageSearchResponse(_Model):
+    collection: str
+    took_ms: float
+    nprobe: Optional[int] = None
+    degraded: bool
+    duplicate_of: Optional[Duplicate] = None
+    results: List[ImageResult]
+
+
+class StoredDocument(_Model):
+    source: str
+    status: str
+    passages: int
+
+
+class DocumentsResponse(_Model):
+    collection: str
+    documents: List[StoredDocument]
+    vectors: int
+
+
+class StoredImage(_Model):
+    file: str
+    status: str
+    id: Optional[int] = None
+    error: Optional[str] = None
+    duplicate_of: Optional[Duplicate] = None
+
+
+class ImagesResponse(_Model):
+    collection: str
+    images: List[StoredImage]
+    vectors: int
+
+
+class Deletion(_Model):
+    collection: str
+    removed: int
+    vectors: int
+
+
+class CollectionDeleted(_Model):
+    collection: str
+    deleted: bool
+
+
+class Alias(_Model):
+    alias: str
+    collection: str
+    previous: Optional[str] = None
