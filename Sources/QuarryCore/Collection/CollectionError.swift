@@ -13,6 +13,8 @@ public enum CollectionError: Error, Equatable, Sendable {
     case unknownModel(String, known: [String])
     /// A FAISS factory string FAISS cannot build.
     case invalidFactory(String, reason: String)
+    /// A setting that does not apply to the collection.
+    case invalidSetting(String)
     /// A model that does not embed what the collection would hold (a text model for images).
     case modelKindMismatch(model: String, kind: CollectionKind)
     /// A collection that aliases still name cannot be deleted.
@@ -35,6 +37,7 @@ extension CollectionError: CustomStringConvertible {
         case .unavailable(let name, let reason): "collection \"\(name)\" is unavailable: \(reason)"
         case .unknownModel(let model, let known): "unknown model \"\(model)\"; known: \(known.joined(separator: ", "))"
         case .invalidFactory(let factory, let reason): "invalid index factory \"\(factory)\": \(reason)"
+        case .invalidSetting(let reason): "invalid setting: \(reason)"
         case .modelKindMismatch(let model, let kind): "model \(model) does not embed \(kind.rawValue)"
         case .aliased(let name, let aliases):
             "collection \"\(name)\" is named by alias \(aliases.map { "\"\($0)\"" }.joined(separator: ", ")): move or delete the alias first"

@@ -9,7 +9,8 @@ extension CollectionLibrary {
     /// - Throws: ``CollectionError/invalidName(_:)``; ``CollectionError/alreadyExists(_:)`` when a
     ///   different collection, one that could not be opened, or an alias has that name;
     ///   ``CollectionError/unknownModel(_:known:)``, ``CollectionError/modelKindMismatch(model:kind:)``
-    ///   or ``CollectionError/invalidFactory(_:reason:)``; whatever loading the model throws.
+    ///   ``CollectionError/invalidFactory(_:reason:)`` or ``CollectionError/invalidSetting(_:)``;
+    ///   whatever loading the model throws.
     @discardableResult
     public func create(_ name: String, as specification: CollectionSpecification) throws -> Bool {
         guard CollectionConfiguration.isValidName(name) else { throw CollectionError.invalidName(name) }
@@ -35,10 +36,14 @@ extension CollectionLibrary {
                     throw CollectionError.invalidFactory(factory, reason: "\(error)")
                 }
             }
-            switch specification.kind {
-            case .text: _ = try textCollection(creating: name, model: specification.model, factory: specification.factory)
-            case .image: _ = try imageCollection(creating: name, model: specification.model, factory: specification.factory)
+            if specification.kind == .text, specification.duplicateThreshold != nil {
+                throw CollectionError.invalidSetting("duplicate_threshold applies to image collections only")
             }
+            let collection: any IndexedCollection = switch specification.kind {
+            case .text: try textCollection(creating: name, model: specification.model, factory: specification.factory)
+            case .image: try imageCollection(creating: name, model: specification.model, factory: specification.factory)
+            }
+            try collection.updateConfiguration(specification.apply)
             logger.notice("collection created", metadata: [
                 "collection": "\(name)", "kind": "\(specification.kind.rawValue)", "model": "\(specification.model)",
                 "factory": "\(specification.factory ?? "automatic")",

@@ -7,18 +7,37 @@ public struct CollectionSpecification: Sendable, Equatable {
     public var model: String
     /// FAISS factory string of the index; nil lets Quarry choose it from the collection's size.
     public var factory: String?
+    /// Defaults of searches that give none; nil keeps Quarry's.
+    public var searchDefaults: CollectionConfiguration.SearchDefaults?
+    /// Image collections: the score from which an image counts as a near duplicate; nil keeps
+    /// ``ImageCollection/defaultDuplicateThreshold``.
+    public var duplicateThreshold: Double?
 
-    public init(kind: CollectionKind, model: String, factory: String? = nil) {
+    public init(
+        kind: CollectionKind, model: String, factory: String? = nil,
+        searchDefaults: CollectionConfiguration.SearchDefaults? = nil, duplicateThreshold: Double? = nil
+    ) {
         self.kind = kind
         self.model = model
         self.factory = factory
+        self.searchDefaults = searchDefaults
+        self.duplicateThreshold = duplicateThreshold
     }
 
     /// Whether the collection `configuration` describes is the one this asks for: same kind and
-    /// model, and the same factory, or one Quarry chooses when none is given.
+    /// model, the same factory (or one Quarry chooses when none is given), and the settings
+    /// this gives.
     public func matches(_ configuration: CollectionConfiguration) -> Bool {
         guard configuration.kind == kind, configuration.model == model else { return false }
+        if let searchDefaults, searchDefaults != configuration.searchDefaults { return false }
+        if let duplicateThreshold, duplicateThreshold != configuration.duplicateThreshold { return false }
         guard let factory else { return configuration.automaticFactory == true }
         return configuration.automaticFactory != true && configuration.factory == factory
+    }
+
+    /// Writes the settings this gives into `configuration`.
+    func apply(to configuration: inout CollectionConfiguration) {
+        if let searchDefaults { configuration.searchDefaults = searchDefaults }
+        if let duplicateThreshold { configuration.duplicateThreshold = duplicateThreshold }
     }
 }

@@ -4,7 +4,7 @@ extension APIError {
     /// The answer to a collection or alias change the library refused.
     init(_ error: CollectionError) {
         switch error {
-        case .invalidName: self.init(.badRequest, code: "invalid_request", message: error.description)
+        case .invalidName, .invalidSetting: self.init(.badRequest, code: "invalid_request", message: error.description)
         case .notFound(let name): self = .collectionNotFound(name)
         case .alreadyExists: self.init(.conflict, code: "collection_exists", message: error.description)
         case .aliased: self.init(.conflict, code: "collection_aliased", message: error.description)

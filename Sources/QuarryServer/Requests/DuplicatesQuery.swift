@@ -1,4 +1,5 @@
 import Hummingbird
+import QuarryCore
 
 /// The query parameters of `GET …/duplicates`: `threshold` (a score in 0–1) and `limit`
 /// (most groups listed, 1–1000). Unknown parameters are refused.
@@ -13,9 +14,9 @@ struct DuplicatesQuery: Sendable, Equatable {
         let parameters = try request.queryParameters(allowing: Self.names)
         threshold = defaultThreshold
         if let text = parameters["threshold"] {
-            // Below 0.5 nearly every pair of images would be linked into one group.
-            guard let value = Double(text), (0.5...1).contains(value) else {
-                throw APIError.invalidRequest("threshold must be a number between 0.5 and 1, got \"\(text)\"")
+            let range = ImageCollection.duplicateThresholdRange
+            guard let value = Double(text), range.contains(value) else {
+                throw APIError.invalidRequest("threshold must be a number between \(range.lowerBound) and \(range.upperBound), got \"\(text)\"")
             }
             threshold = value
         }

@@ -23,6 +23,29 @@ struct CollectionSummary: ResponseEncodable {
     var nprobe: Int?
     /// Image categories with their sizes (detail view only).
     var categories: [Category]?
+    /// The collection's own defaults.
+    let settings: Settings
+
+    /// What a search that gives none uses, and (images) the near-duplicate threshold.
+    struct Settings: Encodable {
+        let topK: Int
+        let nprobe: Int?
+        let efSearch: Int?
+        var duplicateThreshold: Double?
+
+        init(_ configuration: CollectionConfiguration) {
+            topK = configuration.searchDefaults.topK
+            nprobe = configuration.searchDefaults.nprobe
+            efSearch = configuration.searchDefaults.efSearch
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case topK = "top_k"
+            case nprobe
+            case efSearch = "ef_search"
+            case duplicateThreshold = "duplicate_threshold"
+        }
+    }
 
     init(_ collection: TextCollection) throws {
         name = collection.name
@@ -32,6 +55,7 @@ struct CollectionSummary: ResponseEncodable {
         metric = collection.configuration.metric.rawValue
         index = collection.configuration.factory
         vectors = collection.index.count
+        settings = Settings(collection.configuration)
         documents = try collection.store.documentCount()
         passages = try collection.store.passageCount()
     }
@@ -46,6 +70,9 @@ struct CollectionSummary: ResponseEncodable {
         index = collection.index.factory
         vectors = collection.index.count
         images = try collection.store.imageCount()
+        var settings = Settings(configuration)
+        settings.duplicateThreshold = collection.duplicateThreshold
+        self.settings = settings
         nprobe = collection.defaultNprobe
         if detailed {
             categories = try collection.store.categories().map { Category(name: $0.name, count: $0.count) }

@@ -40,7 +40,8 @@ struct CollectionManagementRoutes {
     func createCollection(_ request: Request, _ context: BasicRequestContext) async throws -> EditedResponse<CollectionSummary> {
         let name = try context.parameters.require("name")
         let body = try await StrictJSON.decode(CollectionCreationBody.self, from: request, limit: limits.maxJSONBodyBytes)
-        let created = try await changing { try library.create(name, as: body.specification) }
+        let specification = try body.specification(limits: limits)
+        let created = try await changing { try library.create(name, as: specification) }
         let summary: CollectionSummary
         if let images = library.imageCollection(named: name) {
             summary = try CollectionSummary(images, detailed: false)

@@ -30,7 +30,10 @@ struct DedupeCommand: ParsableCommand {
     var setThreshold = false
 
     func run() throws {
-        if let threshold, !(0.5...1).contains(threshold) { throw ValidationError("--threshold must be between 0.5 and 1") }
+        let range = ImageCollection.duplicateThresholdRange
+        if let threshold, !range.contains(threshold) {
+            throw ValidationError("--threshold must be between \(range.lowerBound) and \(range.upperBound)")
+        }
         if setThreshold && threshold == nil { throw ValidationError("--set-threshold needs --threshold") }
         let library = try CollectionLibrary(dataDirectory: options.dataDirectory, modelsDirectory: options.modelsDirectory, logger: commandLogger())
         guard let target = library.imageCollection(named: collection) else {

@@ -58,6 +58,38 @@ import Testing
         }
     }
 
+    @Test func settingsAreTheCollectionsDefaultsAndPartOfItsIdentity() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.application.test(.router) { client in
+            let body = #"{"kind": "text", "model": "e5-small", "settings": {"top_k": 2, "ef_search": 48}}"#
+            let created = try await put(client, "/v1/collections/notes", body)
+            #expect(created.status == .created)
+            #expect(try (json(created)["settings"] as? [String: Any])?["top_k"] as? Int == 2)
+            #expect(try await put(client, "/v1/collections/notes", body).status == .ok)
+            #expect(try await put(client, "/v1/collections/notes", #"{"kind": "text", "model": "e5-small"}"#).status == .ok)
+            let other = #"{"kind": "text", "model": "e5-small", "settings": {"top_k": 3}}"#
+            #expect(try await put(client, "/v1/collections/notes", other).status == .conflict)
+            for source in ["a.md", "b.md", "c.md"] {
+                try await addDocument(client, "notes", source: source, text: "\(source) 讲的是向量索引的参数。")
+            }
+            let answer = try await client.execute(
+                uri: "/v1/collections/notes/search", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"query": "向量索引"}"#)
+            )
+            #expect(try (json(answer)["results"] as? [[String: Any]])?.count == 2)
+            let images = try await put(client, "/v1/collections/pictures", #"{"kind": "image", "model": "efficientnet-lite0", "settings": {"duplicate_threshold": 0.9}}"#)
+            #expect(images.status == .created)
+            #expect(try (json(images)["settings"] as? [String: Any])?["duplicate_threshold"] as? Double == 0.9)
+            for (uri, settings) in [("notes2", #"{"duplicate_threshold": 0.9}"#), ("notes2", #"{"top_k": 0}"#),
+                                    ("notes2", #"{"nprobe": 0}"#), ("pictures2", #"{"duplicate_threshold": 0.2}"#), ("notes2", #"{"shards": 2}"#)] {
+                let kind = uri.hasPrefix("notes") ? #""kind": "text", "model": "e5-small""# : #""kind": "image", "model": "efficientnet-lite0""#
+                let response = try await put(client, "/v1/collections/\(uri)", "{\(kind), \"settings\": \(settings)}")
+                #expect(response.status == .badRequest, "\(settings)")
+            }
+        }
+    }
+
     @Test func badRequestsAreRefusedBeforeAnythingIsWritten() async throws {
         let server = try TestServer()
         defer { server.remove() }

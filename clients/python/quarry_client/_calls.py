@@ -65,8 +65,10 @@ def get_collection(name: str) -> Call:
     return Call("GET", "/v1/collections/" + _segment(name), parse=models.Collection.model_validate)
 
 
-def create_collection(name: str, kind: str, model: Optional[str], factory: Optional[str]) -> Call:
-    body = _drop_none({"kind": kind, "model": model or DEFAULT_MODELS.get(kind, ""), "factory": factory})
+def create_collection(name: str, kind: str, model: Optional[str], factory: Optional[str],
+                      settings: Optional[Mapping[str, Any]]) -> Call:
+    body = _drop_none({"kind": kind, "model": model or DEFAULT_MODELS.get(kind, ""), "factory": factory,
+                       "settings": dict(settings) if settings else None})
     return Call("PUT", "/v1/collections/" + _segment(name), json=body, parse=models.Collection.model_validate)
 
 

@@ -40,10 +40,11 @@ class _API:
         return self._send(_calls.get_collection(name))
 
     def create_collection(self, name: str, kind: str = "text", model: Optional[str] = None,
-                          factory: Optional[str] = None) -> models.Collection:
+                          factory: Optional[str] = None, settings: Optional[Mapping[str, Any]] = None) -> models.Collection:
         """Creates an empty collection (model: e5-small for text, efficientnet-lite0 for images unless
-        given); an identical existing one is returned as it is, a different one raises ConflictError."""
-        return self._send(_calls.create_collection(name, kind, model, factory))
+        given; `settings`: top_k, nprobe, ef_search, duplicate_threshold); an identical existing one
+        is returned as it is, a different one raises ConflictError."""
+        return self._send(_calls.create_collection(name, kind, model, factory, settings))
 
     def delete_collection(self, name: str) -> models.CollectionDeleted:
         return self._send(_calls.delete_collection(name))

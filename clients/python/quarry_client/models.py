@@ -28,6 +28,7 @@ class Collection(_Model):
     images: Optional[int] = None
     nprobe: Optional[int] = None
     categories: Optional[List[Category]] = None
+    settings: Dict[str, Any] = {}
 
 
 class TextRange(_Model):

@@ -17,6 +17,8 @@ def test_collections_documents_and_aliases(client):
     created = client.create_collection("notes", kind="text")
     assert (created.name, created.kind, created.model, created.vectors) == ("notes", "text", "e5-small", 0)
     assert client.create_collection("notes").name == "notes"
+    tuned = client.create_collection("tuned", settings={"top_k": 3})
+    assert tuned.settings["top_k"] == 3 and client.delete_collection("tuned").deleted
     with pytest.raises(ConflictError) as conflict:
         client.create_collection("notes", factory="HNSW32,Flat")
     assert conflict.value.status == 409 and conflict.value.code == "collection_exists"
@@ -162,7 +164,8 @@ def test_every_call_is_an_operation_of_the_openapi_document(server):
     operations = {(method.upper(), re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"))
                   for path, item in document["paths"].items() for method in item}
     calls = [
-        _calls.health(), _calls.list_collections(), _calls.get_collection("c"), _calls.create_collection("c", "text", None, None),
+        _calls.health(), _calls.list_collections(), _calls.get_collection("c"),
+        _calls.create_collection("c", "text", None, None, {"top_k": 3}),
         _calls.delete_collection("c"), _calls.add_documents("c", [("a.md", "a")], None), _calls.delete_document("c", "a.md"),
         _calls.delete_item("c", 1), _calls.search("c", "q", 5, "hybrid", None, None), _calls.search_batch("c", ["q"], 5, "hybrid", None),
         _calls.search_image("c", b"png", 10, None, None, None, None), _calls.similar("c", 1, 10, None, None, None, None),

@@ -6,6 +6,10 @@ extension ImageCollection {
     /// of openclipart drawings against unrelated ones (`benchmarks/images/duplicate_threshold.py`).
     public static let defaultDuplicateThreshold = 0.8
 
+    /// The thresholds a collection or a request may set: below 0.5 nearly every pair of images
+    /// would count as near duplicates.
+    public static let duplicateThresholdRange = 0.5...1.0
+
     /// Closest images each image is compared with by ``duplicateGroups(threshold:)``.
     public static let duplicateNeighbours = 32
 
