@@ -12,6 +12,7 @@ struct CollectionManagementRoutes {
     struct Deleted: ResponseEncodable {
         let collection: String
         let deleted: Bool
+        let seq = WriteSequence()
     }
 
     struct Alias: ResponseEncodable {
@@ -19,10 +20,16 @@ struct CollectionManagementRoutes {
         let collection: String
         /// The collection the alias named before this change, if any.
         var previous: String?
+        let seq = WriteSequence()
     }
 
     struct AliasList: ResponseEncodable {
-        let aliases: [Alias]
+        struct Entry: Encodable {
+            let alias: String
+            let collection: String
+        }
+
+        let aliases: [Entry]
     }
 
     func register(on groups: RouteGroups) {
@@ -65,7 +72,7 @@ struct CollectionManagementRoutes {
 
     /// `GET /v1/aliases`: every alias with its collection, by alias.
     func listAliases(_ request: Request, _ context: BasicRequestContext) async throws -> AliasList {
-        AliasList(aliases: library.aliasTargets.sorted { $0.key < $1.key }.map { Alias(alias: $0.key, collection: $0.value) })
+        AliasList(aliases: library.aliasTargets.sorted { $0.key < $1.key }.map { .init(alias: $0.key, collection: $0.value) })
     }
 
     /// `PUT /v1/aliases/{alias}`: points the alias at a collection in one atomic step; 201 when

@@ -14,6 +14,7 @@ struct MaintenanceRoutes {
         let collection: String
         let removed: Int
         let vectors: Int
+        let seq = WriteSequence()
     }
 
     struct Reindexed: ResponseEncodable {
@@ -21,6 +22,7 @@ struct MaintenanceRoutes {
         let index: String
         let vectors: Int
         let seconds: Double
+        let seq = WriteSequence()
     }
 
     func register(on groups: RouteGroups) {

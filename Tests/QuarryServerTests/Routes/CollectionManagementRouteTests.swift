@@ -34,6 +34,7 @@ import Testing
             body: ByteBuffer(string: #"{"documents": [{"source": "\#(source)", "text": "\#(text)"}]}"#)
         )
         #expect(response.status == .created)
+        #expect(try json(response)["seq"] is NSNull)
     }
 
     func folders(_ server: TestServer) throws -> [String] {
@@ -123,6 +124,8 @@ import Testing
             #expect(try await sources(client, "scratch", "倒排索引") == ["old.md"])
             let deleted = try await delete(client, "/v1/collections/scratch")
             #expect(try deleted.status == .ok && json(deleted)["deleted"] as? Bool == true)
+            // Every write answer carries the cluster's sequence token, null on a single server.
+            #expect(try json(deleted)["seq"] is NSNull)
             #expect(try !folders(server).contains("scratch"))
             #expect(try await client.execute(uri: "/v1/collections/scratch", method: .get).status == .notFound)
             #expect(try await delete(client, "/v1/collections/scratch").status == .notFound)
