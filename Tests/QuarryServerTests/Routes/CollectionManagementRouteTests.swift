@@ -37,6 +37,12 @@ import Testing
         #expect(try json(response)["seq"] is NSNull)
     }
 
+    /// Creates text collection `name` holding one document.
+    func createTextCollection(_ client: some TestClientProtocol, _ name: String, source: String, text: String) async throws {
+        #expect(try await put(client, "/v1/collections/\(name)", #"{"kind": "text", "model": "e5-small"}"#).status == .created)
+        try await addDocument(client, name, source: source, text: text)
+    }
+
     func folders(_ server: TestServer) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: server.dataDirectory.path).filter { !$0.hasPrefix(".") }.sorted()
     }
@@ -119,8 +125,7 @@ import Testing
         let server = try TestServer()
         defer { server.remove() }
         try await server.application.test(.router) { client in
-            #expect(try await put(client, "/v1/collections/scratch", #"{"kind": "text", "model": "e5-small"}"#).status == .created)
-            try await addDocument(client, "scratch", source: "old.md", text: "旧版本的笔记讲的是倒排索引。")
+            try await createTextCollection(client, "scratch", source: "old.md", text: "旧版本的笔记讲的是倒排索引。")
             #expect(try await sources(client, "scratch", "倒排索引") == ["old.md"])
             let deleted = try await delete(client, "/v1/collections/scratch")
             #expect(try deleted.status == .ok && json(deleted)["deleted"] as? Bool == true)
@@ -130,8 +135,7 @@ import Testing
             #expect(try await client.execute(uri: "/v1/collections/scratch", method: .get).status == .notFound)
             #expect(try await delete(client, "/v1/collections/scratch").status == .notFound)
             // The same name again: nothing of the old collection, not even a cached answer.
-            #expect(try await put(client, "/v1/collections/scratch", #"{"kind": "text", "model": "e5-small"}"#).status == .created)
-            try await addDocument(client, "scratch", source: "new.md", text: "新版本的笔记讲的是倒排索引的压缩。")
+            try await createTextCollection(client, "scratch", source: "new.md", text: "新版本的笔记讲的是倒排索引的压缩。")
             #expect(try await sources(client, "scratch", "倒排索引") == ["new.md"])
             #expect(try await sources(client, "course", "nprobe") != nil)
         }
@@ -141,8 +145,7 @@ import Testing
         let server = try TestServer()
         defer { server.remove() }
         try await server.application.test(.router) { client in
-            #expect(try await put(client, "/v1/collections/course-v2", #"{"kind": "text", "model": "e5-small"}"#).status == .created)
-            try await addDocument(client, "course-v2", source: "v2.md", text: "第二版课程：IVF 索引的 nprobe 参数。")
+            try await createTextCollection(client, "course-v2", source: "v2.md", text: "第二版课程：IVF 索引的 nprobe 参数。")
             let created = try await put(client, "/v1/aliases/live", #"{"collection": "course"}"#)
             #expect(try created.status == .created && json(created)["previous"] == nil)
             #expect(try await sources(client, "live", "nprobe")?.contains("indexes.md") == true)

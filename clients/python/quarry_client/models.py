@@ -79,29 +79,27 @@ class BatchSearchResponse(_Model):
     searches: List[BatchSearch]
 
 
-class ImageResult(_Model):
+class ScoredImage(_Model):
+    """A stored image with its score against a query."""
+    id: int
+    score: float
+    category: str
+    price: Optional[float] = None
+    title: str
+    image_url: str
+    thumbnail_url: str
+    metadata: Dict[str, Any] = {}
+
+
+class ImageResult(ScoredImage):
     """One stored image found by an image search or "more like this"."""
     rank: int
-    id: int
-    score: float
-    category: str
-    price: Optional[float] = None
-    title: str
-    image_url: str
-    thumbnail_url: str
-    metadata: Dict[str, Any] = {}
 
 
-class Duplicate(_Model):
+class Duplicate(ScoredImage):
     """The stored image an upload nearly duplicates."""
-    id: int
-    score: float
-    category: str
-    price: Optional[float] = None
-    title: str
-    image_url: str
-    thumbnail_url: str
-    metadata: Dict[str, Any] = {}
+    width: Optional[int] = None
+    height: Optional[int] = None
 
 
 class ImageSearchResponse(_Model):
