@@ -1,6 +1,7 @@
 import Embeddings
 import Faiss
 import Foundation
+import Synchronization
 
 extension TextCollection {
     /// Answers a question: embeds it (with the model's query prefix), searches
@@ -10,9 +11,22 @@ extension TextCollection {
         try search(request, embedding: nil)
     }
 
-    /// Answers several questions, as ``search(_:)`` answers each, embedding those that need it
-    /// in one batch.
-    public func search(batch requests: [TextSearchRequest]) throws -> [TextSearchResult] {
+    /// Answers several questions, as ``search(_:)`` answers each, in order: split into up to
+    /// `threads` parts run at once, each embedding the questions that need it in one batch.
+    public func search(batch requests: [TextSearchRequest], threads: Int = 1) throws -> [TextSearchResult] {
+        let parts = max(1, min(threads, requests.count))
+        guard parts > 1 else { return try searchTogether(requests) }
+        let bounds = (0...parts).map { $0 * requests.count / parts }
+        let answers = Mutex([Result<[TextSearchResult], any Error>?](repeating: nil, count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let answer = Result { try searchTogether(Array(requests[bounds[part]..<bounds[part + 1]])) }
+            answers.withLock { $0[part] = answer }
+        }
+        return try answers.withLock { $0 }.flatMap { try $0!.get() }
+    }
+
+    /// ``search(batch:threads:)`` on the calling thread: the questions embedded in one batch.
+    private func searchTogether(_ requests: [TextSearchRequest]) throws -> [TextSearchResult] {
         let embedded = requests.indices.filter { requests[$0].mode != .keyword }
         var timings: [String: Double] = [:]
         var embeddings = [[Float]?](repeating: nil, count: requests.count)

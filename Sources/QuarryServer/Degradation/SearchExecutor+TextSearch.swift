@@ -14,15 +14,15 @@ extension SearchExecutor {
         return result
     }
 
-    /// Runs `requests` on `collection` as one job on one of the executor's threads, their
-    /// questions embedded together, refusing any longer than `limits` allows in model tokens;
-    /// records each search in `metrics`.
+    /// Runs `requests` on `collection` as one job, their questions embedded together (split
+    /// among the executor's threads when no other job runs), refusing any longer than `limits`
+    /// allows in model tokens; records each search in `metrics`.
     func search(
         batch requests: [TextSearchRequest], in collection: TextCollection, limits: RequestLimits, metrics: QuarryMetrics
     ) async throws -> [TextSearchResult] {
-        let results = try await run(.search(degraded: SearchLoad.isDegraded)) {
+        let results = try await runSharing(.search(degraded: SearchLoad.isDegraded)) { threads in
             for request in requests { try limits.checkQueryTokens(collection.queryTokenCount(request.query)) }
-            return try collection.search(batch: requests)
+            return try collection.search(batch: requests, threads: threads)
         }
         for result in results {
             metrics.recordSearch(collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)

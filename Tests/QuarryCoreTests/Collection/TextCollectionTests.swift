@@ -41,6 +41,23 @@ import Testing
         #expect(english.hits[0].score > 0.5 && english.hits[0].score <= 1.0001)
     }
 
+    @Test func aBatchAnswersEachQuestionAsASingleSearchInOrderOnAnyNumberOfThreads() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let collection = try makeCollection(in: folder)
+        let requests = ["HNSW 的 efSearch 参数有什么作用？", "how does product quantization compress vectors", "IVF nprobe", "倒排索引"]
+            .enumerated().map { TextSearchRequest(query: $0.element, topK: 2, mode: SearchMode.allCases[$0.offset % SearchMode.allCases.count]) }
+        let singles = try requests.map { try collection.search($0).hits.map { ($0.passage.id, ($0.score * 1e4).rounded()) } }
+        for threads in [1, 2, 3, 8] {
+            let batch = try collection.search(batch: requests, threads: threads)
+            #expect(batch.count == requests.count)
+            for (single, answer) in zip(singles, batch) {
+                #expect(answer.hits.map { $0.passage.id } == single.map(\.0), "\(threads) threads")
+                #expect(answer.hits.map { ($0.score * 1e4).rounded() } == single.map(\.1), "\(threads) threads")
+            }
+        }
+    }
+
     @Test func mergeCopiesDocumentsWithTheirVectors() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
