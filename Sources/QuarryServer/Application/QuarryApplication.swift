@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import QuarryCore
+import ServiceLifecycle
 
 /// Builds Quarry's HTTP application.
 public enum QuarryApplication {
@@ -34,14 +35,18 @@ public enum QuarryApplication {
         return router
     }
 
-    /// A ready-to-run application bound as `configuration` says.
+    /// A ready-to-run application bound as `configuration` says, running `services` (background
+    /// work) beside the HTTP server: a graceful shutdown stops them all, and
+    /// `runService()` returns once every one has returned.
     public static func make(
-        library: CollectionLibrary, configuration: ServerConfiguration, metrics: QuarryMetrics, logger: Logger
+        library: CollectionLibrary, configuration: ServerConfiguration, metrics: QuarryMetrics,
+        services: [any Service] = [], logger: Logger
     ) -> some ApplicationProtocol {
         Application(
             router: router(library: library, configuration: configuration, metrics: metrics),
             server: .quarryHTTP1(timeouts: configuration.timeouts, maxHeaderBytes: configuration.limits.maxHeaderBytes),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "quarry"),
+            services: services,
             logger: logger
         )
     }

@@ -1,13 +1,15 @@
 import Foundation
 import Logging
 import QuarryCore
+import ServiceLifecycle
 
 /// Work a running server does on its own: writing changed indexes to disk
 /// every `checkpointInterval` seconds, retraining IVF indexes that drifted
 /// (checked every `driftCheckInterval` seconds; nil turns it off), and backing
 /// up each collection whose newest backup is older than `backupInterval`
-/// (nil turns it off), keeping the newest `keptBackups`.
-public struct BackgroundMaintenance: Sendable {
+/// (nil turns it off), keeping the newest `keptBackups`. A ServiceLifecycle `Service`: run beside
+/// the HTTP server, it stops on graceful shutdown once the step under way is done.
+public struct BackgroundMaintenance: Service {
     public let library: CollectionLibrary
     public var checkpointInterval: Double
     public var driftCheckInterval: Double?
@@ -32,9 +34,13 @@ public struct BackgroundMaintenance: Sendable {
     /// Where scheduled backups go: `<data>/.backups`, where start-up also looks for a fallback index.
     public var backupsRoot: URL { BackupManager.defaultBackupsRoot(for: library.dataDirectory) }
 
-    /// Runs until the task is cancelled; once it is, returns as soon as the step under way (a
-    /// checkpoint, one collection's backup, one retraining) is done.
+    /// Runs until the task is cancelled or the service group shuts down gracefully; then returns
+    /// as soon as the step under way (a checkpoint, one collection's backup, one retraining) is done.
     public func run() async {
+        await cancelWhenGracefulShutdown { await maintain() }
+    }
+
+    private func maintain() async {
         var sinceDriftCheck = 0.0
         while !Task.isCancelled {
             do {

@@ -144,19 +144,17 @@ struct ServeCommand: AsyncParsableCommand {
             backupInterval: settings.backupIntervalHours > 0 ? settings.backupIntervalHours * 3_600 : nil,
             keptBackups: settings.keepBackups, logger: logger
         )
-        let background = Task { await maintenance.run() }
         // Anything reporting through swift-metrics lands in the registry that GET /metrics exposes.
         let metrics = QuarryMetrics()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
         for collection in library.allCollections where collection.recovery.fellBack {
             metrics.recordIndexFallback()
         }
-        // Returns on SIGTERM or SIGINT once the requests in flight are answered.
-        try await QuarryApplication.make(library: library, configuration: configuration, metrics: metrics, logger: logger).runService()
-        // Maintenance under way (a checkpoint, a backup) finishes before the final checkpoint:
-        // exiting beneath it crashed the process.
-        background.cancel()
-        await background.value
+        // Returns on SIGTERM or SIGINT once the requests in flight are answered and the maintenance
+        // under way (a checkpoint, a backup) is done: exiting beneath a backup crashed the process.
+        try await QuarryApplication.make(
+            library: library, configuration: configuration, metrics: metrics, services: [maintenance], logger: logger
+        ).runService()
         try library.checkpointAll()
         logger.info("stopped", metadata: ["checkpointed": "\(library.allCollections.count) collections"])
     }
