@@ -19,10 +19,10 @@ func parallelRanges(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
     }
 }
 
-/// Runs `body` over `0 ..< count` split as ``parallelRanges(_:threads:_:)`` splits it
-/// and returns the ranges' results in range order. Each range writes only its own
-/// result slot, so no lock is needed.
-func parallelMapRanges<Result>(_ count: Int, threads: Int, _ body: (Range<Int>) -> Result) -> [Result] {
+/// Runs `body` over `0 ..< count` split into at most `threads` contiguous ranges, in parallel
+/// when `threads > 1`, and returns the ranges' results in range order. Each range writes
+/// only its own result slot, so no lock is needed.
+public func parallelMapRanges<Result>(_ count: Int, threads: Int, _ body: (Range<Int>) -> Result) -> [Result] {
     guard count > 0 else { return [] }
     let parts = max(1, min(threads, count))
     return [Result](unsafeUninitializedCapacity: parts) { slots, initializedCount in

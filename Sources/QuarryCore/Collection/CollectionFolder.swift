@@ -20,8 +20,11 @@ public struct CollectionFolder: Sendable, Equatable {
     public var configurationURL: URL { url.appendingPathComponent("collection.json") }
     public var storeURL: URL { url.appendingPathComponent("store.sqlite") }
 
+    /// Whether the folder holds a collection (its `collection.json`).
+    public var exists: Bool { FileManager.default.fileExists(atPath: configurationURL.path) }
+
     public func readConfiguration() throws(CollectionError) -> CollectionConfiguration {
-        guard FileManager.default.fileExists(atPath: configurationURL.path) else {
+        guard exists else {
             throw .notFound(url.lastPathComponent)
         }
         do {
@@ -52,7 +55,7 @@ public struct CollectionFolder: Sendable, Equatable {
     private static func create(_ configuration: CollectionConfiguration, in dataDirectory: URL) throws -> CollectionFolder {
         guard CollectionConfiguration.isValidName(configuration.name) else { throw CollectionError.invalidName(configuration.name) }
         let folder = CollectionFolder(dataDirectory: dataDirectory, name: configuration.name)
-        guard !FileManager.default.fileExists(atPath: folder.configurationURL.path) else {
+        guard !folder.exists else {
             throw CollectionError.alreadyExists(configuration.name)
         }
         try IndexFactory.validate(configuration.factory, dimension: configuration.dimension)
@@ -98,6 +101,6 @@ public struct CollectionFolder: Sendable, Equatable {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dataDirectory.path)) ?? []
         return names.filter { !$0.hasPrefix(".") }.sorted()
             .map { CollectionFolder(dataDirectory: dataDirectory, name: $0) }
-            .filter { FileManager.default.fileExists(atPath: $0.configurationURL.path) }
+            .filter(\.exists)
     }
 }

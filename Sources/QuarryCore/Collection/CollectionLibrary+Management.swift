@@ -18,12 +18,11 @@ extension CollectionLibrary {
             if aliases.target(of: name) != nil || unavailable.withLock({ $0[name] }) != nil {
                 throw CollectionError.alreadyExists(name)
             }
-            if let existing = textCollections.withLock({ $0[name] }).map(\.configuration)
-                ?? imageCollections.withLock({ $0[name] }).map(\.configuration) {
+            if let existing = openCollection(exactly: name)?.configuration {
                 guard specification.matches(existing) else { throw CollectionError.alreadyExists(name) }
                 return false
             }
-            guard let entry = ModelRegistry.entries.first(where: { $0.name == specification.model }) else {
+            guard let entry = try? ModelRegistry.entry(named: specification.model) else {
                 throw CollectionError.unknownModel(specification.model, known: ModelRegistry.entries.map(\.name))
             }
             guard entry.kind.rawValue == specification.kind.rawValue else {
@@ -59,7 +58,7 @@ extension CollectionLibrary {
     public func deleteCollection(named name: String) throws -> Bool {
         try lifecycle.withLock { _ in
             let folder = CollectionFolder(dataDirectory: dataDirectory, name: name)
-            guard CollectionConfiguration.isValidName(name), FileManager.default.fileExists(atPath: folder.configurationURL.path) else {
+            guard CollectionConfiguration.isValidName(name), folder.exists else {
                 return false
             }
             let naming = aliases.aliases(of: name)
@@ -91,10 +90,10 @@ extension CollectionLibrary {
     public func setAlias(_ alias: String, to collection: String) throws -> String? {
         guard CollectionConfiguration.isValidName(alias) else { throw CollectionError.invalidName(alias) }
         return try lifecycle.withLock { _ in
-            if FileManager.default.fileExists(atPath: CollectionFolder(dataDirectory: dataDirectory, name: alias).configurationURL.path) {
+            if CollectionFolder(dataDirectory: dataDirectory, name: alias).exists {
                 throw CollectionError.alreadyExists(alias)
             }
-            guard textCollections.withLock({ $0[collection] }) != nil || imageCollections.withLock({ $0[collection] }) != nil else {
+            guard openCollection(exactly: collection) != nil else {
                 throw CollectionError.notFound(collection)
             }
             let previous = try aliases.set(alias, to: collection)
@@ -112,5 +111,10 @@ extension CollectionLibrary {
             logger.notice("alias removed", metadata: ["alias": "\(alias)", "collection": "\(previous ?? "none")"])
             return previous
         }
+    }
+
+    /// The open collection called `name`, never resolving it as an alias.
+    private func openCollection(exactly name: String) -> (any IndexedCollection)? {
+        textCollections.withLock { $0[name] } ?? imageCollections.withLock { $0[name] }
     }
 }

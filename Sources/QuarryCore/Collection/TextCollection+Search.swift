@@ -1,7 +1,6 @@
 import Embeddings
 import Faiss
 import Foundation
-import Synchronization
 
 extension TextCollection {
     /// Answers a question: embeds it (with the model's query prefix), searches
@@ -14,15 +13,9 @@ extension TextCollection {
     /// Answers several questions, as ``search(_:)`` answers each, in order: split into up to
     /// `threads` parts run at once, each embedding the questions that need it in one batch.
     public func search(batch requests: [TextSearchRequest], threads: Int = 1) throws -> [TextSearchResult] {
-        let parts = max(1, min(threads, requests.count))
-        guard parts > 1 else { return try searchTogether(requests) }
-        let bounds = (0...parts).map { $0 * requests.count / parts }
-        let answers = Mutex([Result<[TextSearchResult], any Error>?](repeating: nil, count: parts))
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let answer = Result { try searchTogether(Array(requests[bounds[part]..<bounds[part + 1]])) }
-            answers.withLock { $0[part] = answer }
-        }
-        return try answers.withLock { $0 }.flatMap { try $0!.get() }
+        try parallelMapRanges(requests.count, threads: threads) { range in
+            Result { try searchTogether(Array(requests[range])) }
+        }.flatMap { try $0.get() }
     }
 
     /// ``search(batch:threads:)`` on the calling thread: the questions embedded in one batch.

@@ -1,10 +1,11 @@
 import Foundation
 import QuarryCore
 
-/// Recent search answers, keyed by collection (its name and creation time, so
-/// that one deleted and created again under that name never sees the old
-/// answers), the collection index's generation (so any write to the collection
-/// makes its old entries unreachable) and the normalised request.
+/// Recent search answers, keyed by collection, the collection index's generation
+/// (so any write to the collection makes its old entries unreachable) and the
+/// normalised request. Deleting a collection empties the cache; the key's creation
+/// time (whole seconds once read back) also keeps out an answer a search of the
+/// deleted collection stores afterwards, unless it is created again within that second.
 struct SearchCache: Sendable {
     struct Key: Hashable, Sendable {
         let collection: String

@@ -21,6 +21,14 @@ extension CollectionLibrary {
         return collection
     }
 
+    /// What `GET /v1/collections/{name}` reports of the collection of either kind named by the
+    /// route's `name` parameter (image categories only when `detailed`), or a 404 or 503 API error.
+    func summary(_ context: BasicRequestContext, detailed: Bool) throws -> CollectionSummary {
+        let name = try context.parameters.require("name")
+        if let images = imageCollection(named: name) { return try CollectionSummary(images, detailed: detailed) }
+        return try CollectionSummary(textCollection(context))
+    }
+
     /// The error for a collection `name` that is not open: 503 when it exists but could not be
     /// opened, else 404.
     func absentCollection(_ name: String) -> APIError {

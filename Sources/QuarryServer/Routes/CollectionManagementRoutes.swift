@@ -49,13 +49,7 @@ struct CollectionManagementRoutes {
         let body = try await StrictJSON.decode(CollectionCreationBody.self, from: request, limit: limits.maxJSONBodyBytes)
         let specification = try body.specification(limits: limits)
         let created = try await changing { try library.create(name, as: specification) }
-        let summary: CollectionSummary
-        if let images = library.imageCollection(named: name) {
-            summary = try CollectionSummary(images, detailed: false)
-        } else {
-            summary = try CollectionSummary(library.textCollection(context))
-        }
-        return EditedResponse(status: created ? .created : .ok, response: summary)
+        return EditedResponse(status: created ? .created : .ok, response: try library.summary(context, detailed: false))
     }
 
     /// `DELETE /v1/collections/{name}`: the collection and its files (its backups are kept);

@@ -17,11 +17,7 @@ struct CollectionRoutes {
             let images = try library.allImageCollections.map { try CollectionSummary($0, detailed: false) }
             return CollectionList(collections: (text + images).sorted { $0.name < $1.name })
         }
-        collections.get(":name") { _, context in
-            let name = try context.parameters.require("name")
-            if let images = library.imageCollection(named: name) { return try CollectionSummary(images, detailed: true) }
-            return try CollectionSummary(library.textCollection(context))
-        }
+        collections.get(":name") { _, context in try library.summary(context, detailed: true) }
         groups.searches.group("v1/collections").post(":name/search") { request, context in
             let collection = try library.textCollection(context)
             let body = try await StrictJSON.decode(SearchRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)

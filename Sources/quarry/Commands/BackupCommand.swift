@@ -59,7 +59,7 @@ extension DataOptions {
     func collectionFolders(_ name: String?) throws -> [CollectionFolder] {
         guard let name else { return CollectionFolder.all(in: dataDirectory) }
         let folder = CollectionFolder(dataDirectory: dataDirectory, name: name)
-        guard FileManager.default.fileExists(atPath: folder.configurationURL.path) else {
+        guard folder.exists else {
             throw ValidationError("collection \"\(name)\" not found in \(data)")
         }
         return [folder]
