@@ -4,9 +4,9 @@
 //
 // Layers (a module only imports modules listed below it):
 //
-//   quarry (CLI)        QuarryServer (HTTP)
-//          \              /
-//            QuarryCore
+//   quarry (CLI)   QuarryServer (HTTP)   QuarryCluster (PostgreSQL change log)
+//          \              |              /
+//                     QuarryCore
 //           /          \
 //     Embeddings       Faiss
 //     (CBLAS, ...)       |
@@ -43,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: FAISS binding
@@ -112,13 +113,24 @@ let package = Package(
                 .embedInCode("Resources/openapi.json"),
             ]
         ),
+        .target(
+            name: "QuarryCluster",
+            dependencies: [
+                "QuarryCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "quarry",
             dependencies: [
                 "Embeddings",
                 "QuarryCore",
                 "QuarryServer",
+                "QuarryCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -159,6 +171,7 @@ let package = Package(
         .testTarget(name: "FaissTests", dependencies: ["Faiss"]),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings"], exclude: ["Fixtures"]),
         .testTarget(name: "QuarryCoreTests", dependencies: ["QuarryCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "QuarryClusterTests", dependencies: ["QuarryCluster"]),
         .testTarget(
             name: "QuarryServerTests",
             dependencies: [

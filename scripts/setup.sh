@@ -25,9 +25,9 @@ PACKAGES=(
 )
 
 # Only the tests need these: the web UI's browser test, promtool for the metrics test, a real
-# third-party image collection.
+# third-party image collection, and PostgreSQL with nginx for the cluster test.
 if [ "${1:-}" = "--with-test-tools" ]; then
-    PACKAGES+=(chromium chromium-driver fonts-wqy-microhei prometheus openclipart-png)
+    PACKAGES+=(chromium chromium-driver fonts-wqy-microhei prometheus openclipart-png postgresql-15 nginx)
 fi
 
 missing_packages() {

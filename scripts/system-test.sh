@@ -27,6 +27,10 @@
 #        refreshes the README's screenshots in docs/screenshots;
 #      Tests/System/soak_test.py — 2 minutes of mixed searches, document writes and
 #        deletes: no 5xx, no acknowledged write lost, stable file descriptors;
+#      Tests/System/cluster_test.py — a PostgreSQL primary with a synchronous
+#        standby, nginx and three `quarry serve --cluster-url` nodes: writes through
+#        random nodes visible everywhere, SIGKILL of a node and of the primary (then
+#        promotion) losing no acknowledged write, a node started empty converging;
 #      clients/python/tests — the Python client (pip-installed with its LangChain and
 #        LlamaIndex extras, and built as a wheel) against a server of its own: every
 #        method, error mapping, retries, an alias moved 100 times under searches, both
@@ -177,6 +181,11 @@ if selected client; then
     "$CLIENT_VENV/bin/pip" install --quiet --disable-pip-version-check "./clients/python[langchain,llamaindex,test]"
     "$CLIENT_VENV/bin/pip" wheel --quiet --disable-pip-version-check --no-deps --wheel-dir "$DATA/wheel" ./clients/python
     QUARRY_BIN="$QUARRY" "$CLIENT_VENV/bin/python" -m pytest -q -p no:cacheprovider clients/python/tests
+fi
+if selected cluster; then
+    echo "== cluster_test.py (PostgreSQL primary + synchronous standby, nginx, three cluster nodes)"
+    python3 Tests/System/cluster_test.py --quarry "$QUARRY" --report "$DATA/cluster-report.json"
+    cat "$DATA/cluster-report.json"
 fi
 if selected hostile_client; then
     echo "== hostile_client_test.py (the attacks of issue #15, against servers of its own)"

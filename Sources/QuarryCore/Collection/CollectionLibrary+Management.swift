@@ -22,22 +22,7 @@ extension CollectionLibrary {
                 guard specification.matches(existing) else { throw CollectionError.alreadyExists(name) }
                 return false
             }
-            guard let entry = try? ModelRegistry.entry(named: specification.model) else {
-                throw CollectionError.unknownModel(specification.model, known: ModelRegistry.entries.map(\.name))
-            }
-            guard entry.kind.rawValue == specification.kind.rawValue else {
-                throw CollectionError.modelKindMismatch(model: specification.model, kind: specification.kind)
-            }
-            if let factory = specification.factory {
-                do {
-                    try IndexFactory.validate(factory, dimension: entry.dimension)
-                } catch {
-                    throw CollectionError.invalidFactory(factory, reason: "\(error)")
-                }
-            }
-            if specification.kind == .text, specification.duplicateThreshold != nil {
-                throw CollectionError.invalidSetting("duplicate_threshold applies to image collections only")
-            }
+            try Self.validate(specification)
             let collection: any IndexedCollection = switch specification.kind {
             case .text: try textCollection(creating: name, model: specification.model, factory: specification.factory)
             case .image: try imageCollection(creating: name, model: specification.model, factory: specification.factory)
@@ -110,6 +95,29 @@ extension CollectionLibrary {
             let previous = try aliases.set(alias, to: nil)
             logger.notice("alias removed", metadata: ["alias": "\(alias)", "collection": "\(previous ?? "none")"])
             return previous
+        }
+    }
+
+    /// Checks that `specification` names a known model of its kind, a valid factory and settings
+    /// that apply to its kind, writing nothing.
+    /// - Throws: ``CollectionError/unknownModel(_:known:)``, ``CollectionError/modelKindMismatch(model:kind:)``,
+    ///   ``CollectionError/invalidFactory(_:reason:)`` or ``CollectionError/invalidSetting(_:)``.
+    public static func validate(_ specification: CollectionSpecification) throws(CollectionError) {
+        guard let entry = try? ModelRegistry.entry(named: specification.model) else {
+            throw CollectionError.unknownModel(specification.model, known: ModelRegistry.entries.map(\.name))
+        }
+        guard entry.kind.rawValue == specification.kind.rawValue else {
+            throw CollectionError.modelKindMismatch(model: specification.model, kind: specification.kind)
+        }
+        if let factory = specification.factory {
+            do {
+                try IndexFactory.validate(factory, dimension: entry.dimension)
+            } catch {
+                throw CollectionError.invalidFactory(factory, reason: "\(error)")
+            }
+        }
+        if specification.kind == .text, specification.duplicateThreshold != nil {
+            throw CollectionError.invalidSetting("duplicate_threshold applies to image collections only")
         }
     }
 

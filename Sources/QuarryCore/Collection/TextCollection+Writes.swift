@@ -9,6 +9,11 @@ extension TextCollection {
     @discardableResult
     public func add(_ document: TextDocument) throws -> StoreChange? {
         if try store.contentHash(of: document.source) == document.contentHash { return nil }
+        return try save(embed(document))
+    }
+
+    /// `document` with its passages embedded by this collection's model, stored nowhere yet.
+    public func embed(_ document: TextDocument) throws -> EmbeddedDocument {
         let vectors = try encoder.embed(document.passages.map(\.indexedText), role: .passage)
         let passages = document.passages.enumerated().map { offset, passage in
             NewPassage(
@@ -16,9 +21,17 @@ extension TextCollection {
                 span: passage.span, metadata: passage.metadata, vector: Array(vectors[offset])
             )
         }
+        return EmbeddedDocument(source: document.source, contentHash: document.contentHash, metadata: document.metadata, passages: passages)
+    }
+
+    /// Stores an embedded document with its vectors as they are, replacing the passages its
+    /// source had; an unchanged one (same content hash) is skipped (returns nil).
+    @discardableResult
+    public func save(_ document: EmbeddedDocument) throws -> StoreChange? {
+        if try store.contentHash(of: document.source) == document.contentHash { return nil }
         return try index.commit {
             let change = try store.replaceDocument(
-                source: document.source, contentHash: document.contentHash, metadata: document.metadata, passages: passages
+                source: document.source, contentHash: document.contentHash, metadata: document.metadata, passages: document.passages
             )
             return (change, change)
         }
@@ -32,16 +45,14 @@ extension TextCollection {
         try requireMergeable(other)
         var copied = 0
         try other.store.forEachDocument { document in
-            if try store.contentHash(of: document.source) == document.contentHash { return }
-            try index.commit {
-                let change = try store.replaceDocument(
-                    source: document.source, contentHash: document.contentHash, metadata: document.metadata, passages: document.passages
-                )
-                return (change, change)
-            }
-            copied += 1
+            if try save(document) != nil { copied += 1 }
         }
         return copied
+    }
+
+    /// Whether document `source` is stored.
+    public func containsDocument(source: String) throws -> Bool {
+        try store.contentHash(of: source) != nil
     }
 
     /// Deletes document `source` and its passages; returns how many passages were removed.

@@ -11,11 +11,15 @@ public struct NewPassage: Sendable {
     public var span: Range<Int>?
     public var metadata: [String: JSONValue]
     public var vector: [Float]
+    /// The id the passage must get (its vector's FAISS id); nil lets the store pick the next one.
+    /// Cluster mode gives every node the ids PostgreSQL assigned, so they agree.
+    public var id: Int64?
 
     public init(
         text: String, indexedText: String, chapter: String = "", page: Int? = nil, span: Range<Int>? = nil,
-        metadata: [String: JSONValue] = [:], vector: [Float]
+        metadata: [String: JSONValue] = [:], vector: [Float], id: Int64? = nil
     ) {
+        self.id = id
         self.text = text
         self.indexedText = indexedText
         self.chapter = chapter

@@ -30,15 +30,15 @@ extension PassageStore {
             )
             let documentID = db.lastInsertedRowID
             let insert = try db.makeStatement(sql: """
-                INSERT INTO passages (document_id, ordinal, text, indexed_text, chapter, page, span_start, span_end,
+                INSERT INTO passages (id, document_id, ordinal, text, indexed_text, chapter, page, span_start, span_end,
                                       text_hash, metadata, vector)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(document_id, text_hash) DO NOTHING
                 """)
             let indexTerms = try db.makeStatement(sql: "INSERT INTO passages_fts (rowid, terms) VALUES (?, ?)")
             for (ordinal, passage) in passages.enumerated() {
                 try insert.execute(arguments: [
-                    documentID, ordinal, passage.text, passage.indexedText, passage.chapter, passage.page,
+                    passage.id, documentID, ordinal, passage.text, passage.indexedText, passage.chapter, passage.page,
                     passage.span?.lowerBound, passage.span?.upperBound, ContentHash.sha256(passage.text),
                     JSONValue.encodeObject(passage.metadata), VectorCoding.encode(passage.vector),
                 ])

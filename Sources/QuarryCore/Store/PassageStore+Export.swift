@@ -3,22 +3,15 @@ import GRDB
 
 extension PassageStore {
     /// A stored document with its passages and their vectors, as they would be stored again.
-    public struct ExportedDocument: Sendable {
-        public let source: String
-        public let contentHash: String
-        public let metadata: [String: JSONValue]
-        public let passages: [NewPassage]
-    }
-
     /// Every stored document with its passages (in order) and their vectors, one at a time.
-    public func forEachDocument(_ body: (ExportedDocument) throws -> Void) throws {
+    public func forEachDocument(_ body: (EmbeddedDocument) throws -> Void) throws {
         for source in try sources() {
             guard let document = try exportedDocument(source: source) else { continue }
             try body(document)
         }
     }
 
-    private func exportedDocument(source: String) throws(StoreError) -> ExportedDocument? {
+    private func exportedDocument(source: String) throws(StoreError) -> EmbeddedDocument? {
         try database.read("export \(source)") { db in
             guard let document = try Row.fetchOne(
                 db, sql: "SELECT id, content_hash, metadata FROM documents WHERE source = ?", arguments: [source]
@@ -41,7 +34,7 @@ extension PassageStore {
                     metadata: JSONValue.decodeObject(row["metadata"]), vector: vector
                 )
             }
-            return ExportedDocument(
+            return EmbeddedDocument(
                 source: source, contentHash: document["content_hash"], metadata: JSONValue.decodeObject(document["metadata"]),
                 passages: passages
             )

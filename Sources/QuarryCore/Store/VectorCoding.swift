@@ -1,8 +1,9 @@
 import Foundation
 
-/// Vectors are stored in SQLite as little-endian `Float32` BLOBs.
-enum VectorCoding {
-    static func encode(_ vector: some Collection<Float>) -> Data {
+/// Vectors are stored (in SQLite, and in cluster mode in PostgreSQL) as little-endian `Float32` BLOBs.
+public enum VectorCoding {
+    /// The bytes of `vector`.
+    public static func encode(_ vector: some Collection<Float>) -> Data {
         var data = Data(capacity: vector.count * 4)
         for value in vector {
             withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
@@ -11,7 +12,7 @@ enum VectorCoding {
     }
 
     /// Appends the decoded floats of `data` to `output`; returns false when the size is not `dimension` floats.
-    static func decode(_ data: Data, dimension: Int, into output: inout [Float]) -> Bool {
+    public static func decode(_ data: Data, dimension: Int, into output: inout [Float]) -> Bool {
         guard data.count == dimension * 4 else { return false }
         data.withUnsafeBytes { raw in
             for offset in stride(from: 0, to: raw.count, by: 4) {

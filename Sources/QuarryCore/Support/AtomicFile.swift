@@ -1,13 +1,13 @@
 import Foundation
 
 /// Writes files so that a crash leaves either the old or the new content.
-enum AtomicFile {
+public enum AtomicFile {
     /// Writes `data` to a temporary file beside `url` (a name no other write uses, so
     /// concurrent writes of one file never share it) and renames it over `url`. With
     /// `synchronize` the data, then the rename, reach the disk before this returns; without,
     /// pass the written files to ``synchronize(_:)`` once after a batch of writes.
     /// - Throws: `POSIXError` with the failing call's `errno` (`ENOSPC` when the disk is full).
-    static func write(_ data: Data, to url: URL, synchronize: Bool = true) throws {
+    public static func write(_ data: Data, to url: URL, synchronize: Bool = true) throws {
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)

@@ -39,14 +39,14 @@ public enum JSONValue: Codable, Sendable, Hashable {
     }
 
     /// Encodes an object as compact JSON text (for storage).
-    static func encodeObject(_ object: [String: JSONValue]) -> String {
+    public static func encodeObject(_ object: [String: JSONValue]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return (try? String(decoding: encoder.encode(object), as: UTF8.self)) ?? "{}"
     }
 
     /// Decodes stored JSON object text; malformed text gives an empty object.
-    static func decodeObject(_ text: String) -> [String: JSONValue] {
+    public static func decodeObject(_ text: String) -> [String: JSONValue] {
         (try? JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))) ?? [:]
     }
 }

@@ -7,8 +7,10 @@ import ServiceLifecycle
 public enum QuarryApplication {
     /// The router with every Quarry route, serving `library` and recording into `metrics`
     /// (exposed at `GET /metrics`). Each request is logged with an id, answered in `X-Request-Id`.
+    /// In cluster mode `replication` commits the writes and reports this node's progress.
     public static func router(
-        library: CollectionLibrary, configuration: ServerConfiguration, metrics: QuarryMetrics = QuarryMetrics()
+        library: CollectionLibrary, configuration: ServerConfiguration, metrics: QuarryMetrics = QuarryMetrics(),
+        replication: (any ChangeReplication)? = nil
     ) -> Router<BasicRequestContext> {
         // HEAD answers like GET without the body, for every GET route.
         let router = Router(options: .autoGenerateHeadEndpoints)
@@ -17,16 +19,18 @@ public enum QuarryApplication {
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         if !configuration.corsOrigins.isEmpty { router.add(middleware: AllowedOriginsMiddleware(origins: configuration.corsOrigins)) }
         router.add(middleware: JSONErrorMiddleware())
+        if let replication { router.add(middleware: ReplicationMiddleware(replication: replication)) }
         let executor = SearchExecutor(searchDeadline: configuration.load.latencyObjective)
         let groups = RouteGroups(router: router, load: configuration.load, executor: executor, writeAccess: configuration.writeAccess)
         let limits = configuration.limits
         let cache = SearchCache(capacity: configuration.cache.capacity, timeToLive: configuration.cache.timeToLive)
-        HealthRoutes(library: library).register(on: groups)
+        let writes = WriteCoordinator(library: library, replication: replication)
+        HealthRoutes(library: library, replication: replication).register(on: groups)
         MetricsRoutes(metrics: metrics, library: library).register(on: groups)
-        CollectionRoutes(library: library, limits: limits, metrics: metrics, cache: cache, executor: executor).register(on: groups)
-        ImageRoutes(library: library, limits: limits, executor: executor, metrics: metrics).register(on: groups)
-        MaintenanceRoutes(library: library, limits: limits).register(on: groups)
-        CollectionManagementRoutes(library: library, limits: limits, cache: cache).register(on: groups)
+        CollectionRoutes(library: library, limits: limits, metrics: metrics, cache: cache, executor: executor, writes: writes).register(on: groups)
+        ImageRoutes(library: library, limits: limits, executor: executor, metrics: metrics, writes: writes).register(on: groups)
+        MaintenanceRoutes(library: library, limits: limits, writes: writes).register(on: groups)
+        CollectionManagementRoutes(library: library, limits: limits, cache: cache, writes: writes).register(on: groups)
         WebRoutes().register(on: groups)
         DocsRoutes().register(on: groups)
         SeedCompatibilityRoutes(
@@ -40,10 +44,10 @@ public enum QuarryApplication {
     /// `runService()` returns once every one has returned.
     public static func make(
         library: CollectionLibrary, configuration: ServerConfiguration, metrics: QuarryMetrics,
-        services: [any Service] = [], logger: Logger
+        replication: (any ChangeReplication)? = nil, services: [any Service] = [], logger: Logger
     ) -> some ApplicationProtocol {
         Application(
-            router: router(library: library, configuration: configuration, metrics: metrics),
+            router: router(library: library, configuration: configuration, metrics: metrics, replication: replication),
             server: .quarryHTTP1(timeouts: configuration.timeouts, maxHeaderBytes: configuration.limits.maxHeaderBytes),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "quarry"),
             services: services,

@@ -36,6 +36,8 @@ extension ServeSettings {
         public var cacheSize: Int?
         public var cacheTTL: Double?
         public var corsOrigins: [String]?
+        public var clusterURL: String?
+        public var nodeName: String?
 
         typealias CodingKeys = Key
 
@@ -118,6 +120,8 @@ extension ServeSettings {
             case .hardLimit: hardLimit = try parse("an integer", Int.init)
             case .cacheSize: cacheSize = try parse("an integer", Int.init)
             case .cacheTTL: cacheTTL = try parse("a number", Double.init)
+            case .clusterURL: clusterURL = text
+            case .nodeName: nodeName = text
             case .corsOrigins:
                 corsOrigins = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             }

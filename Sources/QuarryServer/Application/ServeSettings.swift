@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import QuarryCore
 
 /// The settings of `quarry serve`, merged from four layers, each overriding the ones before:
 /// built-in defaults, a JSON configuration file, `QUARRY_*` environment variables and
@@ -51,6 +52,10 @@ public struct ServeSettings: Sendable, Equatable {
     public var cacheTTL = ServerConfiguration.CacheSettings().timeToLive
     /// Browser origins allowed to call the API cross-origin (`https://host[:port]`); empty turns CORS off.
     public var corsOrigins: [String] = []
+    /// Cluster mode: the PostgreSQL holding every write (``ClusterURL``); nil serves the data folder alone.
+    public var clusterURL: String?
+    /// Cluster mode: this node's name, unique in the cluster; the host name when nil.
+    public var nodeName: String?
 
     /// The built-in defaults.
     public init() {}
@@ -91,6 +96,8 @@ public struct ServeSettings: Sendable, Equatable {
         case cacheSize = "cache_size"
         case cacheTTL = "cache_ttl"
         case corsOrigins = "cors_origins"
+        case clusterURL = "cluster_url"
+        case nodeName = "node_name"
 
         /// The environment variable setting it: `QUARRY_` and the key in capitals.
         public var environmentVariable: String { "QUARRY_" + rawValue.uppercased() }
@@ -152,6 +159,8 @@ public struct ServeSettings: Sendable, Equatable {
         if let value = overrides.cacheSize { cacheSize = value }
         if let value = overrides.cacheTTL { cacheTTL = value }
         if let value = overrides.corsOrigins { corsOrigins = value }
+        if let value = overrides.clusterURL { clusterURL = value }
+        if let value = overrides.nodeName { nodeName = value }
     }
 
     private mutating func readAdminTokenFile() throws(ServeSettingsError) {
@@ -197,6 +206,16 @@ public struct ServeSettings: Sendable, Equatable {
                 key: .corsOrigins, requirement: "must hold origins like https://search.example.com (no path, no trailing slash)",
                 value: "\"\(origin)\""
             )
+        }
+        if let clusterURL {
+            do {
+                _ = try ClusterURL(clusterURL)
+            } catch {
+                throw .outOfRange(key: .clusterURL, requirement: error.reason, value: error.url)
+            }
+        }
+        if let nodeName, !CollectionConfiguration.isValidName(nodeName) {
+            throw .outOfRange(key: .nodeName, requirement: "must be 1–64 ASCII letters, digits, '-' or '_'", value: "\"\(nodeName)\"")
         }
     }
 
@@ -266,6 +285,8 @@ extension ServeSettings: Encodable {
         try put(cacheSize, .cacheSize)
         try put(cacheTTL, .cacheTTL)
         try put(corsOrigins, .corsOrigins)
+        try put(clusterURL.map(ClusterURL.redacted), .clusterURL)
+        try put(nodeName, .nodeName)
     }
 
     /// The settings as pretty, key-sorted JSON for `quarry serve --print-config`, the token redacted.

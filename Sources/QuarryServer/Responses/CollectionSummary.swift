@@ -25,6 +25,8 @@ struct CollectionSummary: ResponseEncodable {
     var categories: [Category]?
     /// The collection's own defaults.
     let settings: Settings
+    /// The answer to creating the collection: the change-log sequence number it reached (left out elsewhere).
+    var seq: WriteSequence?
 
     /// What a search that gives none uses, and (images) the near-duplicate threshold.
     struct Settings: Encodable {

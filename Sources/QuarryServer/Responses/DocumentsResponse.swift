@@ -13,5 +13,5 @@ struct DocumentsResponse: ResponseEncodable {
     var documents: [Document] = []
     /// Vectors in the collection afterwards.
     var vectors = 0
-    let seq = WriteSequence()
+    var seq = WriteSequence()
 }

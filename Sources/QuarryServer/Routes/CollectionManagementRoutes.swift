@@ -8,11 +8,12 @@ struct CollectionManagementRoutes {
     let library: CollectionLibrary
     let limits: RequestLimits
     let cache: SearchCache
+    let writes: WriteCoordinator
 
     struct Deleted: ResponseEncodable {
         let collection: String
         let deleted: Bool
-        let seq = WriteSequence()
+        let seq: WriteSequence
     }
 
     struct Alias: ResponseEncodable {
@@ -48,8 +49,10 @@ struct CollectionManagementRoutes {
         let name = try context.parameters.require("name")
         let body = try await StrictJSON.decode(CollectionCreationBody.self, from: request, limit: limits.maxJSONBodyBytes)
         let specification = try body.specification(limits: limits)
-        let created = try await changing { try library.create(name, as: specification) }
-        return EditedResponse(status: created ? .created : .ok, response: try library.summary(context, detailed: false))
+        let (created, sequence) = try await writes.createCollection(name, as: specification)
+        var summary = try library.summary(context, detailed: false)
+        summary.seq = WriteSequence(sequence)
+        return EditedResponse(status: created ? .created : .ok, response: summary)
     }
 
     /// `DELETE /v1/collections/{name}`: the collection and its files (its backups are kept);
@@ -59,9 +62,10 @@ struct CollectionManagementRoutes {
         if let target = library.aliasTargets[name] {
             throw APIError.invalidRequest("\"\(name)\" is an alias of collection \"\(target)\": delete it with DELETE /v1/aliases/\(name)")
         }
-        guard try await changing({ try library.deleteCollection(named: name) }) else { throw APIError.collectionNotFound(name) }
+        let (deleted, sequence) = try await writes.deleteCollection(name)
+        guard deleted else { throw APIError.collectionNotFound(name) }
         cache.entries.removeAll()
-        return Deleted(collection: name, deleted: true)
+        return Deleted(collection: name, deleted: true, seq: WriteSequence(sequence))
     }
 
     /// `GET /v1/aliases`: every alias with its collection, by alias.
@@ -72,6 +76,7 @@ struct CollectionManagementRoutes {
     /// `PUT /v1/aliases/{alias}`: points the alias at a collection in one atomic step; 201 when
     /// the alias is new, else 200 with the collection it named before.
     func setAlias(_ request: Request, _ context: BasicRequestContext) async throws -> EditedResponse<Alias> {
+        try writes.requireSingleServer(for: "setting an alias")
         let alias = try context.parameters.require("alias")
         let body = try await StrictJSON.decode(AliasRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
         let previous = try await changing { try library.setAlias(alias, to: body.collection) }
@@ -80,6 +85,7 @@ struct CollectionManagementRoutes {
 
     /// `DELETE /v1/aliases/{alias}`: removes the alias (never its collection).
     func removeAlias(_ request: Request, _ context: BasicRequestContext) async throws -> Alias {
+        try writes.requireSingleServer(for: "removing an alias")
         let alias = try context.parameters.require("alias")
         guard let target = try await changing({ try library.removeAlias(alias) }) else {
             throw APIError(.notFound, code: "alias_not_found", message: "alias \"\(alias)\" not found")

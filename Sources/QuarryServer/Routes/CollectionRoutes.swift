@@ -9,6 +9,7 @@ struct CollectionRoutes {
     let metrics: QuarryMetrics
     let cache: SearchCache
     let executor: SearchExecutor
+    let writes: WriteCoordinator
 
     func register(on groups: RouteGroups) {
         let collections = groups.reads.group("v1/collections")
@@ -103,10 +104,9 @@ struct CollectionRoutes {
         }
         var response = DocumentsResponse(collection: collection.name)
         for document in documents {
-            let change = try await executor.run { try collection.add(document) }
-            response.documents.append(.init(
-                source: document.source, status: change == nil ? "unchanged" : "stored", passages: change?.addedIDs.count ?? 0
-            ))
+            let (stored, passages, sequence) = try await writes.store(document, in: collection, executor: executor)
+            response.documents.append(.init(source: document.source, status: stored ? "stored" : "unchanged", passages: passages))
+            response.seq = WriteSequence(sequence ?? response.seq.value)
         }
         response.vectors = collection.index.count
         return EditedResponse(status: .created, response: response)

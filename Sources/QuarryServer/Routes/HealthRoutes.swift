@@ -6,6 +6,7 @@ import QuarryCore
 /// makes the status `degraded`: the server still serves the others.
 struct HealthRoutes {
     let library: CollectionLibrary
+    let replication: (any ChangeReplication)?
 
     struct Health: ResponseEncodable {
         struct Collection: Encodable {
@@ -19,6 +20,8 @@ struct HealthRoutes {
         let version: String
         let faiss: String
         let collections: [Collection]
+        /// Cluster mode: this node's place in the change log and whether the database takes writes.
+        var cluster: ReplicationStatus?
     }
 
     struct Readiness: ResponseEncodable {
@@ -35,9 +38,11 @@ struct HealthRoutes {
             let unavailable: [Health.Collection] = library.unavailableCollections.map {
                 .init(name: $0.name, kind: nil, status: "unavailable", vectors: nil, reason: $0.reason)
             }
+            let cluster = replication?.status()
+            let healthy = unavailable.isEmpty && cluster?.databaseReachable != false
             return Health(
-                status: unavailable.isEmpty ? "ok" : "degraded", version: BuildInfo.version, faiss: BuildInfo.faissBuild,
-                collections: (open + unavailable).sorted { $0.name < $1.name }
+                status: healthy ? "ok" : "degraded", version: BuildInfo.version, faiss: BuildInfo.faissBuild,
+                collections: (open + unavailable).sorted { $0.name < $1.name }, cluster: cluster
             )
         }
         router.get("ready") { _, _ in

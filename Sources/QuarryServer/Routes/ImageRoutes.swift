@@ -10,6 +10,7 @@ struct ImageRoutes {
     let limits: RequestLimits
     let executor: SearchExecutor
     let metrics: QuarryMetrics
+    let writes: WriteCoordinator
 
     func register(on groups: RouteGroups) {
         let searches = groups.searches.group("v1/collections")
@@ -89,6 +90,7 @@ struct ImageRoutes {
     /// `POST …/images` (admin): image files as multipart parts, with optional fields
     /// `category`, `price`, `title` and `metadata` (a JSON object) applied to each.
     func addImages(_ request: Request, _ context: BasicRequestContext) async throws -> EditedResponse<ImagesResponse> {
+        try writes.requireSingleServer(for: "adding images")
         let collection = try library.imageCollection(context)
         guard MultipartUpload.isMultipart(request) else {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "send the images as multipart/form-data")

@@ -9,12 +9,13 @@ import QuarryCore
 struct MaintenanceRoutes {
     let library: CollectionLibrary
     let limits: RequestLimits
+    let writes: WriteCoordinator
 
     struct Deletion: ResponseEncodable {
         let collection: String
         let removed: Int
         let vectors: Int
-        let seq = WriteSequence()
+        var seq = WriteSequence()
     }
 
     struct Reindexed: ResponseEncodable {
@@ -39,15 +40,15 @@ struct MaintenanceRoutes {
         guard let source = request.uri.queryParameters["source"].map(String.init), !source.isEmpty else {
             throw APIError.invalidRequest("give the document as ?source=<path>")
         }
-        guard try collection.store.contentHash(of: source) != nil else {
+        guard let (removed, sequence) = try await writes.deleteDocument(source: source, in: collection) else {
             throw APIError(.notFound, code: "document_not_found", message: "collection \"\(name)\" has no document \"\(source)\"")
         }
-        let removed = try collection.deleteDocument(source: source)
-        return Deletion(collection: name, removed: removed, vectors: collection.index.count)
+        return Deletion(collection: name, removed: removed, vectors: collection.index.count, seq: WriteSequence(sequence))
     }
 
     /// `DELETE …/items/{id}`: one passage of a text collection or one image of an image collection.
     func deleteItem(_ request: Request, _ context: BasicRequestContext) async throws -> Deletion {
+        try writes.requireSingleServer(for: "deleting one item")
         let name = try context.parameters.require("name")
         let text = try context.parameters.require("id")
         guard let id = Int64(text), id > 0 else { throw APIError.itemNotFound(text, collection: name) }
@@ -86,12 +87,5 @@ struct MaintenanceRoutes {
             collection: name, index: factory, vectors: collection.index.count,
             seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         )
-    }
-}
-
-/// Runs blocking work on a Dispatch thread and resumes with its result.
-func onBlockingThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
     }
 }

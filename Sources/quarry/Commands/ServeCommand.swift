@@ -6,8 +6,10 @@ import Hummingbird
 import Logging
 import Metrics
 import Prometheus
+import QuarryCluster
 import QuarryCore
 import QuarryServer
+import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -117,6 +119,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Comma-separated browser origins allowed to call the API cross-origin, like https://search.example.com (default: none, CORS off).")
     var corsOrigins: String?
 
+    @Option(help: """
+        Cluster mode: the PostgreSQL holding every write, like postgresql://quarry@db1,db2/quarry?target_session_attrs=read-write \
+        (several hosts: the one taking writes is used). Without it the data folder is served alone.
+        """)
+    var clusterURL: String?
+
+    @Option(help: "Cluster mode: this node's name, unique in the cluster (default: the host name).")
+    var nodeName: String?
+
     func run() async throws {
         let settings = try ServeSettings.resolve(
             configFile: config, environment: ProcessInfo.processInfo.environment, flags: try flagOverrides()
@@ -144,6 +155,15 @@ struct ServeCommand: AsyncParsableCommand {
             backupInterval: settings.backupIntervalHours > 0 ? settings.backupIntervalHours * 3_600 : nil,
             keptBackups: settings.keepBackups, logger: logger
         )
+        var services: [any Service] = [maintenance]
+        var cluster: ClusterNode?
+        if let clusterURL = settings.clusterURL {
+            let node = try await ClusterNode.join(
+                url: try ClusterURL(clusterURL), name: settings.nodeName ?? ProcessInfo.processInfo.hostName, library: library, logger: logger
+            )
+            services.append(node)
+            cluster = node
+        }
         // Anything reporting through swift-metrics lands in the registry that GET /metrics exposes.
         let metrics = QuarryMetrics()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
@@ -153,7 +173,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Returns on SIGTERM or SIGINT once the requests in flight are answered and the maintenance
         // under way (a checkpoint, a backup) is done: exiting beneath a backup crashed the process.
         try await QuarryApplication.make(
-            library: library, configuration: configuration, metrics: metrics, services: [maintenance], logger: logger
+            library: library, configuration: configuration, metrics: metrics, replication: cluster, services: services, logger: logger
         ).runService()
         try library.checkpointAll()
         logger.info("stopped", metadata: ["checkpointed": "\(library.allCollections.count) collections"])
@@ -188,6 +208,8 @@ struct ServeCommand: AsyncParsableCommand {
         flags.hardLimit = hardLimit
         flags.cacheSize = cacheSize
         flags.cacheTTL = cacheTTL
+        flags.clusterURL = clusterURL
+        flags.nodeName = nodeName
         for (key, text) in [(ServeSettings.Key.logLevel, logLevel), (.logFormat, logFormat), (.corsOrigins, corsOrigins)] {
             if let text { try flags.set(key, text: text, source: key.flag) }
         }

@@ -79,7 +79,22 @@ import Testing
         #expect(ServeSettings.Key.keepBackups.flag == "--keep-backups")
         #expect(ServeSettings.Key.insecureOpenWrites.flag == "--insecure-open-writes")
         #expect(ServeSettings.Key.maxHeaderKB.environmentVariable == "QUARRY_MAX_HEADER_KB")
-        #expect(ServeSettings.Key.allCases.count == 29)
+        #expect(ServeSettings.Key.allCases.count == 31)
+    }
+
+    @Test func theClusterURLIsCheckedAndItsPasswordNeverPrinted() throws {
+        let url = "postgresql://quarry:hunter2@db1:5432,db2:5432/quarry?target_session_attrs=read-write"
+        let settings = try ServeSettings.resolve(
+            configFile: nil, environment: ["QUARRY_CLUSTER_URL": url, "QUARRY_NODE_NAME": "node-1"], flags: .init()
+        )
+        #expect(settings.clusterURL == url && settings.nodeName == "node-1")
+        #expect(!settings.printedJSON.contains("hunter2"))
+        #expect(settings.printedJSON.contains("quarry:***@db1:5432,db2:5432"))
+        for (variable, value) in [("QUARRY_CLUSTER_URL", "mysql://quarry@db1/quarry"), ("QUARRY_NODE_NAME", "node one")] {
+            #expect(throws: ServeSettingsError.self) {
+                _ = try ServeSettings.resolve(configFile: nil, environment: [variable: value], flags: .init())
+            }
+        }
     }
 
     @Test func hostileInputLimitsAndTimeoutsReachTheServerConfiguration() throws {

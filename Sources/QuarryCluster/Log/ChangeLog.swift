@@ -1,0 +1,218 @@
+import Foundation
+import Logging
+import PostgresNIO
+import QuarryCore
+
+/// The statements behind cluster writes and the change log: one transaction per write (rows
+/// plus a log entry), and the reads a node needs to apply an entry.
+enum ChangeLog {
+    /// The PostgreSQL channel a commit notifies, with the new sequence number as payload.
+    static let channel = "quarry_changes"
+
+    /// What an entry did; its `key` is the document's source for document operations.
+    enum Operation: String, Sendable {
+        case createCollection = "create_collection"
+        case deleteCollection = "delete_collection"
+        case storeDocument = "store_document"
+        case deleteDocument = "delete_document"
+    }
+
+    /// One entry of the change log.
+    struct Entry: Sendable, Equatable {
+        let sequence: Int64
+        let collection: String
+        let operation: Operation
+        let key: String
+    }
+
+    /// Thrown inside a write's transaction when the write changes nothing, so that it rolls back
+    /// (giving back its sequence number) and is answered without a log entry.
+    private struct Unchanged: Error {
+        let passages: Int
+    }
+
+    /// Commits `write` in one transaction: the next sequence number, the rows, the log entry and
+    /// a notification. Writes are serialised by the log head's row lock, so sequence numbers
+    /// commit in order with no gaps.
+    static func commit(_ write: ReplicatedWrite, node: String, on connection: PostgresConnection, logger: Logger) async throws -> CommittedWrite {
+        do {
+            return try await connection.withTransaction(logger: logger) { connection in
+                let sequence = try await nextSequence(connection, logger: logger)
+                let (collection, operation, key, passages) = try await writeRows(write, sequence: sequence, connection, logger: logger)
+                try await connection.query("""
+                    INSERT INTO quarry_changes (seq, collection, operation, key, node)
+                    VALUES (\(sequence), \(collection), \(operation.rawValue), \(key), \(node))
+                    """, logger: logger)
+                try await connection.query("SELECT pg_notify(\(channel), \(String(sequence)))", logger: logger)
+                return CommittedWrite(sequence: sequence, passages: passages)
+            }
+        } catch let error as PostgresTransactionError {
+            if let unchanged = error.closureError as? Unchanged { return CommittedWrite(sequence: nil, passages: unchanged.passages) }
+            if let refusal = error.closureError as? CollectionError { throw refusal }
+            throw error
+        }
+    }
+
+    private static func nextSequence(_ connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+        let rows = try await connection.query("UPDATE quarry_log_head SET last_seq = last_seq + 1 RETURNING last_seq", logger: logger)
+        for try await sequence in rows.decode(Int64.self) { return sequence }
+        throw ClusterError.statementFailed(operation: "next sequence number", reason: "quarry_log_head has no row")
+    }
+
+    /// Writes the rows of `write`; returns its collection, operation, key and passage count.
+    /// - Throws: ``CollectionError`` refusals; `Unchanged` when there is nothing to write.
+    private static func writeRows(
+        _ write: ReplicatedWrite, sequence: Int64, _ connection: PostgresConnection, logger: Logger
+    ) async throws -> (String, Operation, String, Int) {
+        switch write {
+        case .createCollection(let name, let specification):
+            if let existing = try await storedSpecification(name, connection, logger: logger) {
+                guard existing == specification else { throw CollectionError.alreadyExists(name) }
+                throw Unchanged(passages: 0)
+            }
+            try await connection.query("""
+                INSERT INTO quarry_collections (name, specification, seq)
+                VALUES (\(name), \(StoredSpecification(specification).json), \(sequence))
+                """, logger: logger)
+            return (name, .createCollection, "", 0)
+        case .deleteCollection(let name):
+            let deleted = try await connection.query("DELETE FROM quarry_collections WHERE name = \(name) RETURNING name", logger: logger)
+            var found = false
+            for try await _ in deleted.decode(String.self) { found = true }
+            guard found else { throw CollectionError.notFound(name) }
+            return (name, .deleteCollection, "", 0)
+        case .storeDocument(let collection, let document):
+            try await requireCollection(collection, connection, logger: logger)
+            let hashes = try await connection.query("""
+                SELECT content_hash FROM quarry_documents WHERE collection = \(collection) AND source = \(document.source)
+                """, logger: logger)
+            for try await hash in hashes.decode(String.self) where hash == document.contentHash {
+                throw Unchanged(passages: 0)
+            }
+            try await connection.query("""
+                INSERT INTO quarry_documents (collection, source, content_hash, metadata, seq)
+                VALUES (\(collection), \(document.source), \(document.contentHash), \(JSONValue.encodeObject(document.metadata)), \(sequence))
+                ON CONFLICT (collection, source) DO UPDATE
+                SET content_hash = excluded.content_hash, metadata = excluded.metadata, seq = excluded.seq
+                """, logger: logger)
+            try await connection.query("""
+                DELETE FROM quarry_passages WHERE collection = \(collection) AND source = \(document.source)
+                """, logger: logger)
+            for (ordinal, passage) in document.passages.enumerated() {
+                try await connection.query("""
+                    INSERT INTO quarry_passages (id, collection, source, ordinal, text, indexed_text, chapter, page,
+                                                 span_start, span_end, metadata, vector)
+                    VALUES (nextval('quarry_passage_ids'), \(collection), \(document.source), \(ordinal), \(passage.text),
+                            \(passage.indexedText), \(passage.chapter), \(passage.page), \(passage.span?.lowerBound),
+                            \(passage.span?.upperBound), \(JSONValue.encodeObject(passage.metadata)), \(VectorCoding.encode(passage.vector)))
+                    """, logger: logger)
+            }
+            return (collection, .storeDocument, document.source, document.passages.count)
+        case .deleteDocument(let collection, let source):
+            try await requireCollection(collection, connection, logger: logger)
+            let removed = try await connection.query("""
+                SELECT count(*) FROM quarry_passages WHERE collection = \(collection) AND source = \(source)
+                """, logger: logger)
+            var passages = 0
+            for try await count in removed.decode(Int.self) { passages = count }
+            let deleted = try await connection.query("""
+                DELETE FROM quarry_documents WHERE collection = \(collection) AND source = \(source) RETURNING source
+                """, logger: logger)
+            var found = false
+            for try await _ in deleted.decode(String.self) { found = true }
+            guard found else { throw Unchanged(passages: 0) }
+            return (collection, .deleteDocument, source, passages)
+        }
+    }
+
+    private static func requireCollection(_ name: String, _ connection: PostgresConnection, logger: Logger) async throws {
+        guard try await storedSpecification(name, connection, logger: logger) != nil else { throw CollectionError.notFound(name) }
+    }
+
+    private static func storedSpecification(
+        _ name: String, _ connection: PostgresConnection, logger: Logger
+    ) async throws -> CollectionSpecification? {
+        let rows = try await connection.query("SELECT specification FROM quarry_collections WHERE name = \(name)", logger: logger)
+        for try await json in rows.decode(String.self) { return try StoredSpecification(json: json).specification }
+        return nil
+    }
+
+    // MARK: Reading the log
+
+    /// Up to `limit` entries after `sequence`, in order.
+    static func entries(after sequence: Int64, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Entry] {
+        let rows = try await connection.query("""
+            SELECT seq, collection, operation, key FROM quarry_changes WHERE seq > \(sequence) ORDER BY seq LIMIT \(limit)
+            """, logger: logger)
+        var entries: [Entry] = []
+        for try await (seq, collection, operation, key) in rows.decode((Int64, String, String, String).self) {
+            guard let operation = Operation(rawValue: operation) else {
+                throw ClusterError.statementFailed(operation: "read change \(seq)", reason: "unknown operation \"\(operation)\"")
+            }
+            entries.append(Entry(sequence: seq, collection: collection, operation: operation, key: key))
+        }
+        return entries
+    }
+
+    /// The last sequence number handed out.
+    static func latestSequence(on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+        for try await sequence in try await connection.query("SELECT last_seq FROM quarry_log_head", logger: logger).decode(Int64.self) {
+            return sequence
+        }
+        return 0
+    }
+
+    /// The specification of collection `name` if the entry of `sequence` created it and it still exists.
+    static func createdCollection(_ name: String, sequence: Int64, on connection: PostgresConnection, logger: Logger) async throws -> CollectionSpecification? {
+        let rows = try await connection.query("""
+            SELECT specification FROM quarry_collections WHERE name = \(name) AND seq = \(sequence)
+            """, logger: logger)
+        for try await json in rows.decode(String.self) { return try StoredSpecification(json: json).specification }
+        return nil
+    }
+
+    /// Document `source` of `collection` as the entry of `sequence` stored it, with its passages'
+    /// ids and vectors; nil when a later write replaced or deleted it (a later entry carries that).
+    static func storedDocument(
+        collection: String, source: String, sequence: Int64, on connection: PostgresConnection, logger: Logger
+    ) async throws -> EmbeddedDocument? {
+        try await connection.withTransaction(logger: logger) { connection in
+            // One snapshot for the document and its passages.
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
+            let documents = try await connection.query("""
+                SELECT content_hash, metadata FROM quarry_documents
+                WHERE collection = \(collection) AND source = \(source) AND seq = \(sequence)
+                """, logger: logger)
+            var header: (String, String)?
+            for try await row in documents.decode((String, String).self) { header = row }
+            guard let (contentHash, metadata) = header else { return nil }
+            let rows = try await connection.query("""
+                SELECT id, text, indexed_text, chapter, page, span_start, span_end, metadata, vector
+                FROM quarry_passages WHERE collection = \(collection) AND source = \(source) ORDER BY ordinal
+                """, logger: logger)
+            var passages: [NewPassage] = []
+            for try await (id, text, indexedText, chapter, page, start, end, passageMetadata, blob)
+                in rows.decode((Int64, String, String, String, Int?, Int?, Int?, String, Data).self)
+            {
+                var vector: [Float] = []
+                guard VectorCoding.decode(blob, dimension: blob.count / 4, into: &vector) else {
+                    throw ClusterError.statementFailed(operation: "read passage \(id)", reason: "vector of \(blob.count) bytes")
+                }
+                passages.append(NewPassage(
+                    text: text, indexedText: indexedText, chapter: chapter, page: page,
+                    span: start.flatMap { start in end.map { start..<max(start, $0) } },
+                    metadata: JSONValue.decodeObject(passageMetadata), vector: vector, id: id
+                ))
+            }
+            return EmbeddedDocument(source: source, contentHash: contentHash, metadata: JSONValue.decodeObject(metadata), passages: passages)
+        }
+    }
+
+    /// Records how far `node` has applied the log.
+    static func report(node: String, applied: Int64, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO quarry_nodes (name, applied_seq, seen_at) VALUES (\(node), \(applied), now())
+            ON CONFLICT (name) DO UPDATE SET applied_seq = excluded.applied_seq, seen_at = excluded.seen_at
+            """, logger: logger)
+    }
+}

@@ -1,0 +1,254 @@
+import Foundation
+import Logging
+import PostgresNIO
+import QuarryCore
+import ServiceLifecycle
+import Synchronization
+
+/// One Quarry node of a cluster. Writes go to PostgreSQL, the cluster's durable and replicated
+/// source of truth, as one transaction each (rows plus a change-log entry); every node, this one
+/// included, follows the log and applies each change to its local collections (SQLite, FAISS and
+/// keyword indexes), so searches stay local.
+///
+/// The node wakes on a PostgreSQL notification and also polls, so nothing depends on a
+/// notification arriving. Run it as a `Service`: it follows the log until a graceful shutdown,
+/// finishing the change under way first.
+public final class ClusterNode: ChangeReplication, Service {
+    /// The node's name (`--node-name`), recorded with each write it commits.
+    public let name: String
+    private let database: ClusterDatabase
+    private let library: CollectionLibrary
+    private let logger: Logger
+    private let progress: Mutex<Progress>
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+
+    private struct Progress {
+        var applied: Int64
+        var latest: Int64
+        var databaseReachable = true
+        var lastError: String?
+        var waiters: [UUID: (sequence: Int64, continuation: CheckedContinuation<Bool, Never>)] = [:]
+    }
+
+    /// How long a write keeps retrying while the database is unreachable (a failover under way).
+    public static let writePatience: Duration = .seconds(20)
+    /// How long a committed write waits for this node to apply it before its answer gives up.
+    public static let applyPatience: Duration = .seconds(30)
+    /// How often the node looks for new changes when no notification came.
+    static let pollInterval: Duration = .milliseconds(500)
+    /// Most entries read from the log at once.
+    static let batchSize = 256
+
+    /// Connects to the cluster at `url`, migrates its schema (one node at a time) and readies
+    /// node `name` to follow the log into `library`, from where its data folder got to.
+    /// - Throws: ``ClusterError`` when the database stays unreachable or the data folder
+    ///   belongs to another node.
+    public static func join(url: ClusterURL, name: String, library: CollectionLibrary, logger: Logger) async throws -> ClusterNode {
+        var logger = logger
+        logger[metadataKey: "node"] = "\(name)"
+        let database = ClusterDatabase(url: url, logger: logger)
+        let schemaLogger = logger
+        _ = try await database.run("migrate the cluster schema", patience: .seconds(60)) { connection in
+            try await ClusterSchema.migrate(connection, logger: schemaLogger)
+        }
+        let state = try NodeState.load(from: library.dataDirectory, node: name)
+        try state.save(to: library.dataDirectory)
+        logger.notice("joined the cluster", metadata: ["database": "\(url)", "applied_seq": "\(state.appliedSequence)"])
+        return ClusterNode(name: name, database: database, library: library, applied: state.appliedSequence, logger: logger)
+    }
+
+    private init(name: String, database: ClusterDatabase, library: CollectionLibrary, applied: Int64, logger: Logger) {
+        self.name = name
+        self.database = database
+        self.library = library
+        self.logger = logger
+        progress = Mutex(Progress(applied: applied, latest: applied))
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    // MARK: ChangeReplication
+
+    public func commit(_ write: ReplicatedWrite) async throws -> CommittedWrite {
+        let (name, logger) = (name, logger)
+        let committed: CommittedWrite
+        do {
+            committed = try await database.run("commit a write", patience: Self.writePatience) { connection in
+                try await ChangeLog.commit(write, node: name, on: connection, logger: logger)
+            }
+        } catch let error as ClusterError {
+            progress.withLock { $0.databaseReachable = false; $0.lastError = error.description }
+            throw error
+        }
+        guard let sequence = committed.sequence else { return committed }
+        progress.withLock { $0.latest = max($0.latest, sequence) }
+        wake.yield()
+        guard await waitUntilApplied(sequence, timeout: Self.applyPatience) else {
+            throw ClusterError.notApplied(sequence: sequence, appliedUpTo: progress.withLock { $0.applied })
+        }
+        return committed
+    }
+
+    public func waitUntilApplied(_ sequence: Int64, timeout: Duration) async -> Bool {
+        if progress.withLock({ $0.applied >= sequence }) { return true }
+        let id = UUID()
+        return await withCheckedContinuation { continuation in
+            let reached = progress.withLock { progress in
+                if progress.applied >= sequence { return true }
+                progress.waiters[id] = (sequence, continuation)
+                return false
+            }
+            if reached {
+                continuation.resume(returning: true)
+                return
+            }
+            wake.yield()
+            Task {
+                try? await Task.sleep(for: timeout)
+                self.progress.withLock { $0.waiters.removeValue(forKey: id) }?.continuation.resume(returning: false)
+            }
+        }
+    }
+
+    public func status() -> ReplicationStatus {
+        progress.withLock {
+            ReplicationStatus(
+                node: name, appliedSequence: $0.applied, latestSequence: max($0.latest, $0.applied),
+                databaseReachable: $0.databaseReachable, lastError: $0.lastError
+            )
+        }
+    }
+
+    // MARK: Following the log
+
+    public func run() async {
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.listenForNotifications() }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: Self.pollInterval)
+                        self.wake.yield()
+                    }
+                }
+                self.wake.yield()
+                for await _ in self.wakeups {
+                    if Task.isCancelled { break }
+                    await self.catchUp()
+                }
+                group.cancelAll()
+            }
+        }
+        await database.closeAll()
+        logger.notice("stopped following the change log", metadata: ["applied_seq": "\(status().appliedSequence)"])
+    }
+
+    /// Applies every change after the last applied one, in order, until the log has no more.
+    private func catchUp() async {
+        let logger = logger
+        do {
+            while !Task.isCancelled {
+                let after = progress.withLock { $0.applied }
+                let entries = try await database.run("read the change log", patience: .seconds(2)) { connection in
+                    try await ChangeLog.entries(after: after, limit: Self.batchSize, on: connection, logger: logger)
+                }
+                guard let last = entries.last else { break }
+                for entry in entries {
+                    try await apply(entry)
+                    try NodeState(node: name, appliedSequence: entry.sequence).save(to: library.dataDirectory)
+                    advance(to: entry.sequence)
+                }
+                let name = name
+                try await database.run("report progress", patience: .seconds(2)) { connection in
+                    try await ChangeLog.report(node: name, applied: last.sequence, on: connection, logger: logger)
+                }
+            }
+            progress.withLock {
+                $0.databaseReachable = true
+                $0.lastError = nil
+            }
+        } catch {
+            let reason = (error as? ClusterError)?.description ?? ClusterDatabase.describe(error)
+            let repeated = progress.withLock { progress in
+                defer {
+                    progress.lastError = reason
+                    if error is ClusterError { progress.databaseReachable = false }
+                }
+                return progress.lastError == reason
+            }
+            if !repeated { logger.error("could not apply the change log", metadata: ["error": "\(reason)"]) }
+        }
+    }
+
+    /// Records `sequence` as applied and answers the waits it satisfies.
+    private func advance(to sequence: Int64) {
+        let satisfied = progress.withLock { progress in
+            progress.applied = sequence
+            progress.latest = max(progress.latest, sequence)
+            let done = progress.waiters.filter { $0.value.sequence <= sequence }
+            for id in done.keys { progress.waiters.removeValue(forKey: id) }
+            return done.values.map(\.continuation)
+        }
+        for continuation in satisfied { continuation.resume(returning: true) }
+    }
+
+    /// Applies one change to the local collections. A change that a later one supersedes (its
+    /// rows replaced or deleted since) is skipped: the later entry carries the current rows.
+    private func apply(_ entry: ChangeLog.Entry) async throws {
+        let (library, logger) = (library, logger)
+        switch entry.operation {
+        case .createCollection:
+            guard let specification = try await database.run("read a collection", patience: .seconds(5), { connection in
+                try await ChangeLog.createdCollection(entry.collection, sequence: entry.sequence, on: connection, logger: logger)
+            }) else { return }
+            try await onBlockingThread { _ = try library.create(entry.collection, as: specification) }
+        case .deleteCollection:
+            try await onBlockingThread { _ = try library.deleteCollection(named: entry.collection) }
+        case .storeDocument:
+            guard let document = try await database.run("read a document", patience: .seconds(5), { connection in
+                try await ChangeLog.storedDocument(
+                    collection: entry.collection, source: entry.key, sequence: entry.sequence, on: connection, logger: logger
+                )
+            }) else { return }
+            let collection = try localTextCollection(entry)
+            try await onBlockingThread { _ = try collection.save(document) }
+        case .deleteDocument:
+            guard let collection = library.textCollection(named: entry.collection) else { return }
+            try await onBlockingThread { _ = try collection.deleteDocument(source: entry.key) }
+        }
+    }
+
+    private func localTextCollection(_ entry: ChangeLog.Entry) throws(ClusterError) -> TextCollection {
+        guard let collection = library.textCollection(named: entry.collection) else {
+            throw .applyFailed(sequence: entry.sequence, reason: "text collection \"\(entry.collection)\" is missing on this node")
+        }
+        return collection
+    }
+
+    /// Wakes the follower on each notification of the change-log channel, reconnecting when the
+    /// connection is lost; the polling covers the gaps.
+    private func listenForNotifications() async {
+        while !Task.isCancelled {
+            do {
+                let connection = try await database.openConnection()
+                try await withTaskCancellationHandler {
+                    try await connection.listen(on: ChangeLog.channel) { notifications in
+                        for try await notification in notifications {
+                            if let sequence = Int64(notification.payload) {
+                                progress.withLock { $0.latest = max($0.latest, sequence) }
+                            }
+                            wake.yield()
+                        }
+                    }
+                } onCancel: {
+                    let closing: EventLoopFuture<Void> = connection.close()
+                    closing.whenComplete { _ in }
+                }
+                try? await connection.close()
+            } catch {
+                logger.debug("change notifications interrupted", metadata: ["error": "\(ClusterDatabase.describe(error))"])
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+}

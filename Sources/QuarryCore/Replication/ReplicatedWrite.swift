@@ -1,0 +1,25 @@
+/// A write that cluster mode commits to the shared change log before any node applies it.
+public enum ReplicatedWrite: Sendable {
+    /// Creates a collection; committing an identical one again changes nothing.
+    case createCollection(name: String, specification: CollectionSpecification)
+    /// Deletes a collection with every document in it.
+    case deleteCollection(name: String)
+    /// Stores a document of a text collection with the vectors the receiving node computed,
+    /// replacing what its source had; an unchanged one (same content hash) changes nothing.
+    case storeDocument(collection: String, document: EmbeddedDocument)
+    /// Deletes a document of a text collection.
+    case deleteDocument(collection: String, source: String)
+}
+
+/// What committing a ``ReplicatedWrite`` did.
+public struct CommittedWrite: Sendable, Equatable {
+    /// The change-log sequence number of the write; nil when it changed nothing (no entry was logged).
+    public var sequence: Int64?
+    /// Passages stored (a document written) or removed (a document deleted); 0 otherwise.
+    public var passages: Int
+
+    public init(sequence: Int64?, passages: Int = 0) {
+        self.sequence = sequence
+        self.passages = passages
+    }
+}

@@ -1,0 +1,344 @@
+"""Cluster loopback test: PostgreSQL 15 primary and synchronous standby in throwaway folders,
+nginx with deploy/cluster/nginx.conf, and three `quarry serve --cluster-url` nodes, all on
+127.0.0.1. Checks, each reported on its own line:
+
+  1. writes through random nodes are visible on every node: p99 of acknowledgement to
+     visible-everywhere <= 1 s; every node then holds the same documents with the same ids;
+  2. SIGKILL of a node during writes loses no acknowledged write, and the node catches up
+     after its restart;
+  3. SIGKILL of the PostgreSQL primary during writes, then `pg_ctl promote` of the standby:
+     writes resume within 10 s and no acknowledged write is lost;
+  4. a node started on an empty data folder converges with the others;
+  5. reads through nginx keep working while one node is down.
+
+The cluster is started by cluster_harness.py.
+
+    python3 Tests/System/cluster_test.py --quarry .build/release/quarry [--report out.json]
+
+Prints one line per check and a closing "N passed, N failed"; exits 1 on a failure.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sys
+import threading
+import time
+
+from cluster_harness import (PG_BIN, Node, as_postgres, call, cluster_url, free_port, make_folder, percentile, psql,
+                             start_nginx, start_postgres_pair)
+
+COLLECTION = "notes"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def document_text(number, version):
+    return f"# 笔记 {number}\n\n第 {number} 号笔记的第 {version} 版，标记 N{number:05d}V{version:03d}X，讨论向量检索与复制。"
+
+
+def source(number):
+    return f"notes/{number:05d}.md"
+
+
+class Writer:
+    """Writes documents through the given nodes (or nginx) and keeps a model of what was acknowledged.
+    A write that got no answer (its node died, the database failed over) may or may not have been
+    committed: `settle` looks it up in PostgreSQL and adds it to the model when it was."""
+
+    def __init__(self, seed, first_number=0):
+        self.random = random.Random(seed)
+        self.acknowledged = {}      # number -> version
+        self.acks = []              # (time acknowledged, seq)
+        self.failures = []          # (time, status, answer) of writes not acknowledged
+        self.unsettled = []         # (number, version) of writes not acknowledged
+        self.first_number = self.next_number = first_number
+
+    def write(self, base, headers=None):
+        numbers = list(self.acknowledged)
+        number = self.next_number if not numbers or self.random.random() < 0.8 else self.random.choice(numbers)
+        if number == self.next_number:
+            self.next_number += 1
+        version = self.acknowledged.get(number, 0) + 1
+        status, answer = call(base, "POST", f"/v1/collections/{COLLECTION}/documents",
+                              {"documents": [{"source": source(number), "text": document_text(number, version)}]}, headers=headers)
+        if status == 201:
+            self.acknowledged[number] = version
+            if answer["seq"] is not None:
+                self.acks.append((time.time(), answer["seq"]))
+            return True
+        self.failures.append((time.time(), status, answer))
+        self.unsettled.append((number, version))
+        return False
+
+    def settle(self, postgres_port):
+        """Adds to the model each unanswered write that PostgreSQL committed; returns how many had."""
+        landed = 0
+        for number, version in self.unsettled:
+            marker = f"N{number:05d}V{version:03d}X"
+            found = psql(postgres_port, f"SELECT count(*) FROM quarry_passages WHERE collection = '{COLLECTION}' "
+                                        f"AND source = '{source(number)}' AND text LIKE '%{marker}%'")
+            if int(found) > 0 and self.acknowledged.get(number, 0) < version:
+                self.acknowledged[number] = version
+                landed += 1
+        self.unsettled = []
+        return landed
+
+
+def model(*writers):
+    """Every writer's acknowledged documents: number -> version."""
+    return {number: version for writer in writers for number, version in writer.acknowledged.items()}
+
+
+class Visibility:
+    """Polls every node's applied sequence number and answers when each one first reached a value."""
+
+    def __init__(self, nodes):
+        self.nodes = nodes
+        self.samples = []           # (time, min applied over live nodes)
+        self.running = True
+        self.thread = threading.Thread(target=self.poll, daemon=True)
+        self.thread.start()
+
+    def poll(self):
+        while self.running:
+            values = [node.applied() for node in self.nodes]
+            if all(value is not None for value in values):
+                self.samples.append((time.time(), min(values)))
+            time.sleep(0.01)
+
+    def stop(self):
+        self.running = False
+        self.thread.join()
+
+    def lag(self, acknowledged_at, seq):
+        for at, applied in self.samples:
+            if at >= acknowledged_at and applied >= seq:
+                return at - acknowledged_at
+        return None
+
+
+def node_documents(node):
+    """(documents, passages) of the collection on `node`."""
+    status, summary = call(node.base, "GET", f"/v1/collections/{COLLECTION}")
+    if status != 200:
+        return None, None
+    return summary["documents"], summary["passages"]
+
+
+def check_model(node, expected, sample):
+    """Problems with `node` against the acknowledged writes (number -> version): the document
+    count, and each sampled document searched by its source."""
+    problems = []
+    documents, _ = node_documents(node)
+    if documents != len(expected):
+        problems.append(f"{node.name}: {documents} documents, {len(expected)} acknowledged")
+    for number in sample:
+        version = expected[number]
+        status, answer = call(node.base, "POST", f"/v1/collections/{COLLECTION}/search",
+                              {"query": f"N{number:05d} 笔记", "top_k": 3, "mode": "hybrid", "filter": {"source": source(number)}})
+        texts = [result["text"] for result in answer.get("results", [])] if status == 200 else []
+        marker = f"N{number:05d}V{version:03d}X"
+        if not any(marker in text for text in texts):
+            problems.append(f"{node.name}: {source(number)} lacks acknowledged version {version} (HTTP {status}: {texts[:1]})")
+    return problems
+
+
+def ids_by_source(node, numbers):
+    found = {}
+    for number in numbers:
+        status, answer = call(node.base, "POST", f"/v1/collections/{COLLECTION}/search",
+                              {"query": f"N{number:05d}", "top_k": 1, "mode": "vector", "filter": {"source": source(number)}})
+        found[number] = [result["id"] for result in answer["results"]] if status == 200 else None
+    return found
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quarry", required=True)
+    parser.add_argument("--models", default=os.path.join(ROOT, "models"))
+    parser.add_argument("--seconds", type=float, default=12, help="length of each write phase")
+    parser.add_argument("--rate", type=float, default=10, help="writes per second in each phase")
+    parser.add_argument("--report", help="write the measured figures to this JSON file")
+    parser.add_argument("--keep", action="store_true", help="keep the folder (logs) afterwards")
+    args = parser.parse_args()
+
+    folder = make_folder("quarry-cluster-")
+    primary = standby = nginx = None
+    nodes = []
+    results, report = [], {}
+
+    def check(name, ok, detail):
+        results.append(ok)
+        print(f"{'PASS' if ok else 'FAIL'} {name}: {detail}", flush=True)
+
+    try:
+        primary, standby = start_postgres_pair(folder)
+        print(f"== PostgreSQL primary :{primary.port}, synchronous standby :{standby.port}", flush=True)
+        url = cluster_url(primary, standby)
+        ports = [free_port() for _ in range(3)]
+        nodes = [Node(args.quarry, f"node{index + 1}", os.path.join(folder, f"node{index + 1}"), port, url, args.models)
+                 for index, port in enumerate(ports)]
+        for node in nodes:
+            node.start()
+        nginx, through_nginx = start_nginx(folder, ports, ROOT)
+        print(f"== nodes on {ports}, nginx on {through_nginx}", flush=True)
+
+        status, created = call(nodes[0].base, "PUT", f"/v1/collections/{COLLECTION}", {"kind": "text", "model": "e5-small"})
+        if status != 201:
+            raise RuntimeError(f"creating the collection: HTTP {status} {created}")
+        created_seq = {"Quarry-Min-Seq": str(created["seq"])}
+        status, again = call(nodes[1].base, "PUT", f"/v1/collections/{COLLECTION}", {"kind": "text", "model": "e5-small"}, headers=created_seq)
+        check("create is idempotent across nodes", status == 200 and again["seq"] is None, f"second PUT on node2: HTTP {status}, seq {again.get('seq')}")
+
+        writer, second = Writer(seed=17), Writer(seed=18, first_number=50_000)
+
+        def write_phase(seconds, plan, event=None):
+            """Runs each (writer, targets) of `plan` in its own thread for `seconds`, each at
+            --rate / len(plan) writes per second to a random target of `targets()`; `event` runs in
+            a thread of its own a third of the way in, so that writes are in flight when it strikes."""
+            interval = len(plan) / args.rate
+            started = time.time()
+
+            def run(writer, targets):
+                next_at = time.time()
+                while time.time() - started < seconds:
+                    live = targets()
+                    if live:
+                        writer.write(random.choice(live).base, headers=created_seq)
+                    next_at += interval
+                    time.sleep(max(0, next_at - time.time()))
+
+            threads = [threading.Thread(target=run, args=step) for step in plan]
+            if event:
+                threads.append(threading.Thread(target=lambda: (time.sleep(seconds / 3), event())))
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+
+        def live(*chosen):
+            return lambda: [node for node in (chosen or nodes) if node.process.poll() is None]
+
+        # 1. Writes through random nodes, visible everywhere.
+        visibility = Visibility(nodes)
+        write_phase(args.seconds, [(writer, live())])
+        time.sleep(1.5)
+        visibility.stop()
+        lags = [visibility.lag(at, seq) for at, seq in writer.acks]
+        missing = sum(lag is None for lag in lags)
+        lags = [lag for lag in lags if lag is not None]
+        p50, p99 = percentile(lags, 0.5), percentile(lags, 0.99)
+        report["replication_lag_ms"] = {"writes": len(writer.acks), "p50": round(p50 * 1000, 1), "p99": round(p99 * 1000, 1),
+                                        "max": round(max(lags) * 1000, 1), "rate_per_s": args.rate}
+        check("writes through random nodes visible on every node", missing == 0 and p99 <= 1.0 and not writer.failures,
+              f"{len(writer.acks)} writes, acknowledged->visible everywhere p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
+              f"max {max(lags) * 1000:.0f} ms; {missing} never visible; {len(writer.failures)} refused")
+        sample = random.Random(1).sample(sorted(writer.acknowledged), min(30, len(writer.acknowledged)))
+        problems = [problem for node in nodes for problem in check_model(node, model(writer), sample)]
+        ids = [ids_by_source(node, sample[:15]) for node in nodes]
+        check("every node holds the acknowledged documents with the same ids", not problems and ids[0] == ids[1] == ids[2],
+              "; ".join(problems[:5]) or f"{len(writer.acknowledged)} documents on 3 nodes, passage ids agree on {len(sample[:15])} sampled")
+
+        # 2. SIGKILL of a node while a second client writes through it; it catches up after restart.
+        victim = nodes[1]
+        write_phase(args.seconds, [(writer, live(nodes[0], nodes[2])), (second, live(victim))], event=victim.kill)
+        unanswered = len(second.unsettled)
+        landed = second.settle(primary.port)
+        restarted = time.time()
+        victim.start()
+        latest = max(node.applied() or 0 for node in nodes)
+        while (victim.applied() or 0) < latest and time.time() - restarted < 30:
+            time.sleep(0.05)
+        caught_up = time.time() - restarted
+        problems = [problem for node in nodes for problem in check_model(node, model(writer, second), sample)]
+        report["node_kill"] = {"catch_up_s": round(caught_up, 2), "documents": len(model(writer, second)),
+                               "unanswered_writes": unanswered, "unanswered_but_committed": landed}
+        check("SIGKILL of a node loses no acknowledged write; it catches up", not problems and not writer.failures,
+              "; ".join(problems[:5]) or f"{unanswered} write(s) in flight on node2 at the kill ({landed} committed before it); "
+              f"node2 restarted and caught up in {caught_up:.1f} s (including start-up); "
+              f"{len(model(writer, second))} documents agree on all nodes")
+
+        # 5. Reads through nginx while a node is down.
+        nodes[2].kill()
+        answered = [call(through_nginx, "POST", f"/v1/collections/{COLLECTION}/search", {"query": "向量检索", "top_k": 5})[0]
+                    for _ in range(30)]
+        check("reads through nginx skip a dead node", answered.count(200) == 30,
+              f"{answered.count(200)}/30 searches answered 200 with node3 down")
+        nodes[2].start()
+
+        # 3. Failover: SIGKILL the primary while two clients write, then promote the standby.
+        failover = {}
+
+        def kill_primary():
+            primary.kill()
+            failover["killed_at"] = time.time()
+            time.sleep(1)
+            as_postgres([f"{PG_BIN}/pg_ctl", "-D", standby.folder, "-w", "promote"])
+            failover["promoted_at"] = time.time()
+
+        acknowledged_before = len(writer.acks) + len(second.acks)
+        write_phase(args.seconds * 1.5, [(writer, live()), (second, live())], event=kill_primary)
+        unanswered = len(writer.unsettled) + len(second.unsettled)
+        landed = writer.settle(standby.port) + second.settle(standby.port)
+        after_kill = sorted(at for at, _ in writer.acks + second.acks if at > failover["killed_at"])
+        resume_s = (after_kill[0] - failover["killed_at"]) if after_kill else None
+        time.sleep(1)
+        expected = model(writer, second)
+        problems = [problem for node in nodes for problem in check_model(node, expected, sample)]
+        rows = int(psql(standby.port, f"SELECT count(*) FROM quarry_documents WHERE collection = '{COLLECTION}'"))
+        if rows != len(expected):
+            problems.append(f"the promoted standby holds {rows} documents, {len(expected)} acknowledged")
+        report["failover"] = {"writes_resumed_s": round(resume_s, 2) if resume_s is not None else None,
+                              "unanswered_writes": unanswered, "unanswered_but_committed": landed,
+                              "acknowledged_in_phase": len(writer.acks) + len(second.acks) - acknowledged_before,
+                              "promote_after_kill_s": round(failover["promoted_at"] - failover["killed_at"], 2)}
+        check("primary killed and standby promoted: writes resume within 10 s, none acknowledged lost",
+              resume_s is not None and resume_s <= 10 and not problems,
+              "; ".join(problems[:5]) or f"first acknowledged write {resume_s:.1f} s after the kill (promotion 1 s after it); "
+              f"{unanswered} writes unanswered meanwhile ({landed} of them committed), no acknowledged write lost; "
+              f"{len(expected)} documents on the promoted standby and every node")
+
+        # 4. A node bootstrapped from nothing converges.
+        fresh = Node(args.quarry, "node4", os.path.join(folder, "node4"), free_port(), url, args.models)
+        started = time.time()
+        fresh.start()
+        latest = max(node.applied() or 0 for node in nodes)
+        while (fresh.applied() or 0) < latest and time.time() - started < 60:
+            time.sleep(0.05)
+        converged = time.time() - started
+        nodes.append(fresh)
+        problems = check_model(fresh, model(writer, second), sample)
+        fresh_ids = ids_by_source(fresh, sample[:15])
+        if fresh_ids != ids_by_source(nodes[0], sample[:15]):
+            problems.append("node4's passage ids differ from node1's")
+        report["bootstrap"] = {"converged_s": round(converged, 2), "log_entries": latest}
+        check("a node started on an empty folder converges", not problems,
+              "; ".join(problems[:5]) or f"node4 applied {latest} log entries in {converged:.1f} s (including start-up)")
+    except Exception as error:  # a setup failure is a failed check with its reason
+        check("cluster set-up", False, f"{type(error).__name__}: {error}")
+    finally:
+        for node in nodes:
+            node.stop()
+        if nginx:
+            nginx.terminate()
+            nginx.wait()
+        for server in (primary, standby):
+            if server:
+                server.stop()
+        if args.report:
+            with open(args.report, "w") as file:
+                json.dump(report, file, indent=2)
+        if args.keep or not all(results):
+            print(f"== logs kept in {folder}", flush=True)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    passed = sum(results)
+    print(f"{passed} passed, {len(results) - passed} failed", flush=True)
+    return 0 if results and all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
