@@ -1,5 +1,5 @@
 # Quarry's two commands. The work lives in scripts/.
-.PHONY: run test fuzz setup bench-soak bench-faiss bench-embeddings bench-http bench-ingest bench-images bench-filters bench-batch bench-scale bench-replicas
+.PHONY: run test fuzz setup bench-soak bench-faiss bench-embeddings bench-http bench-ingest bench-images bench-filters bench-batch bench-scale bench-replicas bench-cluster
 
 ## Install what is missing, build a release binary, serve ./data on 127.0.0.1:8080.
 run:
@@ -62,3 +62,7 @@ bench-scale:
 ## Two replicas behind nginx on loopback: checks, then 1 vs 2 replicas.
 bench-replicas:
 	benchmarks/replicas/run.sh
+
+## Cluster mode: a node against a single server, 1-3 nodes behind nginx, writes and replication lag.
+bench-cluster:
+	benchmarks/cluster/run.sh

@@ -77,7 +77,7 @@ class PostgresServer:
 
 
 class Node:
-    """One `quarry serve --cluster-url` process."""
+    """One `quarry serve` process: a cluster node, or with no cluster URL a single server."""
 
     def __init__(self, quarry, name, folder, port, cluster_url, models, cpus=None):
         self.quarry, self.name, self.folder, self.port = quarry, name, folder, port
@@ -90,8 +90,8 @@ class Node:
         pinned = ["taskset", "-c", self.cpus] if self.cpus else []
         self.process = subprocess.Popen(
             pinned + [self.quarry, "serve", "--data", self.folder, "--models", self.models, "--host", "127.0.0.1",
-             "--port", str(self.port), "--insecure-open-writes", "--cluster-url", self.cluster_url,
-             "--node-name", self.name, "--log-format", "json", "--checkpoint-interval", "5", *extra],
+             "--port", str(self.port), "--insecure-open-writes", "--log-format", "json", "--checkpoint-interval", "5",
+             *(["--cluster-url", self.cluster_url, "--node-name", self.name] if self.cluster_url else []), *extra],
             stdout=log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:

@@ -9,7 +9,8 @@ nginx with deploy/cluster/nginx.conf, and three `quarry serve --cluster-url` nod
   3. SIGKILL of the PostgreSQL primary during writes, then `pg_ctl promote` of the standby:
      writes resume within 10 s and no acknowledged write is lost;
   4. a node started on an empty data folder converges with the others;
-  5. reads through nginx keep working while one node is down.
+  5. reads through nginx keep working while one node is down;
+  6. `quarry ingest --cluster-url` commits documents that every node applies.
 
 The cluster is started by cluster_harness.py.
 
@@ -23,6 +24,7 @@ import json
 import os
 import random
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -240,6 +242,17 @@ def main():
         ids = [ids_by_source(node, sample[:15]) for node in nodes]
         check("every node holds the acknowledged documents with the same ids", not problems and ids[0] == ids[1] == ids[2],
               "; ".join(problems[:5]) or f"{len(writer.acknowledged)} documents on 3 nodes, passage ids agree on {len(sample[:15])} sampled")
+
+        # The CLI commits to the cluster too: every node applies what it ingested.
+        cli = subprocess.run([args.quarry, "ingest", "--cluster-url", url, "--models", args.models, "--collection", "cli",
+                              os.path.join(ROOT, "courses/sample/markdown")], capture_output=True, text=True)
+        files = len([name for name in os.listdir(os.path.join(ROOT, "courses/sample/markdown")) if name.endswith(".md")])
+        last_seq = cli.stdout.rsplit("last seq ", 1)[-1].split(",")[0] if cli.returncode == 0 else "0"
+        counts = [call(node.base, "GET", "/v1/collections/cli", headers={"Quarry-Min-Seq": last_seq})[1] for node in nodes]
+        agreed = all(isinstance(count, dict) and count.get("documents") == files for count in counts)
+        check("quarry ingest --cluster-url reaches every node", cli.returncode == 0 and agreed,
+              f"{cli.stdout.strip() or cli.stderr.strip()[-300:]}; documents per node: "
+              f"{[count.get('documents') if isinstance(count, dict) else count for count in counts]}")
 
         # 2. SIGKILL of a node while a second client writes through it; it catches up after restart.
         victim = nodes[1]

@@ -15,8 +15,9 @@ import Synchronization
 /// finishing the change under way first.
 public final class ClusterNode: ChangeReplication, Service {
     /// The node's name (`--node-name`), recorded with each write it commits.
-    public let name: String
-    private let database: ClusterDatabase
+    public var name: String { writer.name }
+    private let writer: ClusterWriter
+    private var database: ClusterDatabase { writer.database }
     private let library: CollectionLibrary
     private let logger: Logger
     private let progress: Mutex<Progress>
@@ -47,20 +48,15 @@ public final class ClusterNode: ChangeReplication, Service {
     public static func join(url: ClusterURL, name: String, library: CollectionLibrary, logger: Logger) async throws -> ClusterNode {
         var logger = logger
         logger[metadataKey: "node"] = "\(name)"
-        let database = ClusterDatabase(url: url, logger: logger)
-        let schemaLogger = logger
-        _ = try await database.run("migrate the cluster schema", patience: .seconds(60)) { connection in
-            try await ClusterSchema.migrate(connection, logger: schemaLogger)
-        }
+        let writer = try await ClusterWriter.connect(url: url, name: name, logger: logger)
         let state = try NodeState.load(from: library.dataDirectory, node: name)
         try state.save(to: library.dataDirectory)
         logger.notice("joined the cluster", metadata: ["database": "\(url)", "applied_seq": "\(state.appliedSequence)"])
-        return ClusterNode(name: name, database: database, library: library, applied: state.appliedSequence, logger: logger)
+        return ClusterNode(writer: writer, library: library, applied: state.appliedSequence, logger: logger)
     }
 
-    private init(name: String, database: ClusterDatabase, library: CollectionLibrary, applied: Int64, logger: Logger) {
-        self.name = name
-        self.database = database
+    private init(writer: ClusterWriter, library: CollectionLibrary, applied: Int64, logger: Logger) {
+        self.writer = writer
         self.library = library
         self.logger = logger
         progress = Mutex(Progress(applied: applied, latest: applied))
@@ -70,12 +66,9 @@ public final class ClusterNode: ChangeReplication, Service {
     // MARK: ChangeReplication
 
     public func commit(_ write: ReplicatedWrite) async throws -> CommittedWrite {
-        let (name, logger) = (name, logger)
         let committed: CommittedWrite
         do {
-            committed = try await database.run("commit a write", patience: Self.writePatience) { connection in
-                try await ChangeLog.commit(write, node: name, on: connection, logger: logger)
-            }
+            committed = try await writer.commit(write, patience: Self.writePatience)
         } catch let error as ClusterError {
             progress.withLock { $0.databaseReachable = false; $0.lastError = error.description }
             throw error

@@ -14,14 +14,7 @@ extension TextCollection {
 
     /// `document` with its passages embedded by this collection's model, stored nowhere yet.
     public func embed(_ document: TextDocument) throws -> EmbeddedDocument {
-        let vectors = try encoder.embed(document.passages.map(\.indexedText), role: .passage)
-        let passages = document.passages.enumerated().map { offset, passage in
-            NewPassage(
-                text: passage.text, indexedText: passage.indexedText, chapter: passage.chapter, page: passage.page,
-                span: passage.span, metadata: passage.metadata, vector: Array(vectors[offset])
-            )
-        }
-        return EmbeddedDocument(source: document.source, contentHash: document.contentHash, metadata: document.metadata, passages: passages)
+        try document.embedded(by: encoder)
     }
 
     /// Stores an embedded document with its vectors as they are, replacing the passages its

@@ -1,0 +1,43 @@
+import Logging
+import QuarryCore
+
+/// Commits writes to a cluster's change log without following it: what `quarry ingest
+/// --cluster-url` uses, and what a ``ClusterNode`` commits through.
+public final class ClusterWriter: Sendable {
+    /// The name recorded with each committed write (a node's name, or the CLI's).
+    public let name: String
+    let database: ClusterDatabase
+    let logger: Logger
+
+    /// Connects to the cluster at `url` and brings its schema up to date (one process at a time).
+    /// - Throws: ``ClusterError`` when no listed host takes writes within a minute, or the schema is newer than this binary.
+    public static func connect(url: ClusterURL, name: String, logger: Logger) async throws -> ClusterWriter {
+        let database = ClusterDatabase(url: url, logger: logger)
+        _ = try await database.run("migrate the cluster schema", patience: .seconds(60)) { connection in
+            try await ClusterSchema.migrate(connection, logger: logger)
+        }
+        return ClusterWriter(name: name, database: database, logger: logger)
+    }
+
+    private init(name: String, database: ClusterDatabase, logger: Logger) {
+        self.name = name
+        self.database = database
+        self.logger = logger
+    }
+
+    /// Commits `write` in one transaction, retrying on a fresh connection for up to `patience`
+    /// while the database is unreachable.
+    /// - Throws: ``CollectionError`` refusals (no such collection, a different one of that name);
+    ///   ``ClusterError/databaseUnreachable(hosts:lastError:)``.
+    public func commit(_ write: ReplicatedWrite, patience: Duration = .seconds(20)) async throws -> CommittedWrite {
+        let (name, logger) = (name, logger)
+        return try await database.run("commit a write", patience: patience) { connection in
+            try await ChangeLog.commit(write, node: name, on: connection, logger: logger)
+        }
+    }
+
+    /// Closes the idle connections.
+    public func close() async {
+        await database.closeAll()
+    }
+}
