@@ -177,35 +177,97 @@ enum ChangeLog {
         collection: String, source: String, sequence: Int64, on connection: PostgresConnection, logger: Logger
     ) async throws -> EmbeddedDocument? {
         try await connection.withTransaction(logger: logger) { connection in
-            // One snapshot for the document and its passages.
-            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
-            let documents = try await connection.query("""
-                SELECT content_hash, metadata FROM quarry_documents
-                WHERE collection = \(collection) AND source = \(source) AND seq = \(sequence)
-                """, logger: logger)
-            var header: (String, String)?
-            for try await row in documents.decode((String, String).self) { header = row }
-            guard let (contentHash, metadata) = header else { return nil }
-            let rows = try await connection.query("""
-                SELECT id, text, indexed_text, chapter, page, span_start, span_end, metadata, vector
-                FROM quarry_passages WHERE collection = \(collection) AND source = \(source) ORDER BY ordinal
-                """, logger: logger)
-            var passages: [NewPassage] = []
-            for try await (id, text, indexedText, chapter, page, start, end, passageMetadata, blob)
-                in rows.decode((Int64, String, String, String, Int?, Int?, Int?, String, Data).self)
-            {
-                var vector: [Float] = []
-                guard VectorCoding.decode(blob, dimension: blob.count / 4, into: &vector) else {
-                    throw ClusterError.statementFailed(operation: "read passage \(id)", reason: "vector of \(blob.count) bytes")
-                }
-                passages.append(NewPassage(
-                    text: text, indexedText: indexedText, chapter: chapter, page: page,
-                    span: start.flatMap { start in end.map { start..<max(start, $0) } },
-                    metadata: JSONValue.decodeObject(passageMetadata), vector: vector, id: id
-                ))
-            }
-            return EmbeddedDocument(source: source, contentHash: contentHash, metadata: JSONValue.decodeObject(metadata), passages: passages)
+            try await useOneSnapshot(connection, logger: logger)
+            return try await document(collection: collection, source: source, sequence: sequence, on: connection, logger: logger)
         }
+    }
+
+    /// Makes the rest of the transaction read one snapshot (a document with its passages, a whole bootstrap).
+    static func useOneSnapshot(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
+    }
+
+    /// Document `source` of `collection` with its passages, if it is stored (by the entry of
+    /// `sequence`, when one is given); read inside the caller's transaction.
+    static func document(
+        collection: String, source: String, sequence: Int64?, on connection: PostgresConnection, logger: Logger
+    ) async throws -> EmbeddedDocument? {
+        let documents = try await connection.query("""
+            SELECT content_hash, metadata, seq FROM quarry_documents WHERE collection = \(collection) AND source = \(source)
+            """, logger: logger)
+        var header: (String, String)?
+        for try await (contentHash, metadata, storedBy) in documents.decode((String, String, Int64).self)
+        where sequence == nil || storedBy == sequence {
+            header = (contentHash, metadata)
+        }
+        guard let (contentHash, metadata) = header else { return nil }
+        let rows = try await connection.query("""
+            SELECT id, text, indexed_text, chapter, page, span_start, span_end, metadata, vector
+            FROM quarry_passages WHERE collection = \(collection) AND source = \(source) ORDER BY ordinal
+            """, logger: logger)
+        var passages: [NewPassage] = []
+        for try await (id, text, indexedText, chapter, page, start, end, passageMetadata, blob)
+            in rows.decode((Int64, String, String, String, Int?, Int?, Int?, String, Data).self)
+        {
+            var vector: [Float] = []
+            guard VectorCoding.decode(blob, dimension: blob.count / 4, into: &vector) else {
+                throw ClusterError.statementFailed(operation: "read passage \(id)", reason: "vector of \(blob.count) bytes")
+            }
+            passages.append(NewPassage(
+                text: text, indexedText: indexedText, chapter: chapter, page: page,
+                span: start.flatMap { start in end.map { start..<max(start, $0) } },
+                metadata: JSONValue.decodeObject(passageMetadata), vector: vector, id: id
+            ))
+        }
+        return EmbeddedDocument(source: source, contentHash: contentHash, metadata: JSONValue.decodeObject(metadata), passages: passages)
+    }
+
+    // MARK: Snapshots and pruning
+
+    /// The last sequence number handed out, and the oldest entry still in the log (nil when it is empty).
+    static func bounds(on connection: PostgresConnection, logger: Logger) async throws -> (latest: Int64, oldest: Int64?) {
+        let rows = try await connection.query(
+            "SELECT last_seq, (SELECT min(seq) FROM quarry_changes) FROM quarry_log_head", logger: logger
+        )
+        for try await (latest, oldest) in rows.decode((Int64, Int64?).self) { return (latest, oldest) }
+        return (0, nil)
+    }
+
+    /// Every collection with its specification.
+    static func collections(on connection: PostgresConnection, logger: Logger) async throws -> [String: CollectionSpecification] {
+        var collections: [String: CollectionSpecification] = [:]
+        for try await (name, json) in try await connection.query(
+            "SELECT name, specification FROM quarry_collections", logger: logger
+        ).decode((String, String).self) {
+            collections[name] = try StoredSpecification(json: json).specification
+        }
+        return collections
+    }
+
+    /// The content hash of every document of `collection`, by source.
+    static func documentHashes(collection: String, on connection: PostgresConnection, logger: Logger) async throws -> [String: String] {
+        var hashes: [String: String] = [:]
+        for try await (source, hash) in try await connection.query(
+            "SELECT source, content_hash FROM quarry_documents WHERE collection = \(collection)", logger: logger
+        ).decode((String, String).self) {
+            hashes[source] = hash
+        }
+        return hashes
+    }
+
+    /// Deletes the entries that every node seen within `retention` has applied; returns how many.
+    /// A node away longer, or a new one, bootstraps from the rows instead.
+    static func prune(retention: Duration, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        let seconds = Int(retention.components.seconds)
+        let rows = try await connection.query("""
+            WITH horizon AS (
+                SELECT min(applied_seq) AS seq FROM quarry_nodes WHERE seen_at > now() - make_interval(secs => \(seconds))
+            )
+            DELETE FROM quarry_changes WHERE seq <= (SELECT seq FROM horizon) RETURNING seq
+            """, logger: logger)
+        var deleted = 0
+        for try await _ in rows.decode(Int64.self) { deleted += 1 }
+        return deleted
     }
 
     /// Records how far `node` has applied the log.

@@ -40,6 +40,10 @@ public final class ClusterNode: ChangeReplication, Service {
     static let pollInterval: Duration = .milliseconds(500)
     /// Most entries read from the log at once.
     static let batchSize = 256
+    /// How often a node prunes the log of entries every live node has applied.
+    static let pruneInterval: Duration = .seconds(30)
+    /// A node unseen for longer no longer holds entries back from pruning (it bootstraps when it returns).
+    public static let logRetention: Duration = .seconds(7 * 86_400)
 
     /// Connects to the cluster at `url`, migrates its schema (one node at a time) and readies
     /// node `name` to follow the log into `library`, from where its data folder got to.
@@ -49,6 +53,13 @@ public final class ClusterNode: ChangeReplication, Service {
         var logger = logger
         logger[metadataKey: "node"] = "\(name)"
         let writer = try await ClusterWriter.connect(url: url, name: name, logger: logger)
+        let isNew = !FileManager.default.fileExists(atPath: library.dataDirectory.appendingPathComponent(NodeState.fileName).path)
+        if isNew, !library.allCollections.isEmpty {
+            throw ClusterError.stateFile(
+                path: library.dataDirectory.path,
+                reason: "the data folder holds collections but was never a cluster node's: start a new node on an empty folder"
+            )
+        }
         let state = try NodeState.load(from: library.dataDirectory, node: name)
         try state.save(to: library.dataDirectory)
         logger.notice("joined the cluster", metadata: ["database": "\(url)", "applied_seq": "\(state.appliedSequence)"])
@@ -124,6 +135,7 @@ public final class ClusterNode: ChangeReplication, Service {
                         self.wake.yield()
                     }
                 }
+                group.addTask { await self.pruneRegularly() }
                 self.wake.yield()
                 for await _ in self.wakeups {
                     if Task.isCancelled { break }
@@ -142,6 +154,15 @@ public final class ClusterNode: ChangeReplication, Service {
         do {
             while !Task.isCancelled {
                 let after = progress.withLock { $0.applied }
+                let bounds = try await database.run("read the log's bounds", patience: .seconds(2)) { connection in
+                    try await ChangeLog.bounds(on: connection, logger: logger)
+                }
+                progress.withLock { $0.latest = max($0.latest, bounds.latest) }
+                // A new node, or one whose next entries were pruned, starts from the rows themselves.
+                if bounds.latest > after, after == 0 || (bounds.oldest ?? .max) > after + 1 {
+                    try await bootstrap()
+                    continue
+                }
                 let entries = try await database.run("read the change log", patience: .seconds(2)) { connection in
                     try await ChangeLog.entries(after: after, limit: Self.batchSize, on: connection, logger: logger)
                 }
@@ -170,6 +191,67 @@ public final class ClusterNode: ChangeReplication, Service {
                 return progress.lastError == reason
             }
             if !repeated { logger.error("could not apply the change log", metadata: ["error": "\(reason)"]) }
+        }
+    }
+
+    /// Makes the local collections exactly what PostgreSQL holds, read in one snapshot, and
+    /// records that snapshot's sequence number as applied: documents whose content hash differs
+    /// are stored with their rows' ids and vectors, those PostgreSQL lacks are deleted, and so are
+    /// collections.
+    private func bootstrap() async throws {
+        let (library, logger) = (library, logger)
+        let started = ContinuousClock.now
+        let (sequence, stored) = try await database.run("bootstrap from the rows", patience: .seconds(30)) { connection in
+            try await connection.withTransaction(logger: logger) { connection in
+                try await ChangeLog.useOneSnapshot(connection, logger: logger)
+                let sequence = try await ChangeLog.bounds(on: connection, logger: logger).latest
+                let collections = try await ChangeLog.collections(on: connection, logger: logger)
+                for local in library.allCollections where collections[local.name] == nil {
+                    _ = try await onBlockingThread { try library.deleteCollection(named: local.name) }
+                }
+                var stored = 0
+                for (name, specification) in collections.sorted(by: { $0.key < $1.key }) {
+                    if let local = library.collection(named: name), !specification.matches(local.configuration) {
+                        _ = try await onBlockingThread { try library.deleteCollection(named: name) }
+                    }
+                    _ = try await onBlockingThread { try library.create(name, as: specification) }
+                    guard specification.kind == .text, let collection = library.textCollection(named: name) else { continue }
+                    let hashes = try await ChangeLog.documentHashes(collection: name, on: connection, logger: logger)
+                    for source in try collection.store.sources() where hashes[source] == nil {
+                        _ = try await onBlockingThread { try collection.deleteDocument(source: source) }
+                    }
+                    for (source, hash) in hashes.sorted(by: { $0.key < $1.key }) where try collection.store.contentHash(of: source) != hash {
+                        guard let document = try await ChangeLog.document(
+                            collection: name, source: source, sequence: nil, on: connection, logger: logger
+                        ) else { continue }
+                        _ = try await onBlockingThread { try collection.save(document) }
+                        stored += 1
+                    }
+                }
+                return (sequence, stored)
+            }
+        }
+        try NodeState(node: name, appliedSequence: sequence).save(to: library.dataDirectory)
+        advance(to: sequence)
+        logger.notice("bootstrapped from the cluster's rows", metadata: [
+            "applied_seq": "\(sequence)", "documents_stored": "\(stored)", "seconds": "\(ContinuousClock.now - started)",
+        ])
+    }
+
+    /// Prunes the log every ``pruneInterval``: entries every node seen within ``logRetention`` has applied.
+    private func pruneRegularly() async {
+        let logger = logger
+        while !Task.isCancelled {
+            try? await Task.sleep(for: Self.pruneInterval)
+            guard !Task.isCancelled else { return }
+            do {
+                let pruned = try await database.run("prune the change log", patience: .seconds(2)) { connection in
+                    try await ChangeLog.prune(retention: Self.logRetention, on: connection, logger: logger)
+                }
+                if pruned > 0 { logger.info("pruned the change log", metadata: ["entries": "\(pruned)"]) }
+            } catch {
+                logger.debug("could not prune the change log", metadata: ["error": "\(ClusterDatabase.describe(error))"])
+            }
         }
     }
 
