@@ -187,3 +187,27 @@ def start_nginx(folder, node_ports, root):
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def start_and_catch_up(node, others, timeout):
+    """Starts `node` and returns the seconds (start-up included) until it has applied what the
+    most advanced of `others` had applied once it answered."""
+    started = time.time()
+    node.start()
+    latest = max(other.applied() or 0 for other in others)
+    while (node.applied() or 0) < latest and time.time() - started < timeout:
+        time.sleep(0.05)
+    return time.time() - started, latest
+
+
+def stop_all(nodes, nginx, servers):
+    """Stops the nodes (SIGTERM), nginx and the PostgreSQL servers that were started."""
+    for node in nodes:
+        if node:
+            node.stop()
+    if nginx:
+        nginx.terminate()
+        nginx.wait()
+    for server in servers:
+        if server:
+            server.stop()

@@ -31,7 +31,7 @@ import threading
 import time
 
 from cluster_harness import (PG_BIN, Node, as_postgres, call, cluster_url, free_port, make_folder, percentile, psql,
-                             start_nginx, start_postgres_pair)
+                             start_and_catch_up, start_nginx, start_postgres_pair, stop_all)
 
 COLLECTION = "notes"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -260,12 +260,7 @@ def main():
         write_phase(args.seconds, [(writer, live(nodes[0], nodes[2])), (second, live(victim))], event=victim.kill)
         unanswered = len(second.unsettled)
         landed = second.settle(primary.port)
-        restarted = time.time()
-        victim.start()
-        latest = max(node.applied() or 0 for node in nodes)
-        while (victim.applied() or 0) < latest and time.time() - restarted < 30:
-            time.sleep(0.05)
-        caught_up = time.time() - restarted
+        caught_up, _ = start_and_catch_up(victim, [nodes[0], nodes[2]], timeout=30)
         problems = [problem for node in nodes for problem in check_model(node, model(writer, second), sample)]
         report["node_kill"] = {"catch_up_s": round(caught_up, 2), "documents": len(model(writer, second)),
                                "unanswered_writes": unanswered, "unanswered_but_committed": landed}
@@ -323,12 +318,7 @@ def main():
         check("the log is pruned to what some node still needs", int(oldest) > 1,
               f"oldest entry kept {oldest} of {latest_seq} (every node had applied the ones before)")
         fresh = Node(args.quarry, "node4", os.path.join(folder, "node4"), free_port(), url, args.models)
-        started = time.time()
-        fresh.start()
-        latest = max(node.applied() or 0 for node in nodes)
-        while (fresh.applied() or 0) < latest and time.time() - started < 60:
-            time.sleep(0.05)
-        converged = time.time() - started
+        converged, latest = start_and_catch_up(fresh, nodes, timeout=60)
         nodes.append(fresh)
         problems = check_model(fresh, model(writer, second), sample)
         fresh_ids = ids_by_source(fresh, sample[:15])
@@ -341,14 +331,7 @@ def main():
     except Exception as error:  # a setup failure is a failed check with its reason
         check("cluster set-up", False, f"{type(error).__name__}: {error}")
     finally:
-        for node in nodes:
-            node.stop()
-        if nginx:
-            nginx.terminate()
-            nginx.wait()
-        for server in (primary, standby):
-            if server:
-                server.stop()
+        stop_all(nodes, nginx, (primary, standby))
         if args.report:
             with open(args.report, "w") as file:
                 json.dump(report, file, indent=2)

@@ -22,7 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "Tests", "System"))
 
 from cluster_harness import (Node, call, cluster_url, free_port, make_folder, percentile,  # noqa: E402
-                             start_nginx, start_postgres_pair)
+                             start_nginx, start_postgres_pair, stop_all)
 
 COLLECTION = "course"
 # Neither degrade nor shed load, log little, no background work: the figures are the searches'.
@@ -181,14 +181,7 @@ def main():
             "p50_ms": round(percentile(measured, 0.5) * 1000, 1), "p95_ms": round(percentile(measured, 0.95) * 1000, 1),
             "p99_ms": round(percentile(measured, 0.99) * 1000, 1), "max_ms": round(max(measured) * 1000, 1)}
     finally:
-        for node in nodes + ([single] if single else []):
-            node.stop()
-        if nginx:
-            nginx.terminate()
-            nginx.wait()
-        for server in (primary, standby):
-            if server:
-                server.stop()
+        stop_all(nodes + [single], nginx, (primary, standby))
         results["load_after"] = os.getloadavg()[0]
         with open(os.path.join(args.out, "results.json"), "w") as file:
             json.dump(results, file, indent=2)

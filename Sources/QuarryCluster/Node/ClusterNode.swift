@@ -80,8 +80,8 @@ public final class ClusterNode: ChangeReplication, Service {
         let committed: CommittedWrite
         do {
             committed = try await writer.commit(write, patience: Self.writePatience)
-        } catch let error as ClusterError {
-            progress.withLock { $0.databaseReachable = false; $0.lastError = error.description }
+        } catch {
+            record(error)
             throw error
         }
         guard let sequence = committed.sequence else { return committed }
@@ -182,15 +182,7 @@ public final class ClusterNode: ChangeReplication, Service {
                 $0.lastError = nil
             }
         } catch {
-            let reason = (error as? ClusterError)?.description ?? ClusterDatabase.describe(error)
-            let repeated = progress.withLock { progress in
-                defer {
-                    progress.lastError = reason
-                    if error is ClusterError { progress.databaseReachable = false }
-                }
-                return progress.lastError == reason
-            }
-            if !repeated { logger.error("could not apply the change log", metadata: ["error": "\(reason)"]) }
+            if record(error) { logger.error("could not apply the change log", metadata: ["error": "\(status().lastError ?? "")"]) }
         }
     }
 
@@ -252,6 +244,19 @@ public final class ClusterNode: ChangeReplication, Service {
             } catch {
                 logger.debug("could not prune the change log", metadata: ["error": "\(ClusterDatabase.describe(error))"])
             }
+        }
+    }
+
+    /// Records `error` for `/health` (and whether the database was reachable); returns whether it differs from the last one.
+    @discardableResult
+    private func record(_ error: any Error) -> Bool {
+        let reason = (error as? ClusterError)?.description ?? ClusterDatabase.describe(error)
+        let unreachable = if case ClusterError.databaseUnreachable = error { true } else { false }
+        return progress.withLock { progress in
+            let isNew = progress.lastError != reason
+            progress.lastError = reason
+            if unreachable { progress.databaseReachable = false }
+            return isNew
         }
     }
 

@@ -59,25 +59,29 @@ struct WriteCoordinator: Sendable {
             return (try await refusalsAsAPIErrors { try await onBlockingThread { try library.deleteCollection(named: name) } }, nil)
         }
         do {
-            let committed = try await replicated(replication, .deleteCollection(name: name))
-            return (true, committed.sequence)
-        } catch let error as APIError where error.code == "collection_not_found" {
+            return (true, try await replication.commit(.deleteCollection(name: name)).sequence)
+        } catch CollectionError.notFound {
             return (false, nil)
+        } catch {
+            throw Self.answer(to: error)
         }
     }
 
-    /// Commits `write` through the change log, answering refusals as API errors and an
-    /// unreachable database (or a change not applied here in time) as 503.
-    private func replicated(_ replication: any ChangeReplication, _ write: ReplicatedWrite) async throws -> CommittedWrite {
+    /// Commits `write` through the change log.
+    private func replicated(_ replication: any ChangeReplication, _ write: ReplicatedWrite) async throws(APIError) -> CommittedWrite {
         do {
             return try await replication.commit(write)
-        } catch let error as CollectionError {
-            throw APIError(error)
         } catch {
-            var unavailable = APIError(.serviceUnavailable, code: "cluster_unavailable", message: "cluster write failed: \(error)")
-            unavailable.headers[.retryAfter] = "1"
-            throw unavailable
+            throw Self.answer(to: error)
         }
+    }
+
+    /// A refusal as its API error; an unreachable database, or a change not applied here in time, as 503.
+    private static func answer(to error: any Error) -> APIError {
+        if let refusal = error as? CollectionError { return APIError(refusal) }
+        var unavailable = APIError(.serviceUnavailable, code: "cluster_unavailable", message: "cluster write failed: \(error)")
+        unavailable.headers[.retryAfter] = "1"
+        return unavailable
     }
 
     private func refusalsAsAPIErrors<T>(_ body: () async throws -> T) async throws -> T {
