@@ -181,6 +181,8 @@ public final class ClusterNode: ChangeReplication, Service {
                 $0.databaseReachable = true
                 $0.lastError = nil
             }
+        } catch is CancellationError {
+            return
         } catch {
             if record(error) { logger.error("could not apply the change log", metadata: ["error": "\(status().lastError ?? "")"]) }
         }

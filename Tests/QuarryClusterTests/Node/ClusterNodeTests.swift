@@ -1,0 +1,137 @@
+import Foundation
+import Logging
+import QuarryCore
+import Testing
+
+@testable import QuarryCluster
+
+/// Cluster writes and nodes against a real PostgreSQL 15 started for each test.
+@Suite(.serialized) struct ClusterNodeTests {
+    let logger = Logger(label: "cluster-test")
+    static let models = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("models")
+    static let notes = CollectionSpecification(kind: .text, model: "e5-small")
+
+    /// Document `number` with two passages whose vectors are unit vectors along axes `number` and `number + 1`.
+    func document(_ number: Int, version: Int = 1) -> EmbeddedDocument {
+        func axis(_ index: Int) -> [Float] {
+            var vector = [Float](repeating: 0, count: 384)
+            vector[index % 384] = 1
+            return vector
+        }
+        return EmbeddedDocument(source: "notes/\(number).md", contentHash: "\(number)-v\(version)", passages: [
+            NewPassage(text: "note \(number) version \(version), first", indexedText: "note \(number) first", vector: axis(number)),
+            NewPassage(text: "note \(number) version \(version), second", indexedText: "note \(number) second", vector: axis(number + 1)),
+        ])
+    }
+
+    func emptyLibrary() throws -> CollectionLibrary {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("quarry-node-\(UUID().uuidString)")
+        return try CollectionLibrary(dataDirectory: folder, modelsDirectory: Self.models, logger: logger)
+    }
+
+    /// The ids of the passages `collection` holds on this node, sorted.
+    func localIDs(_ library: CollectionLibrary, _ collection: String) throws -> [Int64] {
+        try #require(library.textCollection(named: collection)).vectorSource.allIDs().sorted()
+    }
+
+    @Test func concurrentWritesGetGapFreeSequenceNumbersInCommitOrder() async throws {
+        let postgres = try TestPostgres()
+        defer { postgres.stop() }
+        let writer = try await ClusterWriter.connect(url: postgres.url, name: "writer", logger: logger)
+        #expect(try await writer.commit(.createCollection(name: "notes", specification: Self.notes)).sequence == 1)
+        let sequences = try await withThrowingTaskGroup(of: Int64?.self) { group in
+            for number in 0..<24 {
+                group.addTask { try await writer.commit(.storeDocument(collection: "notes", document: document(number))).sequence }
+            }
+            return try await group.reduce(into: [Int64?]()) { $0.append($1) }
+        }
+        #expect(Set(sequences.compactMap { $0 }) == Set(2...25))
+        #expect(try postgres.query("SELECT seq FROM quarry_changes ORDER BY seq") == (1...25).map(String.init))
+        #expect(try postgres.query("SELECT last_seq FROM quarry_log_head") == ["25"])
+        // Writes that change nothing log nothing and give back their sequence number.
+        #expect(try await writer.commit(.storeDocument(collection: "notes", document: document(3))).sequence == nil)
+        #expect(try await writer.commit(.createCollection(name: "notes", specification: Self.notes)).sequence == nil)
+        #expect(try await writer.commit(.storeDocument(collection: "notes", document: document(3, version: 2))).sequence == 26)
+        await #expect(throws: CollectionError.self) {
+            try await writer.commit(.createCollection(name: "notes", specification: .init(kind: .text, model: "minilm-l6")))
+        }
+        await #expect(throws: CollectionError.self) {
+            try await writer.commit(.storeDocument(collection: "missing", document: document(1)))
+        }
+        // A second process migrating the same database finds it up to date.
+        _ = try await ClusterWriter.connect(url: postgres.url, name: "again", logger: logger)
+        #expect(try postgres.query("SELECT count(*) FROM quarry_schema") == ["\(ClusterSchema.migrations.count)"])
+        await writer.close()
+    }
+
+    @Test func aNodeAnswersAWriteOnceItHasAppliedItWithThePassageIdsOfPostgres() async throws {
+        let postgres = try TestPostgres()
+        defer { postgres.stop() }
+        let library = try emptyLibrary()
+        let node = try await ClusterNode.join(url: postgres.url, name: "a", library: library, logger: logger)
+        let following = Task { await node.run() }
+        defer { following.cancel() }
+
+        let created = try await node.commit(.createCollection(name: "notes", specification: Self.notes))
+        #expect(created.sequence == 1)
+        #expect(library.textCollection(named: "notes") != nil)
+        let stored = try await node.commit(.storeDocument(collection: "notes", document: document(7)))
+        #expect(stored == CommittedWrite(sequence: 2, passages: 2))
+        let postgresIDs = try postgres.query("SELECT id FROM quarry_passages ORDER BY id").compactMap(Int64.init)
+        #expect(postgresIDs.count == 2)
+        #expect(try localIDs(library, "notes") == postgresIDs)
+
+        // A new version replaces the passages under new ids; a deletion removes them everywhere.
+        _ = try await node.commit(.storeDocument(collection: "notes", document: document(7, version: 2)))
+        let replacedIDs = try postgres.query("SELECT id FROM quarry_passages ORDER BY id").compactMap(Int64.init)
+        #expect(Set(replacedIDs).isDisjoint(with: postgresIDs))
+        #expect(try localIDs(library, "notes") == replacedIDs)
+        let deleted = try await node.commit(.deleteDocument(collection: "notes", source: "notes/7.md"))
+        #expect(deleted.passages == 2)
+        #expect(try localIDs(library, "notes").isEmpty)
+        #expect(node.status().appliedSequence == 4)
+        #expect(try NodeState.load(from: library.dataDirectory, node: "a").appliedSequence == 4)
+    }
+
+    @Test func aNewNodeBootstrapsFromTheRowsOnceTheLogIsPrunedThenFollowsIt() async throws {
+        let postgres = try TestPostgres()
+        defer { postgres.stop() }
+        let writer = try await ClusterWriter.connect(url: postgres.url, name: "writer", logger: logger)
+        _ = try await writer.commit(.createCollection(name: "notes", specification: Self.notes))
+        _ = try await writer.commit(.createCollection(name: "gone", specification: Self.notes))
+        for number in 0..<4 { _ = try await writer.commit(.storeDocument(collection: "notes", document: document(number))) }
+        _ = try await writer.commit(.deleteDocument(collection: "notes", source: "notes/2.md"))
+        _ = try await writer.commit(.deleteCollection(name: "gone"))
+        _ = try postgres.query("INSERT INTO quarry_nodes (name, applied_seq) VALUES ('old', 8)")
+        let pruned = try await writer.database.run("prune", patience: .seconds(5)) { connection in
+            try await ChangeLog.prune(retention: .seconds(3_600), on: connection, logger: logger)
+        }
+        #expect(pruned == 8)
+
+        let library = try emptyLibrary()
+        let node = try await ClusterNode.join(url: postgres.url, name: "b", library: library, logger: logger)
+        let following = Task { await node.run() }
+        defer { following.cancel() }
+        #expect(await node.waitUntilApplied(8, timeout: .seconds(30)))
+        #expect(library.collection(named: "gone") == nil)
+        #expect(try library.textCollection(named: "notes")?.store.sources() == ["notes/0.md", "notes/1.md", "notes/3.md"])
+        #expect(try localIDs(library, "notes") == postgres.query("SELECT id FROM quarry_passages ORDER BY id").compactMap(Int64.init))
+
+        // After the bootstrap the node follows the log.
+        let next = try await writer.commit(.storeDocument(collection: "notes", document: document(9)))
+        #expect(try await node.waitUntilApplied(#require(next.sequence), timeout: .seconds(30)))
+        #expect(try library.textCollection(named: "notes")?.store.sources().contains("notes/9.md") == true)
+        await writer.close()
+    }
+
+    @Test func aDataFolderWithCollectionsThatWasNeverANodesIsRefused() async throws {
+        let postgres = try TestPostgres()
+        defer { postgres.stop() }
+        let library = try emptyLibrary()
+        _ = try library.textCollection(creating: "local", model: "e5-small")
+        await #expect(throws: ClusterError.self) {
+            _ = try await ClusterNode.join(url: postgres.url, name: "a", library: library, logger: logger)
+        }
+    }
+}
