@@ -106,17 +106,22 @@ def search_body(query: Union[str, Mapping[str, Any]], top_k: int, mode: str,
                        "min_score": min_score})
 
 
+def _waiting_for(min_seq: Optional[int]) -> Dict[str, str]:
+    """The header a cluster node waits on until it has applied change `min_seq` (a write's `seq`)."""
+    return {} if min_seq is None else {"Quarry-Min-Seq": str(min_seq)}
+
+
 def search(collection: str, query: str, top_k: int, mode: str, filter: Optional[Mapping[str, str]],
-           min_score: Optional[float]) -> Call:
+           min_score: Optional[float], min_seq: Optional[int] = None) -> Call:
     return Call("POST", "/v1/collections/%s/search" % _segment(collection),
-                json=search_body(query, top_k, mode, filter, min_score), parse=_results)
+                json=search_body(query, top_k, mode, filter, min_score), parse=_results, headers=_waiting_for(min_seq))
 
 
 def search_batch(collection: str, queries: Sequence[Union[str, Mapping[str, Any]]], top_k: int, mode: str,
-                 filter: Optional[Mapping[str, str]]) -> Call:
+                 filter: Optional[Mapping[str, str]], min_seq: Optional[int] = None) -> Call:
     body = {"queries": [search_body(query, top_k, mode, filter, None) for query in queries]}
     return Call("POST", "/v1/collections/%s/search/batch" % _segment(collection), json=body,
-                parse=lambda answer: [_results(search) for search in answer["searches"]])
+                parse=lambda answer: [_results(search) for search in answer["searches"]], headers=_waiting_for(min_seq))
 
 
 def _image_filter(top_k: int, category: Optional[str], price_min: Optional[float], price_max: Optional[float],

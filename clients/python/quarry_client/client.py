@@ -72,15 +72,18 @@ class _API:
         return self._send(_calls.delete_document(collection, source))
 
     def search(self, collection: str, query: str, top_k: int = 5, mode: str = "hybrid",
-               filter: Optional[Mapping[str, str]] = None, min_score: Optional[float] = None) -> List[models.SearchResult]:
-        """The passages that answer `query`, best first; `filter` takes `source` and `chapter`."""
-        return self._send(_calls.search(collection, query, top_k, mode, filter, min_score))
+               filter: Optional[Mapping[str, str]] = None, min_score: Optional[float] = None,
+               min_seq: Optional[int] = None) -> List[models.SearchResult]:
+        """The passages that answer `query`, best first; `filter` takes `source` and `chapter`. In
+        cluster mode, `min_seq` (a write's `seq`) makes any node answer only once it holds that write."""
+        return self._send(_calls.search(collection, query, top_k, mode, filter, min_score, min_seq))
 
     def search_batch(self, collection: str, queries: Sequence[Union[str, Mapping[str, Any]]], top_k: int = 5,
-                     mode: str = "hybrid", filter: Optional[Mapping[str, str]] = None) -> List[List[models.SearchResult]]:
+                     mode: str = "hybrid", filter: Optional[Mapping[str, str]] = None,
+                     min_seq: Optional[int] = None) -> List[List[models.SearchResult]]:
         """Several searches in one request (up to 64), their questions embedded together; one result
-        list per query, in order. A query may also be a whole search body (dict)."""
-        return self._send(_calls.search_batch(collection, queries, top_k, mode, filter))
+        list per query, in order. A query may also be a whole search body (dict). `min_seq` as in `search`."""
+        return self._send(_calls.search_batch(collection, queries, top_k, mode, filter, min_seq))
 
     # Images
 

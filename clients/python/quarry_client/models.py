@@ -121,6 +121,8 @@ class DocumentsResponse(_Model):
     collection: str
     documents: List[StoredDocument]
     vectors: int
+    # The change-log sequence number the write reached (cluster mode), for `min_seq`; None otherwise.
+    seq: Optional[int] = None
 
 
 class StoredImage(_Model):
@@ -141,14 +143,20 @@ class Deletion(_Model):
     collection: str
     removed: int
     vectors: int
+    # The change-log sequence number the write reached (cluster mode), for `min_seq`; None otherwise.
+    seq: Optional[int] = None
 
 
 class CollectionDeleted(_Model):
     collection: str
     deleted: bool
+    # The change-log sequence number the write reached (cluster mode), for `min_seq`; None otherwise.
+    seq: Optional[int] = None
 
 
 class Alias(_Model):
     alias: str
     collection: str
     previous: Optional[str] = None
+    # The change-log sequence number the write reached (cluster mode), for `min_seq`; None otherwise.
+    seq: Optional[int] = None

@@ -128,6 +128,25 @@ def test_503_is_retried_after_retry_after_then_raised():
     assert refused.value.code == "overloaded" and refused.value.retry_after == 0 and len(calls) == 2
 
 
+def test_min_seq_is_sent_as_the_header_cluster_nodes_wait_on(server):
+    seen = []
+
+    def answer(request):
+        seen.append(request.headers.get("Quarry-Min-Seq"))
+        body = {"searches": [{"results": []}]} if request.url.path.endswith("/batch") else {"results": []}
+        return httpx.Response(200, json=body)
+
+    with QuarryClient("http://quarry.test", transport=httpx.MockTransport(answer)) as client:
+        client.search("notes", "q", min_seq=42)
+        client.search("notes", "q")
+        client.search_batch("notes", ["q"], min_seq=7)
+    assert seen == ["42", None, "7"]
+    # A single server keeps no change log: it answers at once, and its writes report seq None.
+    with QuarryClient(server.base_url, token=server.token) as live:
+        assert live.search("course", "咖啡", top_k=1, min_seq=1)
+        assert live.add_documents("course", [("seq.md", "# 序号\n\n单机模式的写入没有序号。")]).seq is None
+
+
 def test_alias_swap_under_concurrent_searches(client, server):
     client.create_collection("course-copy")
     client.add_documents("course-copy", [("copy.md", "# 复制\n\n萃取率等于咖啡液重量乘以 TDS 再除以粉量。")])
