@@ -4,11 +4,20 @@ import QuarryCore
 
 /// Where the write routes send their changes: straight to the local collections on a single
 /// server, or in cluster mode through the cluster's change log, answering once this node has
-/// applied the change. Each method returns what changed and the change's sequence number
-/// (nil on a single server, or when nothing changed).
+/// applied the change.
 struct WriteCoordinator: Sendable {
     let library: CollectionLibrary
     let replication: (any ChangeReplication)?
+
+    /// What a write did.
+    struct Outcome {
+        /// False when the write found nothing to change (an unchanged document, an identical collection).
+        var changed: Bool
+        /// Passages stored or removed, for document writes.
+        var passages = 0
+        /// The change-log sequence number it reached; nil on a single server, or when nothing changed.
+        var sequence: Int64?
+    }
 
     /// Refuses `write` in cluster mode, which does not replicate it.
     func requireSingleServer(for write: String) throws(APIError) {
@@ -20,57 +29,53 @@ struct WriteCoordinator: Sendable {
         }
     }
 
-    /// Stores `document` in `collection`: (whether it was stored, not unchanged; passages; seq).
-    func store(_ document: TextDocument, in collection: TextCollection, executor: SearchExecutor) async throws -> (Bool, Int, Int64?) {
+    /// Stores `document` in `collection`; unchanged when its content hash is.
+    func store(_ document: TextDocument, in collection: TextCollection, executor: SearchExecutor) async throws -> Outcome {
         guard let replication else {
             let change = try await executor.run { try collection.add(document) }
-            return (change != nil, change?.addedIDs.count ?? 0, nil)
+            return Outcome(changed: change != nil, passages: change?.addedIDs.count ?? 0)
         }
         let embedded = try await executor.run { try collection.embed(document) }
-        let committed = try await replicated(replication, .storeDocument(collection: collection.name, document: embedded))
-        return (committed.sequence != nil, committed.sequence == nil ? 0 : committed.passages, committed.sequence)
+        return try await replicated(replication, .storeDocument(collection: collection.name, document: embedded))
     }
 
-    /// Deletes document `source` of `collection`: (passages removed, seq); nil when there is no such document.
-    func deleteDocument(source: String, in collection: TextCollection) async throws -> (Int, Int64?)? {
+    /// Deletes document `source` of `collection`; unchanged when there is no such document.
+    func deleteDocument(source: String, in collection: TextCollection) async throws -> Outcome {
         guard let replication else {
-            guard try collection.containsDocument(source: source) else { return nil }
-            return (try await onBlockingThread { try collection.deleteDocument(source: source) }, nil)
+            guard try collection.containsDocument(source: source) else { return Outcome(changed: false) }
+            return Outcome(changed: true, passages: try await onBlockingThread { try collection.deleteDocument(source: source) })
         }
-        let committed = try await replicated(replication, .deleteDocument(collection: collection.name, source: source))
-        guard let sequence = committed.sequence else { return nil }
-        return (committed.passages, sequence)
+        return try await replicated(replication, .deleteDocument(collection: collection.name, source: source))
     }
 
-    /// Creates collection `name`: (whether it is new, seq).
-    func createCollection(_ name: String, as specification: CollectionSpecification) async throws -> (Bool, Int64?) {
+    /// Creates collection `name`; unchanged when an identical one exists.
+    func createCollection(_ name: String, as specification: CollectionSpecification) async throws -> Outcome {
         guard let replication else {
-            return (try await refusalsAsAPIErrors { try await onBlockingThread { try library.create(name, as: specification) } }, nil)
+            return Outcome(changed: try await refusalsAsAPIErrors { try await onBlockingThread { try library.create(name, as: specification) } })
         }
         guard CollectionConfiguration.isValidName(name) else { throw APIError(CollectionError.invalidName(name)) }
         try refusalsAsAPIErrors { () throws(CollectionError) in try CollectionLibrary.validate(specification) }
-        let committed = try await replicated(replication, .createCollection(name: name, specification: specification))
-        return (committed.sequence != nil, committed.sequence)
+        return try await replicated(replication, .createCollection(name: name, specification: specification))
     }
 
-    /// Deletes collection `name`: (whether it existed, seq).
-    func deleteCollection(_ name: String) async throws -> (Bool, Int64?) {
+    /// Deletes collection `name`; unchanged when there is no such collection.
+    func deleteCollection(_ name: String) async throws -> Outcome {
         guard let replication else {
-            return (try await refusalsAsAPIErrors { try await onBlockingThread { try library.deleteCollection(named: name) } }, nil)
+            return Outcome(changed: try await refusalsAsAPIErrors { try await onBlockingThread { try library.deleteCollection(named: name) } })
         }
         do {
-            return (true, try await replication.commit(.deleteCollection(name: name)).sequence)
+            return Outcome(replication: try await replication.commit(.deleteCollection(name: name)))
         } catch CollectionError.notFound {
-            return (false, nil)
+            return Outcome(changed: false)
         } catch {
             throw Self.answer(to: error)
         }
     }
 
     /// Commits `write` through the change log.
-    private func replicated(_ replication: any ChangeReplication, _ write: ReplicatedWrite) async throws(APIError) -> CommittedWrite {
+    private func replicated(_ replication: any ChangeReplication, _ write: ReplicatedWrite) async throws(APIError) -> Outcome {
         do {
-            return try await replication.commit(write)
+            return Outcome(replication: try await replication.commit(write))
         } catch {
             throw Self.answer(to: error)
         }
@@ -98,5 +103,12 @@ struct WriteCoordinator: Sendable {
         } catch {
             throw APIError(error)
         }
+    }
+}
+
+extension WriteCoordinator.Outcome {
+    /// A committed write: changed when it logged an entry.
+    init(replication committed: CommittedWrite) {
+        self.init(changed: committed.sequence != nil, passages: committed.sequence == nil ? 0 : committed.passages, sequence: committed.sequence)
     }
 }

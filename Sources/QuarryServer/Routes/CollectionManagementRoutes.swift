@@ -49,10 +49,10 @@ struct CollectionManagementRoutes {
         let name = try context.parameters.require("name")
         let body = try await StrictJSON.decode(CollectionCreationBody.self, from: request, limit: limits.maxJSONBodyBytes)
         let specification = try body.specification(limits: limits)
-        let (created, sequence) = try await writes.createCollection(name, as: specification)
+        let outcome = try await writes.createCollection(name, as: specification)
         var summary = try library.summary(context, detailed: false)
-        summary.seq = WriteSequence(sequence)
-        return EditedResponse(status: created ? .created : .ok, response: summary)
+        summary.seq = WriteSequence(outcome.sequence)
+        return EditedResponse(status: outcome.changed ? .created : .ok, response: summary)
     }
 
     /// `DELETE /v1/collections/{name}`: the collection and its files (its backups are kept);
@@ -62,10 +62,10 @@ struct CollectionManagementRoutes {
         if let target = library.aliasTargets[name] {
             throw APIError.invalidRequest("\"\(name)\" is an alias of collection \"\(target)\": delete it with DELETE /v1/aliases/\(name)")
         }
-        let (deleted, sequence) = try await writes.deleteCollection(name)
-        guard deleted else { throw APIError.collectionNotFound(name) }
+        let outcome = try await writes.deleteCollection(name)
+        guard outcome.changed else { throw APIError.collectionNotFound(name) }
         cache.entries.removeAll()
-        return Deleted(collection: name, deleted: true, seq: WriteSequence(sequence))
+        return Deleted(collection: name, deleted: true, seq: WriteSequence(outcome.sequence))
     }
 
     /// `GET /v1/aliases`: every alias with its collection, by alias.

@@ -104,9 +104,9 @@ struct CollectionRoutes {
         }
         var response = DocumentsResponse(collection: collection.name)
         for document in documents {
-            let (stored, passages, sequence) = try await writes.store(document, in: collection, executor: executor)
-            response.documents.append(.init(source: document.source, status: stored ? "stored" : "unchanged", passages: passages))
-            response.seq = WriteSequence(sequence ?? response.seq.value)
+            let outcome = try await writes.store(document, in: collection, executor: executor)
+            response.documents.append(.init(source: document.source, status: outcome.changed ? "stored" : "unchanged", passages: outcome.passages))
+            response.seq = WriteSequence(outcome.sequence ?? response.seq.value)
         }
         response.vectors = collection.index.count
         return EditedResponse(status: .created, response: response)

@@ -40,10 +40,11 @@ struct MaintenanceRoutes {
         guard let source = request.uri.queryParameters["source"].map(String.init), !source.isEmpty else {
             throw APIError.invalidRequest("give the document as ?source=<path>")
         }
-        guard let (removed, sequence) = try await writes.deleteDocument(source: source, in: collection) else {
+        let outcome = try await writes.deleteDocument(source: source, in: collection)
+        guard outcome.changed else {
             throw APIError(.notFound, code: "document_not_found", message: "collection \"\(name)\" has no document \"\(source)\"")
         }
-        return Deletion(collection: name, removed: removed, vectors: collection.index.count, seq: WriteSequence(sequence))
+        return Deletion(collection: name, removed: outcome.passages, vectors: collection.index.count, seq: WriteSequence(outcome.sequence))
     }
 
     /// `DELETE …/items/{id}`: one passage of a text collection or one image of an image collection.
