@@ -72,7 +72,7 @@ enum ChangeLog {
             }
             try await connection.query("""
                 INSERT INTO quarry_collections (name, specification, seq)
-                VALUES (\(name), \(StoredSpecification(specification).json), \(sequence))
+                VALUES (\(name), \(try specificationJSON(specification)), \(sequence))
                 """, logger: logger)
             return (name, .createCollection, "", 0)
         case .deleteCollection(let name):
@@ -125,6 +125,13 @@ enum ChangeLog {
         }
     }
 
+    /// `specification` as the JSON text `quarry_collections.specification` holds.
+    private static func specificationJSON(_ specification: CollectionSpecification) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(specification), as: UTF8.self)
+    }
+
     private static func requireCollection(_ name: String, _ connection: PostgresConnection, logger: Logger) async throws {
         guard try await storedSpecification(name, connection, logger: logger) != nil else { throw CollectionError.notFound(name) }
     }
@@ -133,7 +140,7 @@ enum ChangeLog {
         _ name: String, _ connection: PostgresConnection, logger: Logger
     ) async throws -> CollectionSpecification? {
         let rows = try await connection.query("SELECT specification FROM quarry_collections WHERE name = \(name)", logger: logger)
-        for try await json in rows.decode(String.self) { return try StoredSpecification(json: json).specification }
+        for try await json in rows.decode(String.self) { return try JSONDecoder().decode(CollectionSpecification.self, from: Data(json.utf8)) }
         return nil
     }
 
@@ -167,7 +174,7 @@ enum ChangeLog {
         let rows = try await connection.query("""
             SELECT specification FROM quarry_collections WHERE name = \(name) AND seq = \(sequence)
             """, logger: logger)
-        for try await json in rows.decode(String.self) { return try StoredSpecification(json: json).specification }
+        for try await json in rows.decode(String.self) { return try JSONDecoder().decode(CollectionSpecification.self, from: Data(json.utf8)) }
         return nil
     }
 
@@ -239,7 +246,7 @@ enum ChangeLog {
         for try await (name, json) in try await connection.query(
             "SELECT name, specification FROM quarry_collections", logger: logger
         ).decode((String, String).self) {
-            collections[name] = try StoredSpecification(json: json).specification
+            collections[name] = try JSONDecoder().decode(CollectionSpecification.self, from: Data(json.utf8))
         }
         return collections
     }

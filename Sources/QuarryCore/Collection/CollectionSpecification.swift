@@ -1,7 +1,7 @@
 import Embeddings
 
-/// What a client asks a collection to be when it creates one over the API.
-public struct CollectionSpecification: Sendable, Equatable {
+/// What a client asks a collection to be when it creates one over the API (stored as JSON in cluster mode).
+public struct CollectionSpecification: Sendable, Equatable, Codable {
     public var kind: CollectionKind
     /// Registry name of the embedding model (``ModelRegistry``); it must embed `kind`.
     public var model: String

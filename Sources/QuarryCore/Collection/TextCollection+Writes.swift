@@ -9,12 +9,7 @@ extension TextCollection {
     @discardableResult
     public func add(_ document: TextDocument) throws -> StoreChange? {
         if try store.contentHash(of: document.source) == document.contentHash { return nil }
-        return try save(embed(document))
-    }
-
-    /// `document` with its passages embedded by this collection's model, stored nowhere yet.
-    public func embed(_ document: TextDocument) throws -> EmbeddedDocument {
-        try document.embedded(by: encoder)
+        return try save(document.embedded(by: encoder))
     }
 
     /// Stores an embedded document with its vectors as they are, replacing the passages its

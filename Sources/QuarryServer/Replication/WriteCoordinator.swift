@@ -35,7 +35,7 @@ struct WriteCoordinator: Sendable {
             let change = try await executor.run { try collection.add(document) }
             return Outcome(changed: change != nil, passages: change?.addedIDs.count ?? 0)
         }
-        let embedded = try await executor.run { try collection.embed(document) }
+        let embedded = try await executor.run { try document.embedded(by: collection.encoder) }
         return try await replicated(replication, .storeDocument(collection: collection.name, document: embedded))
     }
 
@@ -51,7 +51,7 @@ struct WriteCoordinator: Sendable {
     /// Creates collection `name`; unchanged when an identical one exists.
     func createCollection(_ name: String, as specification: CollectionSpecification) async throws -> Outcome {
         guard let replication else {
-            return Outcome(changed: try await refusalsAsAPIErrors { try await onBlockingThread { try library.create(name, as: specification) } })
+            return Outcome(changed: try await changingLocally { try library.create(name, as: specification) })
         }
         guard CollectionConfiguration.isValidName(name) else { throw APIError(CollectionError.invalidName(name)) }
         try refusalsAsAPIErrors { () throws(CollectionError) in try CollectionLibrary.validate(specification) }
@@ -61,7 +61,7 @@ struct WriteCoordinator: Sendable {
     /// Deletes collection `name`; unchanged when there is no such collection.
     func deleteCollection(_ name: String) async throws -> Outcome {
         guard let replication else {
-            return Outcome(changed: try await refusalsAsAPIErrors { try await onBlockingThread { try library.deleteCollection(named: name) } })
+            return Outcome(changed: try await changingLocally { try library.deleteCollection(named: name) })
         }
         do {
             return Outcome(replication: try await replication.commit(.deleteCollection(name: name)))
@@ -89,9 +89,11 @@ struct WriteCoordinator: Sendable {
         return unavailable
     }
 
-    private func refusalsAsAPIErrors<T>(_ body: () async throws -> T) async throws -> T {
+    /// Runs a change of the local library off the request tasks (it writes files, and creating a
+    /// collection may load a model), answering its refusals as API errors.
+    func changingLocally<T: Sendable>(_ change: @escaping @Sendable () throws -> T) async throws -> T {
         do {
-            return try await body()
+            return try await onBlockingThread(change)
         } catch let error as CollectionError {
             throw APIError(error)
         }
