@@ -50,9 +50,13 @@ extension CollectionLibrary {
             guard naming.isEmpty else { throw CollectionError.aliased(name: name, aliases: naming) }
             // Out of every lookup first, then off the disk: a folder whose name starts with "."
             // is never opened as a collection, so a crash part-way leaves nothing half deleted.
-            textCollections.withLock { _ = $0.removeValue(forKey: name) }
-            imageCollections.withLock { _ = $0.removeValue(forKey: name) }
+            let text = textCollections.withLock { $0.removeValue(forKey: name) }
+            let image = imageCollections.withLock { $0.removeValue(forKey: name) }
             unavailable.withLock { _ = $0.removeValue(forKey: name) }
+            // Writes and rebuilds under way finish first; later ones on a collection object
+            // obtained before this are refused rather than writing into a vanished folder.
+            text?.index.lifetime.end()
+            image?.index.lifetime.end()
             let aside = dataDirectory.appendingPathComponent(".deleted-\(name)-\(UUID().uuidString)", isDirectory: true)
             try FileManager.default.moveItem(at: folder.url, to: aside)
             try FileManager.default.removeItem(at: aside)

@@ -216,8 +216,8 @@ public final class CollectionLibrary: Sendable {
         try forEachCollection { try $0.index.compactIfNeeded() }
     }
 
-    /// Runs `operation` on every collection, even after one fails; returns the names of those it
-    /// returned true for.
+    /// Runs `operation` on every collection, even after one fails, skipping those deleted meanwhile;
+    /// returns the names of those it returned true for.
     @discardableResult
     private func forEachCollection(_ operation: (any IndexedCollection) throws -> Bool) throws(CollectionFailures) -> [String] {
         var written: [String] = []
@@ -225,6 +225,8 @@ public final class CollectionLibrary: Sendable {
         for collection in allCollections {
             do {
                 if try operation(collection) { written.append(collection.name) }
+            } catch CollectionError.notFound {
+                continue  // deleted since the list was taken
             } catch {
                 failures.failures.append(.init(collection: collection.name, reason: "\(error)"))
             }

@@ -22,6 +22,21 @@ public protocol IndexedCollection: AnyObject, Sendable {
 extension IndexedCollection {
     public var name: String { configuration.name }
 
+    /// Vectors that searches can return now.
+    public var vectorCount: Int { index.count }
+
+    /// The FAISS factory string of the index serving now.
+    public var indexFactory: String { index.factory }
+
+    /// Grows with every change to the index: an answer cached under an older generation is stale.
+    public var generation: Int { index.generation }
+
+    /// Runs `operation` unless the collection has been deleted; a deletion waits for it.
+    /// - Throws: ``CollectionError/notFound(_:)`` once deleted; whatever `operation` throws.
+    public func whileOpen<Result>(_ operation: () throws -> Result) throws -> Result {
+        try index.lifetime.whileOpen(operation)
+    }
+
     /// Builds a new index from every stored vector beside the live one
     /// (training it when the type needs it) and swaps it in; searches use the
     /// old index until then. `factory` nil keeps the collection's index type, or

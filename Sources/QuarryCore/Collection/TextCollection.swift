@@ -85,9 +85,11 @@ public final class TextCollection: IndexedCollection {
     public var vectorSource: any VectorSource { store }
 
     public func updateConfiguration(_ change: (inout CollectionConfiguration) -> Void) throws {
-        try settings.withLock { configuration in
-            change(&configuration)
-            try folder.writeConfiguration(configuration)
+        try whileOpen {
+            try settings.withLock { configuration in
+                change(&configuration)
+                try folder.writeConfiguration(configuration)
+            }
         }
     }
 

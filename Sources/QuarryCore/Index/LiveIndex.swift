@@ -25,6 +25,8 @@ public final class LiveIndex: Sendable {
     private let changedSinceCheckpoint = Atomic(false)
     private let changes = Atomic(0)
     let folder: URL
+    /// The writes into ``folder``; ended when the collection is deleted.
+    public let lifetime: FolderLifetime
 
     init(index: Faiss.Index, factory: String, wantedFactory: String, metric: Metric, source: any VectorSource, folder: URL) {
         state = Mutex((index, factory))
@@ -32,6 +34,7 @@ public final class LiveIndex: Sendable {
         self.metric = metric
         self.source = source
         self.folder = folder
+        lifetime = FolderLifetime(name: folder.lastPathComponent)
     }
 
     /// The index searches should use now.
@@ -75,7 +78,7 @@ public final class LiveIndex: Sendable {
     /// needed, or as `Flat` while too few are stored to train it) beside the live one, swaps it
     /// in and checkpoints it. Searches use the old index until the swap; writes wait.
     public func rebuild(factory: String) throws {
-        try writes.withLock { _ in
+        try whileWriting {
             wanted.withLock { $0 = factory }
             try swapInRebuiltIndex()
         }
@@ -97,7 +100,7 @@ public final class LiveIndex: Sendable {
     /// until the swap; writes wait.
     @discardableResult
     public func compactIfNeeded(maximumRemovedShare: Double = 0.2) throws -> Bool {
-        try writes.withLock { _ in
+        try whileWriting {
             let index = current
             let removed = index.removedSlots
             guard removed > 0, Double(removed) > maximumRemovedShare * Double(removed + index.count) else { return false }
@@ -112,7 +115,7 @@ public final class LiveIndex: Sendable {
     /// miss them. A write that brings enough vectors to train a pending index type trains it.
     @discardableResult
     public func commit<Result: Sendable>(_ write: () throws -> (result: Result, change: StoreChange)) throws -> Result {
-        try writes.withLock { _ in
+        try whileWriting {
             let (result, change) = try write()
             if !change.removedIDs.isEmpty { try remove(ids: change.removedIDs) }
             if !change.addedIDs.isEmpty { try add(ids: change.addedIDs, vectors: change.addedVectors) }
@@ -127,7 +130,12 @@ public final class LiveIndex: Sendable {
 
     /// Writes the index and then its manifest, each atomically.
     public func checkpoint() throws {
-        try mutation.withLock { _ in try writeCheckpoint() }
+        try lifetime.whileOpen { try mutation.withLock { _ in try writeCheckpoint() } }
+    }
+
+    /// Runs `body` holding `writes`, unless the collection was deleted.
+    private func whileWriting<Result>(_ body: () throws -> Result) throws -> Result {
+        try lifetime.whileOpen { try writes.withLock { _ in try body() } }
     }
 
     /// A number that grows with every change to the index (adds, removals, swaps):
@@ -145,10 +153,12 @@ public final class LiveIndex: Sendable {
     /// Writes the index and its manifest if it changed since the last checkpoint; returns whether it did.
     @discardableResult
     public func checkpointIfChanged() throws -> Bool {
-        try mutation.withLock { _ in
-            guard changedSinceCheckpoint.load(ordering: .acquiring) else { return false }
-            try writeCheckpoint()
-            return true
+        try lifetime.whileOpen {
+            try mutation.withLock { _ in
+                guard changedSinceCheckpoint.load(ordering: .acquiring) else { return false }
+                try writeCheckpoint()
+                return true
+            }
         }
     }
 

@@ -23,7 +23,7 @@ struct SearchCache: Sendable {
 
     func key(_ collection: TextCollection, _ request: TextSearchRequest) -> Key {
         Key(
-            collection: collection.name, createdAt: collection.configuration.createdAt, generation: collection.index.generation,
+            collection: collection.name, createdAt: collection.configuration.createdAt, generation: collection.generation,
             request: "\(request)"
         )
     }

@@ -86,10 +86,15 @@ public struct BackgroundMaintenance: Service {
                 continue
             }
             do {
-                try collection.checkpoint()
-                let info = try manager.backup(collection.folder, to: backupsRoot)
+                // A deletion waits for the backup; one done before it is not started.
+                let info = try collection.whileOpen {
+                    try collection.checkpoint()
+                    return try manager.backup(collection.folder, to: backupsRoot)
+                }
                 try manager.prune(collection: collection.name, in: backupsRoot, keepNewest: keptBackups)
                 logger.info("backed up", metadata: ["collection": "\(collection.name)", "backup": "\(info.folder.path)"])
+            } catch CollectionError.notFound {
+                continue
             } catch {
                 logger.error("backup failed", metadata: ["collection": "\(collection.name)", "error": "\(error)"])
             }
@@ -102,9 +107,11 @@ public struct BackgroundMaintenance: Service {
             do {
                 if let reason = try collection.retrainIfDrifted(under: driftPolicy) {
                     logger.notice("index retrained", metadata: [
-                        "collection": "\(collection.name)", "reason": "\(reason)", "index": "\(collection.index.factory)",
+                        "collection": "\(collection.name)", "reason": "\(reason)", "index": "\(collection.indexFactory)",
                     ])
                 }
+            } catch CollectionError.notFound {
+                continue
             } catch {
                 logger.error("retraining failed", metadata: ["collection": "\(collection.name)", "error": "\(error)"])
             }

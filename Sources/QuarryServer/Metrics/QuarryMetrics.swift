@@ -121,7 +121,7 @@ public final class QuarryMetrics: Sendable {
     /// usage and `quarry_index_vectors` from the collections of `library`.
     public func exposition(library: CollectionLibrary) -> String {
         let counts = Dictionary(
-            library.allTextCollections.map { ($0.name, $0.index.count) } + library.allImageCollections.map { ($0.name, $0.index.count) },
+            library.allTextCollections.map { ($0.name, $0.vectorCount) } + library.allImageCollections.map { ($0.name, $0.vectorCount) },
             uniquingKeysWith: { first, _ in first }
         )
         let usage = ProcessUsage.current()

@@ -2,7 +2,7 @@ import Hummingbird
 import Logging
 import QuarryCore
 
-/// Answers every error as JSON: ``APIError`` as it is, Hummingbird's own
+/// Answers every error as JSON: ``APIError`` as it is, a ``CollectionError`` as its API error, Hummingbird's own
 /// HTTP errors (unknown route, body too large, …) with their status, a full
 /// disk as 507 and a read-only or damaged data folder as 503 (nothing was
 /// written; the request can be retried), and any other error as a logged 500
@@ -13,6 +13,9 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as CollectionError {
+            // A refusal no route answered itself, such as a collection deleted while the request ran.
+            throw APIError(error)
         } catch let error as HTTPError {
             throw APIError(error.status, code: Self.code(for: error.status), message: error.body ?? error.status.reasonPhrase)
         } catch {

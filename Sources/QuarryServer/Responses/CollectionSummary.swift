@@ -56,10 +56,10 @@ struct CollectionSummary: ResponseEncodable {
         dimension = collection.configuration.dimension
         metric = collection.configuration.metric.rawValue
         index = collection.configuration.factory
-        vectors = collection.index.count
+        vectors = collection.vectorCount
         settings = Settings(collection.configuration)
-        documents = try collection.store.documentCount()
-        passages = try collection.store.passageCount()
+        documents = try collection.documentCount()
+        passages = try collection.passageCount()
     }
 
     init(_ collection: ImageCollection, detailed: Bool) throws {
@@ -69,15 +69,15 @@ struct CollectionSummary: ResponseEncodable {
         model = configuration.model
         dimension = configuration.dimension
         metric = configuration.metric.rawValue
-        index = collection.index.factory
-        vectors = collection.index.count
-        images = try collection.store.imageCount()
+        index = collection.indexFactory
+        vectors = collection.vectorCount
+        images = try collection.imageCount()
         var settings = Settings(configuration)
         settings.duplicateThreshold = collection.duplicateThreshold
         self.settings = settings
         nprobe = collection.defaultNprobe
         if detailed {
-            categories = try collection.store.categories().map { Category(name: $0.name, count: $0.count) }
+            categories = try collection.categories().map { Category(name: $0.name, count: $0.count) }
         }
     }
 }

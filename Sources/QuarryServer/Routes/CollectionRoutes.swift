@@ -108,7 +108,7 @@ struct CollectionRoutes {
             response.documents.append(.init(source: document.source, status: outcome.changed ? "stored" : "unchanged", passages: outcome.passages))
             response.seq = WriteSequence(outcome.sequence ?? response.seq.value)
         }
-        response.vectors = collection.index.count
+        response.vectors = collection.vectorCount
         return EditedResponse(status: .created, response: response)
     }
 

@@ -33,7 +33,7 @@ struct HealthRoutes {
         let router = groups.reads
         router.get("health") { _, _ in
             let open: [Health.Collection] = library.allCollections.map {
-                .init(name: $0.name, kind: $0.configuration.kind, status: "ok", vectors: $0.index.count)
+                .init(name: $0.name, kind: $0.configuration.kind, status: "ok", vectors: $0.vectorCount)
             }
             let unavailable: [Health.Collection] = library.unavailableCollections.map {
                 .init(name: $0.name, kind: nil, status: "unavailable", vectors: nil, reason: $0.reason)

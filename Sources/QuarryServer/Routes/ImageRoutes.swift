@@ -122,7 +122,7 @@ struct ImageRoutes {
             case let .failed(reason): response.images.append(.init(file: file.name, status: "failed", id: nil, error: reason))
             }
         }
-        response.vectors = collection.index.count
+        response.vectors = collection.vectorCount
         let anyStored = response.images.contains { $0.status != "failed" }
         return EditedResponse(status: anyStored ? .created : .unprocessableContent, response: response)
     }
@@ -199,7 +199,7 @@ struct ImageRoutes {
 
     func storedImage(_ context: BasicRequestContext, in collection: ImageCollection) throws -> StoredImage {
         let id = try itemID(context, in: collection)
-        guard let image = try collection.store.image(id: id) else { throw APIError.itemNotFound("\(id)", collection: collection.name) }
+        guard let image = try collection.image(id: id) else { throw APIError.itemNotFound("\(id)", collection: collection.name) }
         return image
     }
 

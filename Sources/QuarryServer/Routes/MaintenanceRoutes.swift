@@ -44,7 +44,7 @@ struct MaintenanceRoutes {
         guard outcome.changed else {
             throw APIError(.notFound, code: "document_not_found", message: "collection \"\(name)\" has no document \"\(source)\"")
         }
-        return Deletion(collection: name, removed: outcome.passages, vectors: collection.index.count, seq: WriteSequence(outcome.sequence))
+        return Deletion(collection: name, removed: outcome.passages, vectors: collection.vectorCount, seq: WriteSequence(outcome.sequence))
     }
 
     /// `DELETE …/items/{id}`: one passage of a text collection or one image of an image collection.
@@ -57,10 +57,10 @@ struct MaintenanceRoutes {
         let vectors: Int
         if let collection = library.textCollection(named: name) {
             removed = try collection.deletePassages(ids: [id])
-            vectors = collection.index.count
+            vectors = collection.vectorCount
         } else if let collection = library.imageCollection(named: name) {
             removed = try collection.delete(ids: [id])
-            vectors = collection.index.count
+            vectors = collection.vectorCount
         } else {
             throw library.absentCollection(name)
         }
@@ -82,10 +82,11 @@ struct MaintenanceRoutes {
         } catch let error as FaissError {
             throw APIError.invalidRequest("cannot build index \"\(body?.factory ?? collection.configuration.factory)\": \(error)")
         } catch let error as CollectionError {
+            guard case .tooFewVectorsToTrain = error else { throw APIError(error) }
             throw APIError(.unprocessableContent, code: "too_few_vectors", message: error.description)
         }
         return Reindexed(
-            collection: name, index: factory, vectors: collection.index.count,
+            collection: name, index: factory, vectors: collection.vectorCount,
             seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         )
     }

@@ -47,4 +47,32 @@ import Testing
         #expect(try library.create("broken", as: .init(kind: .text, model: "e5-small")))
         #expect(try library.textCollection(named: "broken")?.store.passageCount() == 0)
     }
+
+    /// A collection object a request took before the collection was deleted (and created again)
+    /// refuses every later write as not found, and writes nothing into the new collection's folder.
+    /// Before the fix a reindex on it answered 500 (found by the API fuzz test) or overwrote the new
+    /// collection's index.
+    @Test func aCollectionHeldAcrossItsDeletionRefusesWritesAndLeavesItsSuccessorAlone() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let library = try library(folder)
+        try library.create("course", as: .init(kind: .text, model: "e5-small", factory: "Flat"))
+        let old = try #require(library.textCollection(named: "course"))
+        try old.add(CollectionLibraryTests.document("old.md", passages: 3))
+        #expect(try library.deleteCollection(named: "course"))
+        try library.create("course", as: .init(kind: .text, model: "e5-small", factory: "Flat"))
+        let successor = try #require(library.textCollection(named: "course"))
+        try successor.checkpoint()
+        let indexFile = successor.folder.url.appendingPathComponent("index.faiss")
+        let before = try Data(contentsOf: indexFile)
+
+        #expect(throws: CollectionError.notFound("course")) { try old.reindex(factory: "HNSW16,Flat") }
+        #expect(throws: CollectionError.notFound("course")) { try old.add(CollectionLibraryTests.document("late.md", passages: 2)) }
+        #expect(throws: CollectionError.notFound("course")) { try old.checkpoint() }
+        #expect(throws: CollectionError.notFound("course")) { try old.updateConfiguration { $0.factory = "HNSW16,Flat" } }
+        #expect(try Data(contentsOf: indexFile) == before)
+        #expect(successor.configuration.factory == "Flat")
+        #expect(try successor.store.passageCount() == 0)
+        #expect(try library.checkpointChanged().isEmpty)
+    }
 }

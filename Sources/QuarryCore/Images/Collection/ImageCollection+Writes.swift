@@ -43,7 +43,7 @@ extension ImageCollection {
         guard !prepared.isEmpty else { return result }
         let vectors = try storedEmbeddings(of: decoded)
         for position in prepared.indices { prepared[position].image.vector = vectors[position] }
-        let change = try fileChanges.withLock { _ in
+        let change = try changingFiles {
             var written: [URL] = []
             for item in prepared {
                 let media = mediaURL.appendingPathComponent(item.image.path)
@@ -115,7 +115,7 @@ extension ImageCollection {
                 ))
             }
             guard !batch.isEmpty else { return }
-            copied += try fileChanges.withLock { _ in
+            copied += try changingFiles {
                 for file in files { try write(Data(contentsOf: file.source), to: file.destination) }
                 try AtomicFile.synchronize(files.map(\.destination))
                 return try commit(batch).change.addedIDs.count
@@ -129,7 +129,7 @@ extension ImageCollection {
     /// are removed when the collection next opens.
     @discardableResult
     public func delete(ids: [Int64]) throws -> [Int64] {
-        try fileChanges.withLock { _ in
+        try changingFiles {
             let images = try store.images(ids: ids)
             let removed = try index.commit {
                 let removed = try store.delete(ids: ids)
@@ -139,6 +139,11 @@ extension ImageCollection {
             try removeUnusedFiles(paths: gone.map(\.path), contentHashes: gone.map(\.contentHash))
             return removed
         }
+    }
+
+    /// Runs `body` holding ``fileChanges``, unless the collection was deleted.
+    private func changingFiles<Result>(_ body: () throws -> Result) throws -> Result {
+        try whileOpen { try fileChanges.withLock { _ in try body() } }
     }
 
     /// Removes the media files at `paths` and the thumbnails of `contentHashes` that no stored
