@@ -1,5 +1,5 @@
 # Quarry's two commands. The work lives in scripts/.
-.PHONY: run test fuzz setup bench-soak bench-faiss bench-embeddings bench-http bench-ingest bench-images bench-filters bench-batch bench-scale bench-replicas bench-cluster
+.PHONY: run test format fuzz setup bench-soak bench-faiss bench-embeddings bench-http bench-ingest bench-images bench-filters bench-batch bench-scale bench-replicas bench-cluster
 
 ## Install what is missing, build a release binary, serve ./data on 127.0.0.1:8080.
 run:
@@ -8,6 +8,10 @@ run:
 ## Install what is missing, then run every test.
 test:
 	scripts/test.sh
+
+## Format Sources and Tests with the toolchain's swift format (.swift-format); `make test` checks it.
+format:
+	swift format format --in-place --recursive --parallel Sources Tests Package.swift
 
 ## Fuzz every parser of untrusted bytes for 10 minutes a target (libFuzzer); see fuzz/README.md.
 fuzz:

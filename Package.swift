@@ -18,9 +18,10 @@ import PackageDescription
 /// the libfaiss_avx2.a in it: scripts/build-faiss.sh builds Debian's same source
 /// with AVX2 kernels and the project's scripts pass its folder here.
 let faissLibraryFolder = ProcessInfo.processInfo.environment["QUARRY_FAISS_LIB_DIR"].flatMap { $0.isEmpty ? nil : $0 }
-let faissLinkerSettings: [LinkerSetting] = faissLibraryFolder.map {
-    [.unsafeFlags(["-L\($0)"]), .linkedLibrary("faiss_avx2")]
-} ?? [.linkedLibrary("faiss")]
+let faissLinkerSettings: [LinkerSetting] =
+    faissLibraryFolder.map {
+        [.unsafeFlags(["-L\($0)"]), .linkedLibrary("faiss_avx2")]
+    } ?? [.linkedLibrary("faiss")]
 
 let package = Package(
     name: "Quarry",

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # test.sh — set up, then run every test:
+#   0. `swift format lint --strict` over Sources and Tests (the toolchain's formatter, .swift-format);
 #   1. the Swift test suite, on one optimised build with testing enabled (the
 #      same build gives the binary that the system tests run);
 #   2. the system tests of that binary (image quality, crash, hostile clients,
@@ -23,6 +24,9 @@ stage() {
 stage "setup"
 scripts/setup.sh --with-test-tools
 source scripts/faiss-env.sh
+
+stage "swift format lint"
+swift format lint --strict --recursive --parallel Sources Tests Package.swift
 
 # -enable-testing lets the tests `@testable import` an optimised build.
 RELEASE_TESTABLE=(-c release -Xswiftc -enable-testing)

@@ -8,7 +8,8 @@ struct Quarry: AsyncParsableCommand {
         abstract: "Semantic search server and toolkit on FAISS.",
         version: BuildInfo.summary,
         subcommands: [
-            ServeCommand.self, IngestCommand.self, ImportCommand.self, IngestImagesCommand.self, TuneCommand.self, DedupeCommand.self, ReindexCommand.self, MergeCommand.self, SearchCommand.self,
+            ServeCommand.self, IngestCommand.self, ImportCommand.self, IngestImagesCommand.self, TuneCommand.self, DedupeCommand.self,
+            ReindexCommand.self, MergeCommand.self, SearchCommand.self,
             EvalCommand.self, EmbedCommand.self,
             BackupCommand.self, VerifyCommand.self, RestoreCommand.self,
         ]

@@ -1,7 +1,6 @@
+import Faiss
 import Foundation
 import Testing
-
-import Faiss
 
 /// The linked FAISS is the build the scripts asked for: the AVX2 library that
 /// scripts/build-faiss.sh makes when QUARRY_FAISS_LIB_DIR names it, Debian's

@@ -59,7 +59,8 @@ import Testing
             for _ in 0..<300 {
                 let target = Self.baseIDs.randomElement(using: &generator)!
                 let query = SyntheticVectors.vector(for: target, dimension: Self.dimension)
-                let parameters = SearchParameters(nprobe: Int.random(in: 1...16, using: &generator), efSearch: Int.random(in: 16...96, using: &generator))
+                let parameters = SearchParameters(
+                    nprobe: Int.random(in: 1...16, using: &generator), efSearch: Int.random(in: 16...96, using: &generator))
                 do {
                     let hits = try index.search(query, k: 8, parameters: parameters)
                     searches.add(1, ordering: .relaxed)

@@ -105,8 +105,10 @@ import Testing
     }
 
     @Test func unknownFactoriesAreRefusedBeforeFAISSSeesThem() {
-        #expect(throws: FaissError.invalidFactory(
-            "NoSuchIndex42", reason: "unsupported index type \"NoSuchIndex42\" (use Flat, HNSW, IVF, PQ or SQ)"
-        )) { try Index(dimension: 16, factory: "NoSuchIndex42") }
+        #expect(
+            throws: FaissError.invalidFactory(
+                "NoSuchIndex42", reason: "unsupported index type \"NoSuchIndex42\" (use Flat, HNSW, IVF, PQ or SQ)"
+            )
+        ) { try Index(dimension: 16, factory: "NoSuchIndex42") }
     }
 }

@@ -18,8 +18,10 @@ public struct BertConfiguration: Sendable, Hashable {
     public var layerNormEpsilon: Float
 
     /// Creates a configuration; see the properties for the meaning of each value.
-    public init(hiddenSize: Int, layerCount: Int, headCount: Int, intermediateSize: Int, vocabularySize: Int,
-                maxPositions: Int, tokenTypeCount: Int, layerNormEpsilon: Float) {
+    public init(
+        hiddenSize: Int, layerCount: Int, headCount: Int, intermediateSize: Int, vocabularySize: Int,
+        maxPositions: Int, tokenTypeCount: Int, layerNormEpsilon: Float
+    ) {
         self.hiddenSize = hiddenSize
         self.layerCount = layerCount
         self.headCount = headCount
@@ -37,7 +39,8 @@ public struct BertConfiguration: Sendable, Hashable {
     func validate() throws {
         func fail(_ s: String) -> EmbeddingError { .unsupportedConfiguration(s) }
         guard hiddenSize > 0, layerCount > 0, headCount > 0, intermediateSize > 0, vocabularySize > 0,
-              maxPositions > 2, tokenTypeCount > 0 else { throw fail("all sizes must be positive (\(self))") }
+            maxPositions > 2, tokenTypeCount > 0
+        else { throw fail("all sizes must be positive (\(self))") }
         guard hiddenSize % headCount == 0 else { throw fail("hidden size \(hiddenSize) is not a multiple of \(headCount) heads") }
         guard layerNormEpsilon.isFinite, layerNormEpsilon > 0 else { throw fail("LayerNorm epsilon \(layerNormEpsilon)") }
         // The attention kernel works on whole 16-float vectors of a head.

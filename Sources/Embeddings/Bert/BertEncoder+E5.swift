@@ -26,9 +26,11 @@ extension BertEncoder {
             intermediateSize: hd.intermediateSize, vocabularySize: hd.vocabularySize, maxPositions: hd.maxPositions,
             tokenTypeCount: hd.tokenTypeCount, layerNormEpsilon: hd.layerNormEpsilon)
         try config.validate()
-        let h = config.hiddenSize, ff = config.intermediateSize
+        let h = config.hiddenSize
+        let ff = config.intermediateSize
         guard file.tokenizerModel.pieceCount <= config.vocabularySize else {
-            throw EmbeddingError.invalidModelFile(path: file.path,
+            throw EmbeddingError.invalidModelFile(
+                path: file.path,
                 reason: "the tokenizer has \(file.tokenizerModel.pieceCount) pieces but the embedding table only \(config.vocabularySize) rows")
         }
 
@@ -43,7 +45,7 @@ extension BertEncoder {
             var bias: [Float] = []
             for (b, rows) in zip(biases, outputs) { bias += try file.floats(b, count: rows) }
             let total = outputs.reduce(0, +)
-            if infos.allSatisfy({ $0.type == .q4_0 }), total % 16 == 0, inputs % 128 == 0 {
+            if infos.allSatisfy({ $0.type == .q4Blocks }), total % 16 == 0, inputs % 128 == 0 {
                 var bytes = [UInt8]()
                 bytes.reserveCapacity(infos.reduce(0) { $0 + $1.byteCount })
                 for n in names { bytes += try file.rawBytes(n) }
@@ -63,21 +65,23 @@ extension BertEncoder {
         }
         let table: TokenEmbeddingTable
         switch word.type {
-        case .q4_0: table = .q4(blocks: try file.rawBytes("emb.word").baseAddress!, owner: file)
+        case .q4Blocks: table = .q4(blocks: try file.rawBytes("emb.word").baseAddress!, owner: file)
         case .f32: table = .dense(AlignedBuffer(try file.floats("emb.word")))
         }
 
         var layers: [BertLayerWeights] = []
         for l in 0..<config.layerCount {
             let p = "l\(l)."
-            layers.append(BertLayerWeights(
-                qkv: try linear([p + "q.w", p + "k.w", p + "v.w"], biases: [p + "q.b", p + "k.b", p + "v.b"],
-                                outputs: [h, h, h], inputs: h),
-                attentionOutput: try linear([p + "ao.w"], biases: [p + "ao.b"], outputs: [h], inputs: h),
-                attentionNorm: try norm(p + "aln"),
-                intermediate: try linear([p + "fi.w"], biases: [p + "fi.b"], outputs: [ff], inputs: h),
-                output: try linear([p + "fo.w"], biases: [p + "fo.b"], outputs: [h], inputs: ff),
-                outputNorm: try norm(p + "oln")))
+            layers.append(
+                BertLayerWeights(
+                    qkv: try linear(
+                        [p + "q.w", p + "k.w", p + "v.w"], biases: [p + "q.b", p + "k.b", p + "v.b"],
+                        outputs: [h, h, h], inputs: h),
+                    attentionOutput: try linear([p + "ao.w"], biases: [p + "ao.b"], outputs: [h], inputs: h),
+                    attentionNorm: try norm(p + "aln"),
+                    intermediate: try linear([p + "fi.w"], biases: [p + "fi.b"], outputs: [ff], inputs: h),
+                    output: try linear([p + "fo.w"], biases: [p + "fo.b"], outputs: [h], inputs: ff),
+                    outputNorm: try norm(p + "oln")))
         }
         let weights = BertWeights(
             tokenEmbeddings: table,

@@ -62,7 +62,9 @@ extension BertEncoder {
     /// states, `tokens × hidden`, sequence after sequence.
     func forward(_ sequences: ArraySlice<Sequence>, tokens m: Int) -> AlignedBuffer<Float> {
         let cfg = configuration
-        let h = cfg.hiddenSize, ff = cfg.intermediateSize, heads = cfg.headCount
+        let h = cfg.hiddenSize
+        let ff = cfg.intermediateSize
+        let heads = cfg.headCount
         let threads = m >= options.minTokensForThreads ? options.maxThreads : 1
         let eps = cfg.layerNormEpsilon
 
@@ -72,8 +74,9 @@ extension BertEncoder {
         let tmp = AlignedBuffer<Float>(count: m * h)
         let inner = AlignedBuffer<Float>(count: m * ff)
         let layers = weights.layers.flatMap { [$0.qkv, $0.attentionOutput, $0.intermediate, $0.output] }
-        let scratch = QuantScratch(rows: m, maxInputs: max(h, ff), int8: layers.contains(where: \.isQuantized),
-                                   bf16: layers.contains(where: \.isBF16))
+        let scratch = QuantScratch(
+            rows: m, maxInputs: max(h, ff), int8: layers.contains(where: \.isQuantized),
+            bf16: layers.contains(where: \.isBF16))
 
         // Token offsets of the sequences in the packed matrix.
         var offsets: [Int] = []
@@ -114,11 +117,13 @@ extension BertEncoder {
                 let scratchCount = qk_attention_scratch_count(Int32(maxLength), Int32(headSize))
                 let attentionScratch = AlignedBuffer<Float>(count: scratchCount)
                 for item in range {
-                    let si = item / heads, head = item % heads
+                    let si = item / heads
+                    let head = item % heads
                     let off = offsets[si]
-                    qk_attention(qkv.pointer + off * 3 * h, Int32(seqs[si].ids.count), Int32(3 * h), Int32(h),
-                                 Int32(heads), Int32(head), Int32(head + 1), ctx.pointer + off * h, Int32(h),
-                                 attentionScratch.pointer)
+                    qk_attention(
+                        qkv.pointer + off * 3 * h, Int32(seqs[si].ids.count), Int32(3 * h), Int32(h),
+                        Int32(heads), Int32(head), Int32(head + 1), ctx.pointer + off * h, Int32(h),
+                        attentionScratch.pointer)
                 }
             }
             layer.attentionOutput.apply(ctx.pointer, rows: m, into: tmp.pointer, scratch: scratch, threads: threads)
@@ -134,13 +139,16 @@ extension BertEncoder {
         return x
     }
 
-    private func layerNorm(_ x: AlignedBuffer<Float>, residual: AlignedBuffer<Float>?, rows: Int, width: Int,
-                           norm: LayerNormWeights, eps: Float, threads: Int) {
+    private func layerNorm(
+        _ x: AlignedBuffer<Float>, residual: AlignedBuffer<Float>?, rows: Int, width: Int,
+        norm: LayerNormWeights, eps: Float, threads: Int
+    ) {
         let args = UncheckedSendable((x, residual, norm))
         parallelRanges(rows, threads: rows >= 256 ? threads : 1) { r in
             let (x, residual, norm) = args.value
-            qk_layernorm(x.pointer + r.lowerBound * width, residual.map { UnsafePointer($0.pointer + r.lowerBound * width) },
-                         Int32(r.count), Int32(width), Int32(width), norm.gamma.pointer, norm.beta.pointer, eps)
+            qk_layernorm(
+                x.pointer + r.lowerBound * width, residual.map { UnsafePointer($0.pointer + r.lowerBound * width) },
+                Int32(r.count), Int32(width), Int32(width), norm.gamma.pointer, norm.beta.pointer, eps)
         }
     }
 }

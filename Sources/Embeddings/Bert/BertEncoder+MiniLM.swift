@@ -15,8 +15,10 @@ extension BertEncoder {
     /// the fp32 reference; ``MatrixPrecision/float32`` for fp32 everywhere). No prefixes;
     /// texts longer than `max_seq_length` tokens are truncated (``LongInputPolicy/truncate``),
     /// as sentence-transformers does.
-    public static func miniLM(directory: URL, name: String = miniLMName, precision: MatrixPrecision = .automatic,
-                              options: Options = Options()) throws -> BertEncoder {
+    public static func miniLM(
+        directory: URL, name: String = miniLMName, precision: MatrixPrecision = .automatic,
+        options: Options = Options()
+    ) throws -> BertEncoder {
         func json(_ file: String, required: Bool) throws -> [String: Any]? {
             let url = directory.appendingPathComponent(file)
             guard FileManager.default.fileExists(atPath: url.path) else {
@@ -61,14 +63,16 @@ extension BertEncoder {
         let lowercase = (tokConfig["do_lower_case"] as? Bool) ?? true
         let tokenizer = try WordPieceTokenizer(
             vocabularyFile: directory.appendingPathComponent("vocab.txt"),
-            options: .init(lowercase: lowercase, stripAccents: tokConfig["strip_accents"] as? Bool,
-                           splitCJK: (tokConfig["tokenize_chinese_chars"] as? Bool) ?? true))
+            options: .init(
+                lowercase: lowercase, stripAccents: tokConfig["strip_accents"] as? Bool,
+                splitCJK: (tokConfig["tokenize_chinese_chars"] as? Bool) ?? true))
         let stConfig = try json("sentence_bert_config.json", required: false) ?? [:]
         let maxTokens = min((stConfig["max_seq_length"] as? Int) ?? 256, config.maxPositions)
 
         let st = try SafeTensors(contentsOf: directory.appendingPathComponent("model.safetensors"))
         let prefix = st.contains("bert.embeddings.word_embeddings.weight") ? "bert." : ""
-        let h = config.hiddenSize, ff = config.intermediateSize
+        let h = config.hiddenSize
+        let ff = config.intermediateSize
         func floats(_ n: String, _ shape: [Int]) throws -> [Float] {
             do {
                 return try st.floats(prefix + n, expectedShape: shape)
@@ -88,18 +92,22 @@ extension BertEncoder {
             let a = p + "attention.self."
             let qkvW = try floats(a + "query.weight", [h, h]) + floats(a + "key.weight", [h, h]) + floats(a + "value.weight", [h, h])
             let qkvB = try floats(a + "query.bias", [h]) + floats(a + "key.bias", [h]) + floats(a + "value.bias", [h])
-            layers.append(BertLayerWeights(
-                qkv: LinearLayer(dense: qkvW, bias: qkvB, outputs: 3 * h, inputs: h, precision: precision),
-                attentionOutput: LinearLayer(dense: try floats(p + "attention.output.dense.weight", [h, h]),
-                                             bias: try floats(p + "attention.output.dense.bias", [h]), outputs: h, inputs: h,
-                                             precision: precision),
-                attentionNorm: try norm(p + "attention.output.LayerNorm"),
-                intermediate: LinearLayer(dense: try floats(p + "intermediate.dense.weight", [ff, h]),
-                                          bias: try floats(p + "intermediate.dense.bias", [ff]), outputs: ff, inputs: h,
-                                          precision: precision),
-                output: LinearLayer(dense: try floats(p + "output.dense.weight", [h, ff]),
-                                    bias: try floats(p + "output.dense.bias", [h]), outputs: h, inputs: ff, precision: precision),
-                outputNorm: try norm(p + "output.LayerNorm")))
+            layers.append(
+                BertLayerWeights(
+                    qkv: LinearLayer(dense: qkvW, bias: qkvB, outputs: 3 * h, inputs: h, precision: precision),
+                    attentionOutput: LinearLayer(
+                        dense: try floats(p + "attention.output.dense.weight", [h, h]),
+                        bias: try floats(p + "attention.output.dense.bias", [h]), outputs: h, inputs: h,
+                        precision: precision),
+                    attentionNorm: try norm(p + "attention.output.LayerNorm"),
+                    intermediate: LinearLayer(
+                        dense: try floats(p + "intermediate.dense.weight", [ff, h]),
+                        bias: try floats(p + "intermediate.dense.bias", [ff]), outputs: ff, inputs: h,
+                        precision: precision),
+                    output: LinearLayer(
+                        dense: try floats(p + "output.dense.weight", [h, ff]),
+                        bias: try floats(p + "output.dense.bias", [h]), outputs: h, inputs: ff, precision: precision),
+                    outputNorm: try norm(p + "output.LayerNorm")))
         }
         let weights = BertWeights(
             tokenEmbeddings: .dense(AlignedBuffer(try floats("embeddings.word_embeddings.weight", [config.vocabularySize, h]))),
@@ -108,7 +116,8 @@ extension BertEncoder {
             embeddingNorm: try norm("embeddings.LayerNorm"),
             layers: layers)
         guard tokenizer.vocabularySize <= config.vocabularySize else {
-            throw EmbeddingError.invalidModelFile(path: directory.path,
+            throw EmbeddingError.invalidModelFile(
+                path: directory.path,
                 reason: "vocab.txt has \(tokenizer.vocabularySize) entries but the embedding table only \(config.vocabularySize) rows")
         }
         return try BertEncoder(

@@ -37,8 +37,10 @@ public final class BertEncoder: TextEncoder, @unchecked Sendable {
         public var maxBatchTokens: Int
 
         /// Options; every value is clamped to at least 1.
-        public init(maxThreads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                    minTokensForThreads: Int = 96, maxBatchTokens: Int = 8192) {
+        public init(
+            maxThreads: Int = ProcessInfo.processInfo.activeProcessorCount,
+            minTokensForThreads: Int = 96, maxBatchTokens: Int = 8192
+        ) {
             self.maxThreads = max(1, maxThreads)
             self.minTokensForThreads = max(1, minTokensForThreads)
             self.maxBatchTokens = max(1, maxBatchTokens)
@@ -65,8 +67,10 @@ public final class BertEncoder: TextEncoder, @unchecked Sendable {
     public var dimension: Int { configuration.hiddenSize }
 
     /// Assembles an encoder from loaded parts (used by the model loaders).
-    init(name: String, configuration: BertConfiguration, tokenizer: any TextTokenizer, prefixes: TextPrefixes,
-         longInputPolicy: LongInputPolicy, maxTokens: Int, options: Options, weights: BertWeights) throws {
+    init(
+        name: String, configuration: BertConfiguration, tokenizer: any TextTokenizer, prefixes: TextPrefixes,
+        longInputPolicy: LongInputPolicy, maxTokens: Int, options: Options, weights: BertWeights
+    ) throws {
         try configuration.validate()
         guard maxTokens > 2, maxTokens <= configuration.maxPositions else {
             throw EmbeddingError.unsupportedConfiguration("maxTokens \(maxTokens) must be in 3...\(configuration.maxPositions)")

@@ -11,12 +11,13 @@ enum TokenEmbeddingTable: @unchecked Sendable {
     @inline(__always)
     func row(_ id: Int, width: Int, into out: UnsafeMutablePointer<Float>) {
         switch self {
-        case let .dense(table):
+        case .dense(let table):
             out.update(from: table.pointer + id * width, count: width)
-        case let .q4(blocks, _):
+        case .q4(let blocks, _):
             let blocksPerRow = width / 32
-            qk_q4_dequantize(blocks.assumingMemoryBound(to: UInt8.self) + id * blocksPerRow * Int(QK_Q4_BLOCK_BYTES),
-                             blocksPerRow, out)
+            qk_q4_dequantize(
+                blocks.assumingMemoryBound(to: UInt8.self) + id * blocksPerRow * Int(QK_Q4_BLOCK_BYTES),
+                blocksPerRow, out)
         }
     }
 }

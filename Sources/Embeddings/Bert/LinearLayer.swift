@@ -51,8 +51,9 @@ final class LinearLayer: @unchecked Sendable {
         self.outputs = outputs
         let packed = AlignedBuffer<UInt8>(count: outputs * inputs / 2)
         let scales = AlignedBuffer<Float>(count: outputs * inputs / 32)
-        qk_q4_repack(q4Blocks.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(outputs), Int32(inputs),
-                     packed.pointer, scales.pointer)
+        qk_q4_repack(
+            q4Blocks.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(outputs), Int32(inputs),
+            packed.pointer, scales.pointer)
         self.weights = .q4(packed: packed, scales: scales)
         self.bias = AlignedBuffer(bias)
     }
@@ -69,57 +70,67 @@ final class LinearLayer: @unchecked Sendable {
 
     /// y[r, :] = x[r, :] Wᵀ + b for `rows` rows. `x` has stride `inputs`, `y` stride `outputs`.
     /// `scratch` must be sized for at least `rows` × `inputs` (see ``QuantScratch``).
-    func apply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>,
-               scratch: QuantScratch, threads: Int) {
+    func apply(
+        _ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>,
+        scratch: QuantScratch, threads: Int
+    ) {
         guard rows > 0 else { return }
         switch weights {
-        case let .panels(w):
+        case .panels(let w):
             let args = UncheckedSendable((x, y, w.pointer, bias.pointer))
-            let n = inputs, m = outputs
+            let n = inputs
+            let m = outputs
             parallelRanges(m / 32, threads: threads) { g in
                 let (x, y, w, bias) = args.value
                 qk_gemm_f32p(Int32(rows), Int32(n), x, Int32(n), w, Int32(g.lowerBound), Int32(g.upperBound), bias, y, Int32(m))
             }
-        case let .bf16Panels(w):
+        case .bf16Panels(let w):
             let args = UncheckedSendable((x, y, w.pointer, bias.pointer, scratch))
-            let n = inputs, m = outputs
+            let n = inputs
+            let m = outputs
             // Split on whole 8-token tiles (the converted layout is tiled).
             let tiles = (rows + Int(QK_TILE) - 1) / Int(QK_TILE)
             parallelRanges(tiles, threads: threads >= 2 && rows >= 256 ? threads : 1) { t in
                 let (x, _, _, _, s) = args.value
-                let r0 = t.lowerBound * Int(QK_TILE), r1 = min(rows, t.upperBound * Int(QK_TILE))
+                let r0 = t.lowerBound * Int(QK_TILE)
+                let r1 = min(rows, t.upperBound * Int(QK_TILE))
                 qk_bf16_convert(x + r0 * n, Int32(r1 - r0), Int32(n), Int32(n), s.bf16.pointer + r0 * n)
             }
             parallelRanges(m / 32, threads: threads) { g in
                 let (_, y, w, bias, s) = args.value
                 qk_gemm_bf16(Int32(rows), Int32(n), s.bf16.pointer, w, Int32(g.lowerBound), Int32(g.upperBound), bias, y, Int32(m))
             }
-        case let .dense(w):
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs),
-                        1, x, Int32(inputs), w.pointer, Int32(inputs), 0, y, Int32(outputs))
+        case .dense(let w):
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs),
+                1, x, Int32(inputs), w.pointer, Int32(inputs), 0, y, Int32(outputs))
             let b = UncheckedSendable((y, bias.pointer, outputs))
             parallelRanges(rows, threads: threads >= 2 && rows >= 256 ? threads : 1) { r in
                 qk_add_bias(b.value.0 + r.lowerBound * b.value.2, Int32(r.count), Int32(b.value.2), Int32(b.value.2), b.value.1)
             }
-        case let .q4(packed, scales):
+        case .q4(let packed, let scales):
             let blocks = inputs / 32
             let args = UncheckedSendable((x, y, scratch, packed.pointer, scales.pointer, bias.pointer))
-            let n = inputs, m = outputs
+            let n = inputs
+            let m = outputs
             // Quantise the activations (rows split across threads), then the product
             // (output row groups split across threads).
             // Split on whole 8-token tiles (the quantised layout is tiled).
             let tiles = (rows + Int(QK_TILE) - 1) / Int(QK_TILE)
             parallelRanges(tiles, threads: threads >= 2 && rows >= 128 ? threads : 1) { t in
                 let (x, _, s, _, _, _) = args.value
-                let r0 = t.lowerBound * Int(QK_TILE), r1 = min(rows, t.upperBound * Int(QK_TILE))
-                qk_quantize_q8(x + r0 * n, Int32(r1 - r0), Int32(n), Int32(n),
-                               s.q.pointer + r0 * n, s.d.pointer + r0 * blocks, s.s.pointer + r0 * blocks)
+                let r0 = t.lowerBound * Int(QK_TILE)
+                let r1 = min(rows, t.upperBound * Int(QK_TILE))
+                qk_quantize_q8(
+                    x + r0 * n, Int32(r1 - r0), Int32(n), Int32(n),
+                    s.q.pointer + r0 * n, s.d.pointer + r0 * blocks, s.s.pointer + r0 * blocks)
             }
             let groups = m / Int(QK_ROW_GROUP)
             parallelRanges(groups, threads: threads) { g in
                 let (_, y, s, packed, scales, bias) = args.value
-                qk_gemm_q4q8(Int32(rows), Int32(n), s.q.pointer, s.d.pointer, s.s.pointer, packed, scales,
-                             Int32(g.lowerBound), Int32(g.upperBound), bias, y, Int32(m))
+                qk_gemm_q4q8(
+                    Int32(rows), Int32(n), s.q.pointer, s.d.pointer, s.s.pointer, packed, scales,
+                    Int32(g.lowerBound), Int32(g.upperBound), bias, y, Int32(m))
             }
         }
     }

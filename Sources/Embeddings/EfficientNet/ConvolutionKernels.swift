@@ -34,11 +34,14 @@ enum ConvolutionKernels {
     /// `output[m, n] = Σ_k input[m, k] · weight[n, k]` for an `m × k` input and an `n × k`
     /// weight (PyTorch's [out, in] layout), through `cblas_sgemm`; output rows are
     /// `outputStride` values apart (`n` unless the output is a column block of a wider matrix).
-    static func matmulTransposedB(_ input: UnsafePointer<Float>, rows m: Int, inner k: Int,
-                                  weight: UnsafePointer<Float>, columns n: Int,
-                                  output: UnsafeMutablePointer<Float>, outputStride: Int? = nil) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(m), blasint(n), blasint(k),
-                    1, input, blasint(k), weight, blasint(k), 0, output, blasint(outputStride ?? n))
+    static func matmulTransposedB(
+        _ input: UnsafePointer<Float>, rows m: Int, inner k: Int,
+        weight: UnsafePointer<Float>, columns n: Int,
+        output: UnsafeMutablePointer<Float>, outputStride: Int? = nil
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans, blasint(m), blasint(n), blasint(k),
+            1, input, blasint(k), weight, blasint(k), 0, output, blasint(outputStride ?? n))
     }
 
     /// A pointwise (1×1) convolution with its epilogue: a matrix product, then
@@ -46,11 +49,14 @@ enum ConvolutionKernels {
     /// split into that many parts computed concurrently, each with its own single-threaded
     /// matrix product (OpenBLAS's own thread count is process-wide and left alone): by rows
     /// when there are enough of them, otherwise by output channels.
-    static func pointwise(_ input: UnsafePointer<Float>, rows: Int, inner k: Int, weight: UnsafePointer<Float>,
-                          columns n: Int, bias: UnsafePointer<Float>, relu6: Bool, residual: UnsafePointer<Float>?,
-                          output: UnsafeMutablePointer<Float>, threads: Int) {
-        let job = PointwiseJob(input: input, inner: k, weight: weight, columns: n, bias: bias, relu6: relu6,
-                               residual: residual, output: output)
+    static func pointwise(
+        _ input: UnsafePointer<Float>, rows: Int, inner k: Int, weight: UnsafePointer<Float>,
+        columns n: Int, bias: UnsafePointer<Float>, relu6: Bool, residual: UnsafePointer<Float>?,
+        output: UnsafeMutablePointer<Float>, threads: Int
+    ) {
+        let job = PointwiseJob(
+            input: input, inner: k, weight: weight, columns: n, bias: bias, relu6: relu6,
+            residual: residual, output: output)
         let parts = max(threads, 1)
         if parts == 1 {
             job.run(rows: 0..<rows, columns: 0..<n)
@@ -85,19 +91,23 @@ enum ConvolutionKernels {
         func run(rows: Range<Int>, columns block: Range<Int>) {
             guard !rows.isEmpty, !block.isEmpty else { return }
             let offset = rows.lowerBound * columns + block.lowerBound
-            matmulTransposedB(input + rows.lowerBound * inner, rows: rows.count, inner: inner,
-                              weight: weight + block.lowerBound * inner, columns: block.count,
-                              output: output + offset, outputStride: columns)
-            epilogue(output + offset, rows: rows.count, channels: block.count, stride: columns,
-                     bias: bias + block.lowerBound, relu6: relu6, residual: residual.map { $0 + offset })
+            matmulTransposedB(
+                input + rows.lowerBound * inner, rows: rows.count, inner: inner,
+                weight: weight + block.lowerBound * inner, columns: block.count,
+                output: output + offset, outputStride: columns)
+            epilogue(
+                output + offset, rows: rows.count, channels: block.count, stride: columns,
+                bias: bias + block.lowerBound, relu6: relu6, residual: residual.map { $0 + offset })
         }
     }
 
     /// Adds `bias` to each of `rows` rows of `channels` values (rows `stride` values apart,
     /// `channels` by default), then optionally clamps to [0, 6] or adds `residual` (same layout).
-    static func epilogue(_ data: UnsafeMutablePointer<Float>, rows: Int, channels: Int, stride: Int? = nil,
-                         bias: UnsafePointer<Float>, relu6 applyRelu6: Bool,
-                         residual: UnsafePointer<Float>?) {
+    static func epilogue(
+        _ data: UnsafeMutablePointer<Float>, rows: Int, channels: Int, stride: Int? = nil,
+        bias: UnsafePointer<Float>, relu6 applyRelu6: Bool,
+        residual: UnsafePointer<Float>?
+    ) {
         precondition(channels % lanes == 0)
         let stride = stride ?? channels
         for r in 0..<rows {
@@ -138,14 +148,17 @@ enum ConvolutionKernels {
     /// `weight` is `k × k × channels`; each output image is
     /// `ceil(height / s) × ceil(width / s) × channels`. With `threads > 1` the output rows of
     /// all images are split into that many parts, computed concurrently.
-    static func depthwise(_ input: UnsafePointer<Float>, count: Int, height: Int, width: Int, channels: Int,
-                          weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, kernel k: Int, stride s: Int,
-                          output: UnsafeMutablePointer<Float>, threads: Int) {
+    static func depthwise(
+        _ input: UnsafePointer<Float>, count: Int, height: Int, width: Int, channels: Int,
+        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, kernel k: Int, stride s: Int,
+        output: UnsafeMutablePointer<Float>, threads: Int
+    ) {
         let (outH, padTop) = samePadding(size: height, kernel: k, stride: s)
         let (outW, padLeft) = samePadding(size: width, kernel: k, stride: s)
-        let job = DepthwiseJob(input: input, height: height, width: width, channels: channels, weight: weight, bias: bias,
-                               kernel: k, stride: s, padTop: padTop, padLeft: padLeft, output: output,
-                               outHeight: outH, outWidth: outW)
+        let job = DepthwiseJob(
+            input: input, height: height, width: width, channels: channels, weight: weight, bias: bias,
+            kernel: k, stride: s, padTop: padTop, padLeft: padLeft, output: output,
+            outHeight: outH, outWidth: outW)
         let total = count * outH
         let parts = min(max(threads, 1), total)
         if parts == 1 {
@@ -169,15 +182,18 @@ enum ConvolutionKernels {
         let outHeight, outWidth: Int
 
         func run(rows first: Int, _ last: Int) {
-            let inStride = height * width * channels, outStride = outHeight * outWidth * channels
+            let inStride = height * width * channels
+            let outStride = outHeight * outWidth * channels
             var row = first
             while row < last {
-                let image = row / outHeight, begin = row % outHeight
+                let image = row / outHeight
+                let begin = row % outHeight
                 let end = min(outHeight, begin + (last - row))
-                cic_depthwise_conv_nhwc(input + image * inStride, Int32(height), Int32(width), Int32(channels), weight,
-                                        bias, Int32(kernel), Int32(stride), Int32(padTop), Int32(padLeft),
-                                        output + image * outStride, Int32(outHeight), Int32(outWidth), 1,
-                                        Int32(begin), Int32(end))
+                cic_depthwise_conv_nhwc(
+                    input + image * inStride, Int32(height), Int32(width), Int32(channels), weight,
+                    bias, Int32(kernel), Int32(stride), Int32(padTop), Int32(padLeft),
+                    output + image * outStride, Int32(outHeight), Int32(outWidth), 1,
+                    Int32(begin), Int32(end))
                 row += end - begin
             }
         }
@@ -185,8 +201,10 @@ enum ConvolutionKernels {
 
     /// Gathers the 3×3 stride-2 "SAME" patches of an `height × width × 3` image into rows of
     /// 27 values ordered (ky, kx, channel); out-of-image taps are zero.
-    static func im2col3x3s2(_ input: UnsafePointer<Float>, height: Int, width: Int,
-                            output: UnsafeMutablePointer<Float>) {
+    static func im2col3x3s2(
+        _ input: UnsafePointer<Float>, height: Int, width: Int,
+        output: UnsafeMutablePointer<Float>
+    ) {
         let (outH, padTop) = samePadding(size: height, kernel: 3, stride: 2)
         let (outW, padLeft) = samePadding(size: width, kernel: 3, stride: 2)
         for oy in 0..<outH {

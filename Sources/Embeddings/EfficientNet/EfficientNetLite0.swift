@@ -93,15 +93,20 @@ public final class EfficientNetLite0: ImageEncoder, @unchecked Sendable {
     /// Loads the network from a safetensors file with the original PyTorch parameter names.
     /// - Throws: ``SafeTensorsError`` for a missing or malformed file, a missing tensor or a
     ///   tensor of the wrong shape.
-    public convenience init(contentsOf url: URL, decoder: ImageDecoder = ImageDecoder(),
-                            preprocessor: ImagePreprocessor = ImagePreprocessor(), maxBatch: Int = 8) throws {
-        try self.init(weights: SafeTensors(contentsOf: url), decoder: decoder, preprocessor: preprocessor,
-                      maxBatch: maxBatch)
+    public convenience init(
+        contentsOf url: URL, decoder: ImageDecoder = ImageDecoder(),
+        preprocessor: ImagePreprocessor = ImagePreprocessor(), maxBatch: Int = 8
+    ) throws {
+        try self.init(
+            weights: SafeTensors(contentsOf: url), decoder: decoder, preprocessor: preprocessor,
+            maxBatch: maxBatch)
     }
 
     /// Builds the network from loaded weights (which can be released afterwards).
-    public init(weights st: SafeTensors, decoder: ImageDecoder = ImageDecoder(),
-                preprocessor: ImagePreprocessor = ImagePreprocessor(), maxBatch: Int = 8) throws {
+    public init(
+        weights st: SafeTensors, decoder: ImageDecoder = ImageDecoder(),
+        preprocessor: ImagePreprocessor = ImagePreprocessor(), maxBatch: Int = 8
+    ) throws {
         precondition(maxBatch >= 1, "maxBatch must be at least 1")
         self.decoder = decoder
         self.preprocessor = preprocessor
@@ -137,11 +142,14 @@ public final class EfficientNetLite0: ImageEncoder, @unchecked Sendable {
                 } else if st.contains(p + "_expand_conv.weight") {
                     throw ImageEncoderError.architecture("block \(index) has an unexpected expansion convolution")
                 }
-                let dw = try Self.depthwise(st, p + "_depthwise_conv.weight", bn: p + "_bn1", channels: hidden,
-                                            kernel: kernel, stride: stride)
+                let dw = try Self.depthwise(
+                    st, p + "_depthwise_conv.weight", bn: p + "_bn1", channels: hidden,
+                    kernel: kernel, stride: stride)
                 let project = try Self.pointwise(st, p + "_project_conv.weight", bn: p + "_bn2", input: hidden, output: stageOut)
-                blocks.append(Block(expand: expand, depthwise: dw, project: project,
-                                    residual: stride == 1 && inC == stageOut))
+                blocks.append(
+                    Block(
+                        expand: expand, depthwise: dw, project: project,
+                        residual: stride == 1 && inC == stageOut))
             }
         }
         if st.contains("_blocks.\(blocks.count)._project_conv.weight") {
@@ -240,26 +248,31 @@ public final class EfficientNetLite0: ImageEncoder, @unchecked Sendable {
     /// `rowThreads` threads; the depthwise ones among as many, or as many as OpenBLAS is set to use.
     private func forward(_ input: UnsafePointer<Float>, count n: Int, logits wantLogits: Bool, threads rowThreads: Int = 1) -> [Output] {
         let side = preprocessor.cropSize
-        let F = Self.featureDimension
-        var pooled = [Float](repeating: 0, count: n * F)
+        let featureCount = Self.featureDimension
+        var pooled = [Float](repeating: 0, count: n * featureCount)
         let threads = max(rowThreads, Int(openblas_get_num_threads()))
         scratch.with(capacity: activationElements * n) { buffers in
-            var x = buffers.pointers[0], t1 = buffers.pointers[1]
+            var x = buffers.pointers[0]
+            var t1 = buffers.pointers[1]
             let t2 = buffers.pointers[2]
             // Stem: im2col (into t2) and a matrix product.
             let (h0, _) = ConvolutionKernels.samePadding(size: side, kernel: 3, stride: 2)
-            var h = h0, w = h0
+            var h = h0
+            var w = h0
             for i in 0..<n {
-                ConvolutionKernels.im2col3x3s2(input + i * side * side * 3, height: side, width: side,
-                                               output: t2 + i * h * w * 27)
+                ConvolutionKernels.im2col3x3s2(
+                    input + i * side * side * 3, height: side, width: side,
+                    output: t2 + i * h * w * 27)
             }
             stemWeight.withUnsafeBufferPointer { wt in
-                ConvolutionKernels.matmulTransposedB(t2, rows: n * h * w, inner: 27, weight: wt.baseAddress!,
-                                                     columns: Self.stemChannels, output: x)
+                ConvolutionKernels.matmulTransposedB(
+                    t2, rows: n * h * w, inner: 27, weight: wt.baseAddress!,
+                    columns: Self.stemChannels, output: x)
             }
             stemBias.withUnsafeBufferPointer { b in
-                ConvolutionKernels.epilogue(x, rows: n * h * w, channels: Self.stemChannels, bias: b.baseAddress!,
-                                            relu6: true, residual: nil)
+                ConvolutionKernels.epilogue(
+                    x, rows: n * h * w, channels: Self.stemChannels, bias: b.baseAddress!,
+                    relu6: true, residual: nil)
             }
             // Inverted residual blocks: x → (expand) t1 → depthwise t2 → project t1 (+ x); swap.
             for block in blocks {
@@ -273,56 +286,64 @@ public final class EfficientNetLite0: ImageEncoder, @unchecked Sendable {
                 let (ow, _) = ConvolutionKernels.samePadding(size: w, kernel: d.kernel, stride: d.stride)
                 d.weight.withUnsafeBufferPointer { wt in
                     d.bias.withUnsafeBufferPointer { b in
-                        ConvolutionKernels.depthwise(source, count: n, height: h, width: w, channels: d.channels,
-                                                     weight: wt.baseAddress!, bias: b.baseAddress!, kernel: d.kernel,
-                                                     stride: d.stride, output: t2, threads: threads)
+                        ConvolutionKernels.depthwise(
+                            source, count: n, height: h, width: w, channels: d.channels,
+                            weight: wt.baseAddress!, bias: b.baseAddress!, kernel: d.kernel,
+                            stride: d.stride, output: t2, threads: threads)
                     }
                 }
                 h = oh
                 w = ow
-                pointwise(block.project, input: t2, rows: n * h * w, output: t1, relu6: false,
-                          residual: block.residual ? UnsafePointer(x) : nil, threads: rowThreads)
+                pointwise(
+                    block.project, input: t2, rows: n * h * w, output: t1, relu6: false,
+                    residual: block.residual ? UnsafePointer(x) : nil, threads: rowThreads)
                 swap(&x, &t1)
             }
             // Head and global average pooling.
             pointwise(head, input: x, rows: n * h * w, output: t1, relu6: true, residual: nil, threads: rowThreads)
             pooled.withUnsafeMutableBufferPointer { out in
                 for i in 0..<n {
-                    ConvolutionKernels.averageRows(t1 + i * h * w * F, rows: h * w, channels: F,
-                                                   output: out.baseAddress! + i * F)
+                    ConvolutionKernels.averageRows(
+                        t1 + i * h * w * featureCount, rows: h * w, channels: featureCount,
+                        output: out.baseAddress! + i * featureCount)
                 }
             }
         }
         var logits = [Float]()
         if wantLogits {
-            let K = Self.classCount
-            logits = [Float](repeating: 0, count: n * K)
+            let classes = Self.classCount
+            logits = [Float](repeating: 0, count: n * classes)
             pooled.withUnsafeBufferPointer { p in
                 classifierWeight.withUnsafeBufferPointer { wt in
                     logits.withUnsafeMutableBufferPointer { out in
-                        ConvolutionKernels.matmulTransposedB(p.baseAddress!, rows: n, inner: F, weight: wt.baseAddress!,
-                                                             columns: K, output: out.baseAddress!)
+                        ConvolutionKernels.matmulTransposedB(
+                            p.baseAddress!, rows: n, inner: featureCount, weight: wt.baseAddress!,
+                            columns: classes, output: out.baseAddress!)
                         for i in 0..<n {
-                            for j in 0..<K { out[i * K + j] += classifierBias[j] }
+                            for j in 0..<classes { out[i * classes + j] += classifierBias[j] }
                         }
                     }
                 }
             }
         }
         return (0..<n).map { i in
-            let features = Array(pooled[i * F..<(i + 1) * F])
-            return Output(pooled: features, embedding: Self.normalized(features),
-                          logits: wantLogits ? Array(logits[i * Self.classCount..<(i + 1) * Self.classCount]) : [])
+            let features = Array(pooled[i * featureCount..<(i + 1) * featureCount])
+            return Output(
+                pooled: features, embedding: Self.normalized(features),
+                logits: wantLogits ? Array(logits[i * Self.classCount..<(i + 1) * Self.classCount]) : [])
         }
     }
 
-    private func pointwise(_ layer: Pointwise, input: UnsafeMutablePointer<Float>, rows: Int,
-                           output: UnsafeMutablePointer<Float>, relu6: Bool, residual: UnsafePointer<Float>?, threads: Int) {
+    private func pointwise(
+        _ layer: Pointwise, input: UnsafeMutablePointer<Float>, rows: Int,
+        output: UnsafeMutablePointer<Float>, relu6: Bool, residual: UnsafePointer<Float>?, threads: Int
+    ) {
         layer.weight.withUnsafeBufferPointer { wt in
             layer.bias.withUnsafeBufferPointer { b in
-                ConvolutionKernels.pointwise(input, rows: rows, inner: layer.inputChannels, weight: wt.baseAddress!,
-                                             columns: layer.outputChannels, bias: b.baseAddress!, relu6: relu6,
-                                             residual: residual, output: output, threads: threads)
+                ConvolutionKernels.pointwise(
+                    input, rows: rows, inner: layer.inputChannels, weight: wt.baseAddress!,
+                    columns: layer.outputChannels, bias: b.baseAddress!, relu6: relu6,
+                    residual: residual, output: output, threads: threads)
             }
         }
     }
@@ -363,8 +384,10 @@ public final class EfficientNetLite0: ImageEncoder, @unchecked Sendable {
         return Pointwise(inputChannels: input, outputChannels: output, weight: w, bias: shift)
     }
 
-    static func depthwise(_ st: SafeTensors, _ name: String, bn: String, channels: Int, kernel: Int,
-                          stride: Int) throws -> Depthwise {
+    static func depthwise(
+        _ st: SafeTensors, _ name: String, bn: String, channels: Int, kernel: Int,
+        stride: Int
+    ) throws -> Depthwise {
         let w = try st.floats(name, expectedShape: [channels, 1, kernel, kernel])
         let (scale, shift) = try batchNorm(st, bn, channels: channels)
         var t = [Float](repeating: 0, count: channels * kernel * kernel)

@@ -16,7 +16,7 @@ final class ScratchPool: @unchecked Sendable {
                 return p
             }
         }
-        deinit { pointers.forEach { $0.deallocate() } }
+        deinit { for pointer in pointers { pointer.deallocate() } }
     }
 
     private let lock = NSLock()

@@ -16,11 +16,14 @@ public struct DecodedImage: Sendable, Equatable {
 
     /// Wraps RGB pixels.
     /// - Precondition: `width > 0`, `height > 0` and `pixels.count == width * height * 3`.
-    public init(width: Int, height: Int, pixels: [UInt8], sourceFormat: ImageFormat = .unknown, exifOrientation: Int = 1,
-                reduction: Int = 1) {
+    public init(
+        width: Int, height: Int, pixels: [UInt8], sourceFormat: ImageFormat = .unknown, exifOrientation: Int = 1,
+        reduction: Int = 1
+    ) {
         precondition(width > 0 && height > 0, "image dimensions must be positive (got \(width)×\(height))")
-        precondition(pixels.count == width * height * 3,
-                     "expected \(width * height * 3) RGB bytes for \(width)×\(height), got \(pixels.count)")
+        precondition(
+            pixels.count == width * height * 3,
+            "expected \(width * height * 3) RGB bytes for \(width)×\(height), got \(pixels.count)")
         self.width = width
         self.height = height
         self.pixels = pixels
@@ -38,8 +41,9 @@ public struct DecodedImage: Sendable, Equatable {
 
     /// A copy of the rectangle at (`x`, `y`) of the given size, which must lie inside the image.
     public func cropped(x: Int, y: Int, width w: Int, height h: Int) -> DecodedImage {
-        precondition(x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= width && y + h <= height,
-                     "crop \(w)×\(h)+\(x)+\(y) outside \(width)×\(height)")
+        precondition(
+            x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= width && y + h <= height,
+            "crop \(w)×\(h)+\(x)+\(y) outside \(width)×\(height)")
         var out = [UInt8](repeating: 0, count: w * h * 3)
         pixels.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
@@ -49,7 +53,8 @@ public struct DecodedImage: Sendable, Equatable {
                 }
             }
         }
-        return DecodedImage(width: w, height: h, pixels: out, sourceFormat: sourceFormat, exifOrientation: exifOrientation,
-                            reduction: reduction)
+        return DecodedImage(
+            width: w, height: h, pixels: out, sourceFormat: sourceFormat, exifOrientation: exifOrientation,
+            reduction: reduction)
     }
 }

@@ -59,10 +59,12 @@ public struct ImageDecoder: Sendable {
     public var background: RGBColor
 
     /// Creates a decoder with the given limits.
-    public init(maxPixels: Int = ImageDecoder.defaultMaxPixels, maxBytes: Int = ImageDecoder.defaultMaxBytes,
-                maxAspectRatio: Int = ImageDecoder.defaultMaxAspectRatio,
-                maxDecodedPixels: Int = ImageDecoder.defaultMaxDecodedPixels,
-                appliesOrientation: Bool = true, background: RGBColor = .white) {
+    public init(
+        maxPixels: Int = ImageDecoder.defaultMaxPixels, maxBytes: Int = ImageDecoder.defaultMaxBytes,
+        maxAspectRatio: Int = ImageDecoder.defaultMaxAspectRatio,
+        maxDecodedPixels: Int = ImageDecoder.defaultMaxDecodedPixels,
+        appliesOrientation: Bool = true, background: RGBColor = .white
+    ) {
         precondition(maxPixels > 0 && maxBytes > 0 && maxAspectRatio > 0 && maxDecodedPixels > 0, "limits must be positive")
         self.maxPixels = maxPixels
         self.maxBytes = maxBytes
@@ -118,14 +120,17 @@ public struct ImageDecoder: Sendable {
         let text = Self.string(message)
         let format = ImageFormat(cFormat: cic_format(rawValue: UInt32(image.format)))
         guard status == CIC_OK, let pixels = image.pixels else {
-            throw Self.error(status, text, format: format, width: Int(image.width), height: Int(image.height),
-                             pixelLimit: maxPixels, aspectRatioLimit: maxAspectRatio)
+            throw Self.error(
+                status, text, format: format, width: Int(image.width), height: Int(image.height),
+                pixelLimit: maxPixels, aspectRatioLimit: maxAspectRatio)
         }
         defer { cic_free(pixels) }
-        let width = Int(image.width), height = Int(image.height)
+        let width = Int(image.width)
+        let height = Int(image.height)
         let bytes = [UInt8](UnsafeBufferPointer(start: pixels, count: width * height * 3))
-        return DecodedImage(width: width, height: height, pixels: bytes, sourceFormat: format,
-                            exifOrientation: Int(image.exif_orientation), reduction: Int(image.reduction))
+        return DecodedImage(
+            width: width, height: height, pixels: bytes, sourceFormat: format,
+            exifOrientation: Int(image.exif_orientation), reduction: Int(image.reduction))
     }
 
     /// Reads the header only: format, displayed size and orientation.
@@ -145,10 +150,11 @@ public struct ImageDecoder: Sendable {
         }
         let o = Int(image.exif_orientation)
         let swap = o >= 5 && o <= 8
-        return ImageInfo(format: format,
-                         width: Int(swap ? image.height : image.width),
-                         height: Int(swap ? image.width : image.height),
-                         exifOrientation: o, sourceChannels: Int(image.source_channels))
+        return ImageInfo(
+            format: format,
+            width: Int(swap ? image.height : image.width),
+            height: Int(swap ? image.width : image.height),
+            exifOrientation: o, sourceChannels: Int(image.source_channels))
     }
 
     /// A NUL-terminated C message buffer as a String.
@@ -157,8 +163,10 @@ public struct ImageDecoder: Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func error(_ status: cic_status, _ message: String, format: ImageFormat,
-                              width: Int, height: Int, pixelLimit: Int, aspectRatioLimit: Int) -> ImageDecodingError {
+    private static func error(
+        _ status: cic_status, _ message: String, format: ImageFormat,
+        width: Int, height: Int, pixelLimit: Int, aspectRatioLimit: Int
+    ) -> ImageDecodingError {
         switch status {
         case CIC_ERR_EMPTY: return .empty
         case CIC_ERR_UNSUPPORTED: return .unsupportedFormat(format: format, detail: message)

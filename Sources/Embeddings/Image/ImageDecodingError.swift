@@ -25,19 +25,19 @@ public enum ImageDecodingError: Error, Equatable, Sendable, CustomStringConverti
         switch self {
         case .empty:
             return "image data is empty"
-        case let .unsupportedFormat(_, detail):
+        case .unsupportedFormat(_, let detail):
             return "unsupported image format: \(detail)"
-        case let .corrupt(reason):
+        case .corrupt(let reason):
             return "cannot decode image: \(reason)"
-        case let .tooManyPixels(width, height, limit):
+        case .tooManyPixels(let width, let height, let limit):
             return "image is \(width)×\(height) = \(width * height) pixels, more than the limit of \(limit)"
-        case let .extremeAspectRatio(width, height, limit):
+        case .extremeAspectRatio(let width, let height, let limit):
             return "image is \(width)×\(height); its longer side may be at most \(limit) times its shorter side"
-        case let .tooManyPixelsAfterResize(width, height, limit):
+        case .tooManyPixelsAfterResize(let width, let height, let limit):
             return "image would be resized to \(width)×\(height) = \(width * height) pixels, more than the limit of \(limit)"
-        case let .tooManyBytes(count, limit):
+        case .tooManyBytes(let count, let limit):
             return "image data is \(count) bytes, more than the limit of \(limit)"
-        case let .outOfMemory(reason):
+        case .outOfMemory(let reason):
             return "out of memory decoding image: \(reason)"
         }
     }

@@ -49,9 +49,9 @@ public enum ImageEncoderError: Error, Equatable, Sendable, CustomStringConvertib
 
     public var description: String {
         switch self {
-        case let .inputSize(expected, actual):
+        case .inputSize(let expected, let actual):
             return "image encoder input has \(actual) values, expected \(expected)"
-        case let .architecture(message):
+        case .architecture(let message):
             return "image encoder weights do not match the architecture: \(message)"
         }
     }

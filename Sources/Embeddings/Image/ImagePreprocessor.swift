@@ -19,8 +19,10 @@ public struct ImagePreprocessor: Sendable, Equatable {
     public var maxResizedPixels = 16_000_000
 
     /// The EfficientNet-Lite preprocessing: 256 → centre 224, (x − 127) / 128.
-    public init(shorterSide: Int = 256, cropSize: Int = 224, mean: Float = 127, scale: Float = 128,
-                passOrder: ImageResampler.PassOrder = .pillow) {
+    public init(
+        shorterSide: Int = 256, cropSize: Int = 224, mean: Float = 127, scale: Float = 128,
+        passOrder: ImageResampler.PassOrder = .pillow
+    ) {
         precondition(shorterSide >= cropSize && cropSize > 0, "need shorterSide ≥ cropSize > 0")
         self.shorterSide = shorterSide
         self.cropSize = cropSize
@@ -80,7 +82,8 @@ public struct ImagePreprocessor: Sendable, Equatable {
     }
 
     private func normalize(_ cropped: DecodedImage, into destination: UnsafeMutablePointer<Float>) {
-        let mean = self.mean, scale = self.scale
+        let mean = self.mean
+        let scale = self.scale
         cropped.pixels.withUnsafeBufferPointer { src in
             for i in 0..<elementCount {
                 destination[i] = (Float(src[i]) - mean) / scale

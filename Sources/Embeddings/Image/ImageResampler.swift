@@ -27,15 +27,18 @@ public enum ImageResampler {
     /// weights and rounding to 8 bits after each pass. Bit-exact with Pillow 13 for `.pillow`.
     /// - Precondition: `width > 0`, `height > 0`.
     /// - Throws: ``ImageDecodingError/outOfMemory(reason:)`` when the filter's buffers cannot be allocated.
-    public static func resizeBilinear(_ image: DecodedImage, width: Int, height: Int,
-                                      passOrder: PassOrder = .pillow) throws(ImageDecodingError) -> DecodedImage {
+    public static func resizeBilinear(
+        _ image: DecodedImage, width: Int, height: Int,
+        passOrder: PassOrder = .pillow
+    ) throws(ImageDecodingError) -> DecodedImage {
         precondition(width > 0 && height > 0, "target size must be positive (got \(width)×\(height))")
         if width == image.width && height == image.height { return image }
         var out = [UInt8](repeating: 0, count: width * height * 3)
         let status = image.pixels.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                cic_resize_bilinear_rgb(src.baseAddress, Int32(image.width), Int32(image.height),
-                                        dst.baseAddress, Int32(width), Int32(height), passOrder.cValue)
+                cic_resize_bilinear_rgb(
+                    src.baseAddress, Int32(image.width), Int32(image.height),
+                    dst.baseAddress, Int32(width), Int32(height), passOrder.cValue)
             }
         }
         switch status {
@@ -45,7 +48,8 @@ public enum ImageResampler {
         default:
             throw .corrupt(reason: "resizing \(image.width)×\(image.height) to \(width)×\(height) failed (status \(status.rawValue))")
         }
-        return DecodedImage(width: width, height: height, pixels: out, sourceFormat: image.sourceFormat,
-                            exifOrientation: image.exifOrientation)
+        return DecodedImage(
+            width: width, height: height, pixels: out, sourceFormat: image.sourceFormat,
+            exifOrientation: image.exifOrientation)
     }
 }

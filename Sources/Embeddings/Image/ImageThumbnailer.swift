@@ -59,7 +59,7 @@ public struct ImageThumbnailer: Sendable {
     public func thumbnail(of image: DecodedImage) throws -> Data {
         let small = try thumbnailImage(of: image)
         switch format {
-        case let .jpeg(quality): return try ImageWriter.jpegData(small, quality: quality)
+        case .jpeg(let quality): return try ImageWriter.jpegData(small, quality: quality)
         case .png: return try ImageWriter.pngData(small)
         }
     }

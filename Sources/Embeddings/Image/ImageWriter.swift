@@ -8,7 +8,7 @@ public enum ImageWritingError: Error, Equatable, Sendable, CustomStringConvertib
 
     public var description: String {
         switch self {
-        case let .failed(format, reason): return "cannot encode \(format.rawValue): \(reason)"
+        case .failed(let format, let reason): return "cannot encode \(format.rawValue): \(reason)"
         }
     }
 }
@@ -32,8 +32,10 @@ public enum ImageWriter {
 
     private static func encode(
         _ format: ImageFormat, _ img: DecodedImage,
-        _ call: (UnsafePointer<UInt8>, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, UnsafeMutablePointer<Int>,
-                 UnsafeMutablePointer<CChar>) -> cic_status
+        _ call: (
+            UnsafePointer<UInt8>, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, UnsafeMutablePointer<Int>,
+            UnsafeMutablePointer<CChar>
+        ) -> cic_status
     ) throws(ImageWritingError) -> Data {
         var out: UnsafeMutablePointer<UInt8>?
         var length = 0

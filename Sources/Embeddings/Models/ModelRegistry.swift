@@ -30,9 +30,10 @@ public enum ModelRegistry {
     )
 
     /// Every known model.
-    public static let entries: [Entry] = TextModelRegistry.entries.map {
-        Entry(name: $0.name, kind: .text, dimension: $0.dimension, prefixes: $0.prefixes, relativePath: $0.relativePath, summary: $0.summary)
-    } + [efficientNetLite0]
+    public static let entries: [Entry] =
+        TextModelRegistry.entries.map {
+            Entry(name: $0.name, kind: .text, dimension: $0.dimension, prefixes: $0.prefixes, relativePath: $0.relativePath, summary: $0.summary)
+        } + [efficientNetLite0]
 
     /// The entry for `name`.
     /// - Throws: ``EmbeddingError/unknownModel(name:known:)``.

@@ -16,17 +16,17 @@ public enum EmbeddingError: Error, CustomStringConvertible, Sendable, Equatable 
 
     public var description: String {
         switch self {
-        case let .fileUnreadable(path, reason):
+        case .fileUnreadable(let path, let reason):
             return "embeddings: cannot read \(path): \(reason)"
-        case let .invalidModelFile(path, reason):
+        case .invalidModelFile(let path, let reason):
             return "embeddings: \(path) is not a valid model file: \(reason)"
-        case let .missingTensor(path, name):
+        case .missingTensor(let path, let name):
             return "embeddings: \(path) has no tensor '\(name)'"
-        case let .tensorMismatch(path, name, reason):
+        case .tensorMismatch(let path, let name, let reason):
             return "embeddings: \(path): tensor '\(name)': \(reason)"
-        case let .unsupportedConfiguration(reason):
+        case .unsupportedConfiguration(let reason):
             return "embeddings: unsupported model configuration: \(reason)"
-        case let .unknownModel(name, known):
+        case .unknownModel(let name, let known):
             return "embeddings: unknown model '\(name)' (known: \(known.joined(separator: ", ")))"
         }
     }

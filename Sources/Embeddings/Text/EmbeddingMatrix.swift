@@ -17,8 +17,9 @@ public struct EmbeddingMatrix: Sendable, Hashable {
 
     /// Wraps `storage` (its count must be a multiple of `dimension`).
     public init(storage: [Float], dimension: Int) {
-        precondition(dimension > 0 && storage.count % dimension == 0,
-                     "EmbeddingMatrix: \(storage.count) values are not a whole number of \(dimension)-d rows")
+        precondition(
+            dimension > 0 && storage.count % dimension == 0,
+            "EmbeddingMatrix: \(storage.count) values are not a whole number of \(dimension)-d rows")
         self.storage = storage
         self.dimension = dimension
     }

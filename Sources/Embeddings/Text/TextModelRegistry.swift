@@ -47,9 +47,11 @@ public enum TextModelRegistry {
     /// Loads model `name` from `modelsDirectory` (the setup script's `models/`).
     /// - Parameter precision: arithmetic of fp32 models' matrix products (MiniLM); the 4-bit
     ///   e5 model ignores it.
-    public static func load(_ name: String, modelsDirectory: URL,
-                            precision: MatrixPrecision = .automatic,
-                            options: BertEncoder.Options = BertEncoder.Options()) throws -> BertEncoder {
+    public static func load(
+        _ name: String, modelsDirectory: URL,
+        precision: MatrixPrecision = .automatic,
+        options: BertEncoder.Options = BertEncoder.Options()
+    ) throws -> BertEncoder {
         let entry = try entry(named: name)
         let url = modelsDirectory.appendingPathComponent(entry.relativePath)
         switch entry.name {

@@ -42,15 +42,17 @@ struct PieceTable: Sendable {
         let mask = capacity - 1
         blob.withUnsafeBufferPointer { b in
             for e in 0..<n where include(e) {
-                let lo = Int(starts[e]), hi = Int(starts[e + 1])
+                let lo = Int(starts[e])
+                let hi = Int(starts[e + 1])
                 let h = PieceTable.hash(UnsafeBufferPointer(rebasing: b[lo..<hi]))
                 var i = Int(h) & mask
                 var duplicate = false
                 while slots[i] != 0 {
                     let other = Int(slots[i]) - 1
                     if hashes[i] == h,
-                       Int(starts[other + 1] - starts[other]) == hi - lo,
-                       b[Int(starts[other])..<Int(starts[other + 1])].elementsEqual(b[lo..<hi]) {
+                        Int(starts[other + 1] - starts[other]) == hi - lo,
+                        b[Int(starts[other])..<Int(starts[other + 1])].elementsEqual(b[lo..<hi])
+                    {
                         duplicate = true
                         break
                     }
@@ -96,7 +98,8 @@ struct PieceTable: Sendable {
             let e = Int(slots[i])
             if e == 0 { return nil }
             if hashes[i] == h {
-                let lo = Int(starts[e - 1]), hi = Int(starts[e])
+                let lo = Int(starts[e - 1])
+                let hi = Int(starts[e])
                 if hi - lo == bytes.count {
                     let equal = blob.withUnsafeBufferPointer { b in
                         memcmpEqual(b.baseAddress! + lo, bytes.baseAddress, bytes.count)

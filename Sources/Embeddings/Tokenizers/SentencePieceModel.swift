@@ -24,8 +24,10 @@ public struct SentencePieceModel: Sendable {
     public let normalization: [UInt32: [Unicode.Scalar]]
 
     /// Creates a model description; see the properties for the meaning of each part.
-    public init(pieceBytes: [UInt8], pieceStarts: [Int32], scores: [Float], bosID: Int32, eosID: Int32,
-                padID: Int32, unkID: Int32, normalization: [UInt32: [Unicode.Scalar]]) {
+    public init(
+        pieceBytes: [UInt8], pieceStarts: [Int32], scores: [Float], bosID: Int32, eosID: Int32,
+        padID: Int32, unkID: Int32, normalization: [UInt32: [Unicode.Scalar]]
+    ) {
         precondition(pieceStarts.count == scores.count + 1, "SentencePieceModel: offsets and scores disagree")
         self.pieceBytes = pieceBytes
         self.pieceStarts = pieceStarts

@@ -43,11 +43,13 @@ public struct SentencePieceTokenizer: TextTokenizer {
         var literals: [([Unicode.Scalar], Int32)] = []
         model.pieceBytes.withUnsafeBufferPointer { b in
             for i in 0..<n {
-                let lo = Int(model.pieceStarts[i]), hi = Int(model.pieceStarts[i + 1])
+                let lo = Int(model.pieceStarts[i])
+                let hi = Int(model.pieceStarts[i + 1])
                 let bytes = UnsafeBufferPointer(rebasing: b[lo..<hi])
                 // `<…>` pieces with a zero score are control symbols (`<s>`, `<mask>`, …).
                 if special.contains(i) || hi == lo
-                    || (bytes.count > 2 && bytes.first == UInt8(ascii: "<") && bytes.last == UInt8(ascii: ">") && model.scores[i] == 0) {
+                    || (bytes.count > 2 && bytes.first == UInt8(ascii: "<") && bytes.last == UInt8(ascii: ">") && model.scores[i] == 0)
+                {
                     isControl[i] = true
                     if i != Int(model.unkID), hi > lo {
                         literals.append((Array(String(decoding: bytes, as: UTF8.self).unicodeScalars), Int32(i)))
@@ -64,8 +66,9 @@ public struct SentencePieceTokenizer: TextTokenizer {
         self.unknownScore = Double(minScore == .greatestFiniteMagnitude ? 0 : minScore) - 10
         // Longest spelling first, so no literal is shadowed by a prefix of another.
         self.literalSpecials = literals.sorted { $0.0.count > $1.0.count }
-        self.table = PieceTable(blob: model.pieceBytes, starts: model.pieceStarts,
-                                ids: (0..<Int32(n)).map { $0 }, include: { !isControl[$0] })
+        self.table = PieceTable(
+            blob: model.pieceBytes, starts: model.pieceStarts,
+            ids: (0..<Int32(n)).map { $0 }, include: { !isControl[$0] })
     }
 
     /// Number of pieces (250 002 for multilingual-e5).
@@ -171,8 +174,10 @@ public struct SentencePieceTokenizer: TextTokenizer {
     }
 
     /// Viterbi segmentation of the scalars `s0 ..< s1`, appending the chosen ids.
-    private func viterbi(_ b: UnsafeBufferPointer<UInt8>, scalarStarts: [Int32], from s0: Int, to s1: Int,
-                         best: inout [Double], back: inout [Int32], token: inout [Int32], into ids: inout [Int32]) {
+    private func viterbi(
+        _ b: UnsafeBufferPointer<UInt8>, scalarStarts: [Int32], from s0: Int, to s1: Int,
+        best: inout [Double], back: inout [Int32], token: inout [Int32], into ids: inout [Int32]
+    ) {
         let n = s1 - s0
         if n <= 0 { return }
         best.removeAll(keepingCapacity: true)
@@ -189,7 +194,8 @@ public struct SentencePieceTokenizer: TextTokenizer {
             var coveredSingle = false
             let maxLength = min(maxPieceScalars, n - i)
             for length in 1...maxLength {
-                let lo = Int(scalarStarts[s0 + i + length - 1]), hi = Int(scalarStarts[s0 + i + length])
+                let lo = Int(scalarStarts[s0 + i + length - 1])
+                let hi = Int(scalarStarts[s0 + i + length])
                 h = PieceTable.hash(UnsafeBufferPointer(rebasing: b[lo..<hi]), continuing: h)
                 guard let id = table.lookup(UnsafeBufferPointer(rebasing: b[startByte..<hi]), hash: h) else { continue }
                 if length == 1 { coveredSingle = true }

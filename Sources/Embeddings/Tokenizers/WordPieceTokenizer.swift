@@ -31,8 +31,10 @@ public struct WordPieceTokenizer: TextTokenizer {
 
         /// Options as named in a Hugging Face tokenizer config; `stripAccents` nil follows
         /// `lowercase`, as BERT does.
-        public init(lowercase: Bool = true, stripAccents: Bool? = nil, splitCJK: Bool = true,
-                    maxCharactersPerWord: Int = 100, continuationPrefix: String = "##") {
+        public init(
+            lowercase: Bool = true, stripAccents: Bool? = nil, splitCJK: Bool = true,
+            maxCharactersPerWord: Int = 100, continuationPrefix: String = "##"
+        ) {
             self.lowercase = lowercase
             self.stripAccents = stripAccents ?? lowercase
             self.splitCJK = splitCJK
@@ -280,7 +282,7 @@ public struct WordPieceTokenizer: TextTokenizer {
         }
         switch s.properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-             .initialPunctuation, .finalPunctuation, .otherPunctuation:
+            .initialPunctuation, .finalPunctuation, .otherPunctuation:
             return true
         default:
             return false
@@ -290,7 +292,7 @@ public struct WordPieceTokenizer: TextTokenizer {
     static func isCJK(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF, 0x2A700...0x2B73F,
-             0x2B740...0x2B81F, 0x2B820...0x2CEAF, 0xF900...0xFAFF, 0x2F800...0x2FA1F:
+            0x2B740...0x2B81F, 0x2B820...0x2CEAF, 0xF900...0xFAFF, 0x2F800...0x2FA1F:
             return true
         default:
             return false

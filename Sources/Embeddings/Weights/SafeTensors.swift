@@ -1,11 +1,11 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Element types that may appear in a safetensors file.
@@ -83,21 +83,21 @@ public enum SafeTensorsError: Error, CustomStringConvertible, Equatable, Sendabl
 
     public var description: String {
         switch self {
-        case let .io(path, reason):
+        case .io(let path, let reason):
             return "safetensors: cannot read \(path): \(reason)"
-        case let .truncated(path, size, needed):
+        case .truncated(let path, let size, let needed):
             return "safetensors: \(path) is truncated (\(size) bytes, at least \(needed) needed)"
-        case let .headerTooLarge(path, length, limit):
+        case .headerTooLarge(let path, let length, let limit):
             return "safetensors: \(path) announces a \(length)-byte header (limit \(limit))"
-        case let .invalidHeader(path, reason):
+        case .invalidHeader(let path, let reason):
             return "safetensors: \(path) has an invalid header: \(reason)"
-        case let .invalidEntry(path, name, reason):
+        case .invalidEntry(let path, let name, let reason):
             return "safetensors: \(path): tensor '\(name)': \(reason)"
-        case let .tensorNotFound(path, name):
+        case .tensorNotFound(let path, let name):
             return "safetensors: \(path) has no tensor named '\(name)'"
-        case let .unsupportedDType(name, dtype, wanted):
+        case .unsupportedDType(let name, let dtype, let wanted):
             return "safetensors: tensor '\(name)' has dtype \(dtype), which cannot be read as \(wanted)"
-        case let .shapeMismatch(name, expected, actual):
+        case .shapeMismatch(let name, let expected, let actual):
             return "safetensors: tensor '\(name)' has shape \(actual), expected \(expected)"
         }
     }
@@ -226,7 +226,7 @@ public final class SafeTensors: @unchecked Sendable {
             return [Float](unsafeUninitializedCapacity: n) { out, count in
                 if n > 0 { memcpy(out.baseAddress!, src, n * 4) }
                 #if _endian(big)
-                for i in 0..<n { out[i] = Float(bitPattern: UInt32(littleEndian: out[i].bitPattern)) }
+                    for i in 0..<n { out[i] = Float(bitPattern: UInt32(littleEndian: out[i].bitPattern)) }
                 #endif
                 count = n
             }
@@ -322,7 +322,7 @@ public final class SafeTensors: @unchecked Sendable {
                 shape.append(dim)
             }
             guard let offsets = entry["data_offsets"] as? [Any], offsets.count == 2,
-                  let begin = Self.integer(offsets[0]), let end = Self.integer(offsets[1])
+                let begin = Self.integer(offsets[0]), let end = Self.integer(offsets[1])
             else { throw bad("data_offsets must be two integers") }
             guard begin >= 0, begin <= end else { throw bad("data_offsets [\(begin), \(end)] are not ordered") }
             guard end <= dataLength else {

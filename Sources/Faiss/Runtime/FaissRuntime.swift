@@ -1,5 +1,5 @@
-import Foundation
 import CFaiss
+import Foundation
 
 /// Process-wide FAISS settings.
 public enum FaissRuntime {

@@ -10,13 +10,6 @@ public struct SearchResults: Sendable, Equatable {
     /// `count × k` distances matching `ids`.
     public let distances: [Float]
 
-    init(count: Int, k: Int, ids: [Int64], distances: [Float]) {
-        self.count = count
-        self.k = k
-        self.ids = ids
-        self.distances = distances
-    }
-
     /// The neighbours of query `query`, best first.
     public subscript(query: Int) -> [Neighbor] {
         var neighbors: [Neighbor] = []

@@ -30,14 +30,14 @@ extension SearchResults {
     }
 }
 
-private extension Metric {
+extension Metric {
     /// Whether distance `a` is strictly closer than `b`.
-    func ranks(_ a: Float, before b: Float) -> Bool {
+    fileprivate func ranks(_ a: Float, before b: Float) -> Bool {
         self == .innerProduct ? a > b : a < b
     }
 
     /// The distance FAISS gives a missing neighbour.
-    var missingDistance: Float {
+    fileprivate var missingDistance: Float {
         self == .innerProduct ? -.greatestFiniteMagnitude : .greatestFiniteMagnitude
     }
 }

@@ -150,8 +150,8 @@ public final class ShardedIndex: Sendable {
     }
 }
 
-private extension Result {
-    var failure: Failure? {
+extension Result {
+    fileprivate var failure: Failure? {
         if case .failure(let error) = self { error } else { nil }
     }
 }

@@ -39,7 +39,8 @@ enum ChangeLog {
             return try await connection.withTransaction(logger: logger) { connection in
                 let sequence = try await nextSequence(connection, logger: logger)
                 let (collection, operation, key, passages) = try await writeRows(write, sequence: sequence, connection, logger: logger)
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO quarry_changes (seq, collection, operation, key, node)
                     VALUES (\(sequence), \(collection), \(operation.rawValue), \(key), \(node))
                     """, logger: logger)
@@ -70,7 +71,8 @@ enum ChangeLog {
                 guard existing == specification else { throw CollectionError.alreadyExists(name) }
                 throw Unchanged(passages: 0)
             }
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO quarry_collections (name, specification, seq)
                 VALUES (\(name), \(try specificationJSON(specification)), \(sequence))
                 """, logger: logger)
@@ -83,23 +85,27 @@ enum ChangeLog {
             return (name, .deleteCollection, "", 0)
         case .storeDocument(let collection, let document):
             try await requireCollection(collection, connection, logger: logger)
-            let hashes = try await connection.query("""
+            let hashes = try await connection.query(
+                """
                 SELECT content_hash FROM quarry_documents WHERE collection = \(collection) AND source = \(document.source)
                 """, logger: logger)
             for try await hash in hashes.decode(String.self) where hash == document.contentHash {
                 throw Unchanged(passages: 0)
             }
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO quarry_documents (collection, source, content_hash, metadata, seq)
                 VALUES (\(collection), \(document.source), \(document.contentHash), \(JSONValue.encodeObject(document.metadata)), \(sequence))
                 ON CONFLICT (collection, source) DO UPDATE
                 SET content_hash = excluded.content_hash, metadata = excluded.metadata, seq = excluded.seq
                 """, logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                """
                 DELETE FROM quarry_passages WHERE collection = \(collection) AND source = \(document.source)
                 """, logger: logger)
             for (ordinal, passage) in document.passages.enumerated() {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO quarry_passages (id, collection, source, ordinal, text, indexed_text, chapter, page,
                                                  span_start, span_end, metadata, vector)
                     VALUES (nextval('quarry_passage_ids'), \(collection), \(document.source), \(ordinal), \(passage.text),
@@ -110,12 +116,14 @@ enum ChangeLog {
             return (collection, .storeDocument, document.source, document.passages.count)
         case .deleteDocument(let collection, let source):
             try await requireCollection(collection, connection, logger: logger)
-            let removed = try await connection.query("""
+            let removed = try await connection.query(
+                """
                 SELECT count(*) FROM quarry_passages WHERE collection = \(collection) AND source = \(source)
                 """, logger: logger)
             var passages = 0
             for try await count in removed.decode(Int.self) { passages = count }
-            let deleted = try await connection.query("""
+            let deleted = try await connection.query(
+                """
                 DELETE FROM quarry_documents WHERE collection = \(collection) AND source = \(source) RETURNING source
                 """, logger: logger)
             var found = false
@@ -148,7 +156,8 @@ enum ChangeLog {
 
     /// Up to `limit` entries after `sequence`, in order.
     static func entries(after sequence: Int64, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Entry] {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT seq, collection, operation, key FROM quarry_changes WHERE seq > \(sequence) ORDER BY seq LIMIT \(limit)
             """, logger: logger)
         var entries: [Entry] = []
@@ -170,8 +179,11 @@ enum ChangeLog {
     }
 
     /// The specification of collection `name` if the entry of `sequence` created it and it still exists.
-    static func createdCollection(_ name: String, sequence: Int64, on connection: PostgresConnection, logger: Logger) async throws -> CollectionSpecification? {
-        let rows = try await connection.query("""
+    static func createdCollection(
+        _ name: String, sequence: Int64, on connection: PostgresConnection, logger: Logger
+    ) async throws -> CollectionSpecification? {
+        let rows = try await connection.query(
+            """
             SELECT specification FROM quarry_collections WHERE name = \(name) AND seq = \(sequence)
             """, logger: logger)
         for try await json in rows.decode(String.self) { return try JSONDecoder().decode(CollectionSpecification.self, from: Data(json.utf8)) }
@@ -199,7 +211,8 @@ enum ChangeLog {
     static func document(
         collection: String, source: String, sequence: Int64?, on connection: PostgresConnection, logger: Logger
     ) async throws -> EmbeddedDocument? {
-        let documents = try await connection.query("""
+        let documents = try await connection.query(
+            """
             SELECT content_hash, metadata, seq FROM quarry_documents WHERE collection = \(collection) AND source = \(source)
             """, logger: logger)
         var header: (String, String)?
@@ -208,7 +221,8 @@ enum ChangeLog {
             header = (contentHash, metadata)
         }
         guard let (contentHash, metadata) = header else { return nil }
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT id, text, indexed_text, chapter, page, span_start, span_end, metadata, vector
             FROM quarry_passages WHERE collection = \(collection) AND source = \(source) ORDER BY ordinal
             """, logger: logger)
@@ -220,11 +234,12 @@ enum ChangeLog {
             guard VectorCoding.decode(blob, dimension: blob.count / 4, into: &vector) else {
                 throw ClusterError.statementFailed(operation: "read passage \(id)", reason: "vector of \(blob.count) bytes")
             }
-            passages.append(NewPassage(
-                text: text, indexedText: indexedText, chapter: chapter, page: page,
-                span: start.flatMap { start in end.map { start..<max(start, $0) } },
-                metadata: JSONValue.decodeObject(passageMetadata), vector: vector, id: id
-            ))
+            passages.append(
+                NewPassage(
+                    text: text, indexedText: indexedText, chapter: chapter, page: page,
+                    span: start.flatMap { start in end.map { start..<max(start, $0) } },
+                    metadata: JSONValue.decodeObject(passageMetadata), vector: vector, id: id
+                ))
         }
         return EmbeddedDocument(source: source, contentHash: contentHash, metadata: JSONValue.decodeObject(metadata), passages: passages)
     }
@@ -266,7 +281,8 @@ enum ChangeLog {
     /// A node away longer, or a new one, bootstraps from the rows instead.
     static func prune(retention: Duration, on connection: PostgresConnection, logger: Logger) async throws -> Int {
         let seconds = Int(retention.components.seconds)
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             WITH horizon AS (
                 SELECT min(applied_seq) AS seq FROM quarry_nodes WHERE seen_at > now() - make_interval(secs => \(seconds))
             )
@@ -279,7 +295,8 @@ enum ChangeLog {
 
     /// Records how far `node` has applied the log.
     static func report(node: String, applied: Int64, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO quarry_nodes (name, applied_seq, seen_at) VALUES (\(node), \(applied), now())
             ON CONFLICT (name) DO UPDATE SET applied_seq = excluded.applied_seq, seen_at = excluded.seen_at
             """, logger: logger)

@@ -215,9 +215,11 @@ public final class ClusterNode: ChangeReplication, Service {
                         _ = try await onBlockingThread { try collection.deleteDocument(source: source) }
                     }
                     for (source, hash) in hashes.sorted(by: { $0.key < $1.key }) where try collection.store.contentHash(of: source) != hash {
-                        guard let document = try await ChangeLog.document(
-                            collection: name, source: source, sequence: nil, on: connection, logger: logger
-                        ) else { continue }
+                        guard
+                            let document = try await ChangeLog.document(
+                                collection: name, source: source, sequence: nil, on: connection, logger: logger
+                            )
+                        else { continue }
                         _ = try await onBlockingThread { try collection.save(document) }
                         stored += 1
                     }
@@ -227,9 +229,11 @@ public final class ClusterNode: ChangeReplication, Service {
         }
         try NodeState(node: name, appliedSequence: sequence).save(to: library.dataDirectory)
         advance(to: sequence)
-        logger.notice("bootstrapped from the cluster's rows", metadata: [
-            "applied_seq": "\(sequence)", "documents_stored": "\(stored)", "seconds": "\(ContinuousClock.now - started)",
-        ])
+        logger.notice(
+            "bootstrapped from the cluster's rows",
+            metadata: [
+                "applied_seq": "\(sequence)", "documents_stored": "\(stored)", "seconds": "\(ContinuousClock.now - started)",
+            ])
     }
 
     /// Prunes the log every ``pruneInterval``: entries every node seen within ``logRetention`` has applied.
@@ -280,18 +284,26 @@ public final class ClusterNode: ChangeReplication, Service {
         let (library, logger) = (library, logger)
         switch entry.operation {
         case .createCollection:
-            guard let specification = try await database.run("read a collection", patience: .seconds(5), { connection in
-                try await ChangeLog.createdCollection(entry.collection, sequence: entry.sequence, on: connection, logger: logger)
-            }) else { return }
+            guard
+                let specification = try await database.run(
+                    "read a collection", patience: .seconds(5),
+                    { connection in
+                        try await ChangeLog.createdCollection(entry.collection, sequence: entry.sequence, on: connection, logger: logger)
+                    })
+            else { return }
             try await onBlockingThread { _ = try library.create(entry.collection, as: specification) }
         case .deleteCollection:
             try await onBlockingThread { _ = try library.deleteCollection(named: entry.collection) }
         case .storeDocument:
-            guard let document = try await database.run("read a document", patience: .seconds(5), { connection in
-                try await ChangeLog.storedDocument(
-                    collection: entry.collection, source: entry.key, sequence: entry.sequence, on: connection, logger: logger
-                )
-            }) else { return }
+            guard
+                let document = try await database.run(
+                    "read a document", patience: .seconds(5),
+                    { connection in
+                        try await ChangeLog.storedDocument(
+                            collection: entry.collection, source: entry.key, sequence: entry.sequence, on: connection, logger: logger
+                        )
+                    })
+            else { return }
             let collection = try localTextCollection(entry)
             try await onBlockingThread { _ = try collection.save(document) }
         case .deleteDocument:

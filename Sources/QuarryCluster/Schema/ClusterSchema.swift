@@ -72,7 +72,7 @@ enum ClusterSchema {
                 seen_at timestamptz NOT NULL DEFAULT now()
             )
             """,
-        ],
+        ]
     ]
 
     /// The advisory lock key held while migrating (any constant other tools are unlikely to use).

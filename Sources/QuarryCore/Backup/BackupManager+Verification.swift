@@ -55,10 +55,10 @@ extension BackupManager {
         if digests[collection.storeURL.lastPathComponent] != nil, let failure = StoreSnapshot.integrityFailure(of: collection.storeURL) {
             problems.append(.storeCorrupt(reason: failure))
         }
-        let indexURL = LiveIndex.indexURL(in: backupFolder)
+        let indexURL = collection.indexFiles.index
         if let digest = digests[indexURL.lastPathComponent] {
             do { _ = try Index(contentsOf: indexURL) } catch { problems.append(.indexUnreadable(reason: "\(error)")) }
-            let manifestURL = LiveIndex.manifestURL(in: backupFolder)
+            let manifestURL = collection.indexFiles.manifest
             if digests[manifestURL.lastPathComponent] != nil {
                 do {
                     if try IndexManifest.read(from: manifestURL).sha256 != digest { problems.append(.indexManifestMismatch) }

@@ -191,16 +191,16 @@ public struct BackupManager: Sendable {
     /// not share the live file's blocks); when the live index keeps changing
     /// (or never matches its manifest), builds one from the backed-up store instead. Returns whether it did.
     private func copyIndex(of folder: CollectionFolder, configuration: CollectionConfiguration, into partial: URL) throws -> Bool {
-        let source = LiveIndex.indexURL(in: folder.url)
-        let destination = LiveIndex.indexURL(in: partial)
+        let (live, copy) = (folder.indexFiles, CollectionFolder(url: partial).indexFiles)
+        let (source, destination) = (live.index, copy.index)
         for attempt in 1...Self.indexCopyAttempts {
             if attempt > 1 { Thread.sleep(forTimeInterval: 0.05 * Double(attempt)) }
             try? FileManager.default.removeItem(at: destination)
-            guard let manifest = try? IndexManifest.read(from: LiveIndex.manifestURL(in: folder.url)),
+            guard let manifest = try? IndexManifest.read(from: live.manifest),
                 (try? FileManager.default.copyItem(at: source, to: destination)) != nil,
                 (try? FileDigest.sha256(of: destination)) == manifest.sha256
             else { continue }
-            try BackupError.during("write index manifest", partial.path) { try manifest.write(to: LiveIndex.manifestURL(in: partial)) }
+            try BackupError.during("write index manifest", partial.path) { try manifest.write(to: copy.manifest) }
             return false
         }
         try? FileManager.default.removeItem(at: destination)
@@ -212,14 +212,15 @@ public struct BackupManager: Sendable {
 
     /// Builds and checkpoints an index over every vector of the store copy at `store`.
     private func rebuildIndex(configuration: CollectionConfiguration, store: URL, into partial: URL) throws {
-        let source: any VectorSource = switch configuration.kind {
-        case .text: try PassageStore(url: store, dimension: configuration.dimension)
-        case .image: try ImageStore(url: store, dimension: configuration.dimension)
-        }
+        let source: any VectorSource =
+            switch configuration.kind {
+            case .text: try PassageStore(url: store, dimension: configuration.dimension)
+            case .image: try ImageStore(url: store, dimension: configuration.dimension)
+            }
         let (index, factory) = try LiveIndex.build(wanting: configuration.factory, metric: configuration.metric, source: source)
         try LiveIndex(
             index: index, factory: factory, wantedFactory: configuration.factory, metric: configuration.metric, source: source,
-            folder: partial
+            files: CollectionFolder(url: partial).indexFiles, lifetime: FolderLifetime(name: configuration.name)
         ).checkpoint()
     }
 

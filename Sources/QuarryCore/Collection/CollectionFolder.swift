@@ -17,8 +17,23 @@ public struct CollectionFolder: Sendable, Equatable {
     /// The collection's name: its folder's.
     public var name: String { url.lastPathComponent }
 
+    /// The settings (``CollectionConfiguration``).
     public var configurationURL: URL { url.appendingPathComponent("collection.json") }
+    /// The SQLite store, the source of truth for rows and vectors.
     public var storeURL: URL { url.appendingPathComponent("store.sqlite") }
+    /// The FAISS index and its manifest, written at each checkpoint.
+    public var indexFiles: IndexFiles {
+        IndexFiles(index: url.appendingPathComponent("index.faiss"), manifest: url.appendingPathComponent("index.manifest.json"))
+    }
+    /// An image collection's image files; stored paths are relative to it.
+    public var mediaURL: URL { url.appendingPathComponent("media", isDirectory: true) }
+    /// An image collection's thumbnails, one JPEG per content hash.
+    public var thumbnailsURL: URL { url.appendingPathComponent("thumbnails", isDirectory: true) }
+
+    /// The thumbnail of the image whose content hash is `contentHash`.
+    public func thumbnailURL(contentHash: String) -> URL {
+        thumbnailsURL.appendingPathComponent(contentHash + ".jpg")
+    }
 
     /// Whether the folder holds a collection (its `collection.json`).
     public var exists: Bool { FileManager.default.fileExists(atPath: configurationURL.path) }
@@ -79,13 +94,16 @@ public struct CollectionFolder: Sendable, Equatable {
         return configuration
     }
 
-    /// Opens the collection's index, repaired from `store` (see ``LiveIndex/open(folder:factory:metric:source:backups:logger:)``),
+    /// Opens the collection's index, repaired from `store` (see ``LiveIndex/open(files:lifetime:factory:metric:source:logger:fallback:)``),
     /// with backups looked for in the data folder's `.backups`.
     func openIndex(_ configuration: CollectionConfiguration, store: any VectorSource, logger: Logger) throws -> (LiveIndex, LiveIndex.Recovery) {
-        try LiveIndex.open(
-            folder: url, factory: configuration.factory, metric: configuration.metric, source: store,
-            backups: BackupManager.defaultBackupsRoot(for: url.deletingLastPathComponent()), logger: logger
-        )
+        let backups = BackupManager.defaultBackupsRoot(for: url.deletingLastPathComponent())
+        return try LiveIndex.open(
+            files: indexFiles, lifetime: FolderLifetime(name: name), factory: configuration.factory, metric: configuration.metric,
+            source: store, logger: logger
+        ) {
+            (try? BackupManager().newestValidBackup(of: name, in: backups)).map { CollectionFolder(url: $0.folder).indexFiles }
+        }
     }
 
     public func writeConfiguration(_ configuration: CollectionConfiguration) throws {

@@ -23,15 +23,18 @@ extension CollectionLibrary {
                 return false
             }
             try Self.validate(specification)
-            let collection: any IndexedCollection = switch specification.kind {
-            case .text: try textCollection(creating: name, model: specification.model, factory: specification.factory)
-            case .image: try imageCollection(creating: name, model: specification.model, factory: specification.factory)
-            }
+            let collection: any IndexedCollection =
+                switch specification.kind {
+                case .text: try textCollection(creating: name, model: specification.model, factory: specification.factory)
+                case .image: try imageCollection(creating: name, model: specification.model, factory: specification.factory)
+                }
             try collection.updateConfiguration(specification.apply)
-            logger.notice("collection created", metadata: [
-                "collection": "\(name)", "kind": "\(specification.kind.rawValue)", "model": "\(specification.model)",
-                "factory": "\(specification.factory ?? "automatic")",
-            ])
+            logger.notice(
+                "collection created",
+                metadata: [
+                    "collection": "\(name)", "kind": "\(specification.kind.rawValue)", "model": "\(specification.model)",
+                    "factory": "\(specification.factory ?? "automatic")",
+                ])
             return true
         }
     }

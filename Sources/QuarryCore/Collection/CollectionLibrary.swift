@@ -35,7 +35,7 @@ public final class CollectionLibrary: Sendable {
             do {
                 do {
                     try open(folder)
-                } catch where StorageFault.of(error) == .corrupt {
+                } catch  where StorageFault.of(error) == .corrupt {
                     try restoreNewestBackup(of: folder, replacing: error)
                     try open(folder)
                 }
@@ -62,10 +62,12 @@ public final class CollectionLibrary: Sendable {
             imageCollections.withLock { $0[configuration.name] = collection }
             vectors = collection.index.count
         }
-        logger.info("collection opened", metadata: [
-            "collection": "\(configuration.name)", "kind": "\(configuration.kind.rawValue)", "vectors": "\(vectors)",
-            "model": "\(configuration.model)",
-        ])
+        logger.info(
+            "collection opened",
+            metadata: [
+                "collection": "\(configuration.name)", "kind": "\(configuration.kind.rawValue)", "vectors": "\(vectors)",
+                "model": "\(configuration.model)",
+            ])
     }
 
     /// Sets the corrupt collection `folder` aside (as `.corrupt-<name>-<time>` in the data folder)
@@ -77,10 +79,12 @@ public final class CollectionLibrary: Sendable {
         let aside = dataDirectory.appendingPathComponent(".corrupt-\(folder.name)-\(BackupManager.timestamp(Date()))", isDirectory: true)
         try FileManager.default.moveItem(at: folder.url, to: aside)
         try manager.restore(backup.folder, into: dataDirectory, as: folder.name)
-        logger.error("collection store corrupt: restored the newest valid backup", metadata: [
-            "collection": "\(folder.name)", "backup": "\(backup.folder.path)", "corrupt_copy": "\(aside.path)",
-            "error": "\(corruption)",
-        ])
+        logger.error(
+            "collection store corrupt: restored the newest valid backup",
+            metadata: [
+                "collection": "\(folder.name)", "backup": "\(backup.folder.path)", "corrupt_copy": "\(aside.path)",
+                "error": "\(corruption)",
+            ])
     }
 
     /// The collections that could not be opened, sorted by name.
@@ -196,7 +200,10 @@ public final class CollectionLibrary: Sendable {
     /// Checkpoints every collection's index; one that fails does not keep the others from it.
     /// - Throws: ``CollectionFailures`` naming each collection that failed, after trying them all.
     public func checkpointAll() throws(CollectionFailures) {
-        try forEachCollection { try $0.checkpoint(); return true }
+        try forEachCollection {
+            try $0.checkpoint()
+            return true
+        }
     }
 
     /// Checkpoints the indexes that changed since their last checkpoint; returns their collections'

@@ -19,8 +19,8 @@ public struct DriftPolicy: Sendable, Equatable {
 
         public var description: String {
             switch self {
-            case let .grown(trainedOn, now): "grown from \(trainedOn) to \(now) vectors since training"
-            case let .unbalanced(imbalanceFactor): "inverted lists unbalanced (imbalance factor \(imbalanceFactor))"
+            case .grown(let trainedOn, let now): "grown from \(trainedOn) to \(now) vectors since training"
+            case .unbalanced(let imbalanceFactor): "inverted lists unbalanced (imbalance factor \(imbalanceFactor))"
             }
         }
     }

@@ -42,16 +42,22 @@ extension IndexedCollection {
     /// old index until then. `factory` nil keeps the collection's index type, or
     /// for a type Quarry chose, picks the one its size calls for now. Returns the
     /// factory string of the new index.
+    /// - Throws: ``CollectionError/invalidFactory(_:reason:)`` when FAISS cannot build `factory`;
+    ///   ``CollectionError/tooFewVectorsToTrain(factory:needed:stored:)``; ``CollectionError/notFound(_:)`` once deleted.
     @discardableResult
     public func reindex(factory: String? = nil) throws -> String {
         let current = configuration
         let count = try vectorSource.allIDs().count
         let target = factory ?? (current.automaticFactory == true ? Self.defaultFactory(forCount: count) : current.factory)
-        // Refuse an invalid factory string, or one too few vectors are stored to train, before anything changes.
-        let needed = try IndexFactory.minimumTrainingVectors(target, dimension: current.dimension)
-        guard count >= needed else { throw CollectionError.tooFewVectorsToTrain(factory: target, needed: needed, stored: count) }
-        try rebuildIndex(factory: target) { configuration in
-            if factory != nil { configuration.automaticFactory = false }
+        do {
+            // Refuse an invalid factory string, or one too few vectors are stored to train, before anything changes.
+            let needed = try IndexFactory.minimumTrainingVectors(target, dimension: current.dimension)
+            guard count >= needed else { throw CollectionError.tooFewVectorsToTrain(factory: target, needed: needed, stored: count) }
+            try rebuildIndex(factory: target) { configuration in
+                if factory != nil { configuration.automaticFactory = false }
+            }
+        } catch let error as FaissError {
+            throw CollectionError.invalidFactory(target, reason: "\(error)")
         }
         return target
     }

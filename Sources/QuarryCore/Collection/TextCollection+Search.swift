@@ -39,7 +39,8 @@ extension TextCollection {
     /// ``search(_:)`` with the question's embedding given, or computed when nil.
     private func search(_ request: TextSearchRequest, embedding: [Float]?) throws -> TextSearchResult {
         var timings: [String: Double] = [:]
-        let candidates = request.fewerCandidates
+        let candidates =
+            request.fewerCandidates
             ? request.topK : Self.candidateCount(topK: request.topK, filtered: !request.filter.isEmpty)
         var parameters = request.parameters
         let defaults = configuration.searchDefaults
@@ -53,13 +54,14 @@ extension TextCollection {
             let query = try embedding ?? measure("embed", into: &timings) { try self.queryEmbedding(request.query) }
             let ranking = try measure("vector", into: &timings) {
                 // A filter that few passages pass ranks exactly those: none is missed.
-                let neighbours = if !request.filter.isEmpty,
-                    let matching = try self.store.ids(matching: request.filter, limit: ExactRanking.maximumItems)
-                {
-                    try ExactRanking.top(candidates, of: query, among: matching, in: self.store, metric: self.configuration.metric)
-                } else {
-                    try self.index.current.search(query, k: candidates, parameters: parameters)
-                }
+                let neighbours =
+                    if !request.filter.isEmpty,
+                        let matching = try self.store.ids(matching: request.filter, limit: ExactRanking.maximumItems)
+                    {
+                        try ExactRanking.top(candidates, of: query, among: matching, in: self.store, metric: self.configuration.metric)
+                    } else {
+                        try self.index.current.search(query, k: candidates, parameters: parameters)
+                    }
                 return neighbours.map { (id: $0.id, score: Double($0.distance)) }
             }
             return (ranking, timings)
@@ -74,7 +76,8 @@ extension TextCollection {
             return (ranking, timings)
         }
         // The keyword ranking needs no embedding: in hybrid mode it runs beside it.
-        let (vector, keyword) = request.mode == .hybrid
+        let (vector, keyword) =
+            request.mode == .hybrid
             ? try concurrently(rankByVector, rankByKeyword)
             : (try rankByVector(), try rankByKeyword())
         let vectorRanking = vector.ranking
@@ -106,12 +109,15 @@ extension TextCollection {
             ResultDeduplicator().deduplicate(eligible.map { (passage: passages[$0.id]!, score: $0.score) }, limit: request.topK)
         }
         let markedTerms = Highlights.markedTerms(of: request.query)
-        let hits = deduplicated
+        let hits =
+            deduplicated
             .enumerated()
-            .map { TextSearchHit(
-                rank: $0.offset + 1, passage: $0.element.passage, score: $0.element.score,
-                highlights: Highlights(of: $0.element.passage.text, marking: markedTerms)
-            ) }
+            .map {
+                TextSearchHit(
+                    rank: $0.offset + 1, passage: $0.element.passage, score: $0.element.score,
+                    highlights: Highlights(of: $0.element.passage.text, marking: markedTerms)
+                )
+            }
         return TextSearchResult(hits: hits, timings: timings, unknownIDs: unknownIDs)
     }
 

@@ -34,10 +34,12 @@ public final class TextCollection: IndexedCollection {
     public static func create(
         name: String, in dataDirectory: URL, encoder: any TextEncoder, factory: String? = nil, logger: Logger
     ) throws -> TextCollection {
-        try CollectionFolder.create(CollectionConfiguration(
-            name: name, kind: .text, model: encoder.name, dimension: encoder.dimension,
-            factory: factory ?? defaultFactory(forCount: 0), automaticFactory: factory == nil
-        ), in: dataDirectory) { folder in
+        try CollectionFolder.create(
+            CollectionConfiguration(
+                name: name, kind: .text, model: encoder.name, dimension: encoder.dimension,
+                factory: factory ?? defaultFactory(forCount: 0), automaticFactory: factory == nil
+            ), in: dataDirectory
+        ) { folder in
             try open(folder: folder, encoder: encoder, logger: logger)
         }
     }

@@ -56,8 +56,10 @@ extension EvaluationReport {
         lines.append("|---|" + ks.map { _ in "---|" }.joined() + "---|---|---|")
         for mode in modes {
             let hits = ks.map { String(format: "%.2f", mode.hitAt[String($0)] ?? 0) }.joined(separator: " | ")
-            lines.append(String(format: "| %@ | %@ | %.3f | %.1f | %.1f |", mode.mode.rawValue, hits, mode.mrrAt10,
-                                mode.latencyP50Milliseconds, mode.latencyP95Milliseconds))
+            lines.append(
+                String(
+                    format: "| %@ | %@ | %.3f | %.1f | %.1f |", mode.mode.rawValue, hits, mode.mrrAt10,
+                    mode.latencyP50Milliseconds, mode.latencyP95Milliseconds))
         }
         lines.append("")
         lines.append("Recommended top_k: **\(recommendedTopK)** (the smallest k reaching 95% of Hit@10).")
@@ -75,7 +77,9 @@ extension EvaluationReport {
         }
         lines.append("## Questions")
         lines.append("")
-        lines.append("| id | question | expected | " + modes.map { "\($0.mode.rawValue) rank" }.joined(separator: " | ") + " | top result (\(modes.first?.mode.rawValue ?? "")) |")
+        lines.append(
+            "| id | question | expected | " + modes.map { "\($0.mode.rawValue) rank" }.joined(separator: " | ")
+                + " | top result (\(modes.first?.mode.rawValue ?? "")) |")
         lines.append("|---|---|---|" + modes.map { _ in "---|" }.joined() + "---|")
         for outcome in questions {
             let ranks = modes.map { mode in (outcome.firstHitRank[mode.mode.rawValue] ?? nil).map(String.init) ?? "–" }.joined(separator: " | ")

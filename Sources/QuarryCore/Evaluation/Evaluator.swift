@@ -51,11 +51,13 @@ public struct Evaluator {
         }
         let reference = summaries.first { $0.mode == .hybrid } ?? summaries.first
         let groups = Self.groups(of: questions).map { name, members in
-            EvaluationReport.GroupSummary(name: name, count: members.count, modes: modes.map { mode in
-                let modeRanks = ranks[mode] ?? []
-                let modeLatencies = latencies[mode] ?? []
-                return Self.summary(mode: mode, ranks: members.map { modeRanks[$0] }, latencies: members.map { modeLatencies[$0] }, ks: ks)
-            })
+            EvaluationReport.GroupSummary(
+                name: name, count: members.count,
+                modes: modes.map { mode in
+                    let modeRanks = ranks[mode] ?? []
+                    let modeLatencies = latencies[mode] ?? []
+                    return Self.summary(mode: mode, ranks: members.map { modeRanks[$0] }, latencies: members.map { modeLatencies[$0] }, ks: ks)
+                })
         }
         return EvaluationReport(
             collection: collection.name, questionsFile: questionsFile, createdAt: Date(), ks: ks, modes: summaries, groups: groups,

@@ -26,30 +26,31 @@ extension LiveIndex {
         public init() {}
     }
 
-    /// Opens the index in `folder` and brings it in line with `source`: rows
+    /// Opens the index checkpointed to `files` and brings it in line with `source`: rows
     /// missing from the index are added and entries the store does not know are
     /// removed. An index file that is missing (with rows stored), unreadable or
-    /// not the one its manifest describes is replaced by the index of the newest
-    /// valid backup in `backups` (`<backups>/<collection>/…`), or when there is
-    /// none, rebuilt from the stored vectors.
+    /// not the one its manifest describes is replaced by the index `fallback` gives (the
+    /// newest valid backup's), or when there is none, rebuilt from the stored vectors.
     public static func open(
-        folder: URL, factory: String, metric: Metric, source: any VectorSource, backups: URL? = nil, logger: Logger
+        files: IndexFiles, lifetime: FolderLifetime, factory: String, metric: Metric, source: any VectorSource, logger: Logger,
+        fallback: () -> IndexFiles? = { nil }
     ) throws -> (LiveIndex, Recovery) {
         var recovery = Recovery()
         let stored = Set(try source.allIDs())
-        let isNew = stored.isEmpty && !FileManager.default.fileExists(atPath: indexURL(in: folder).path)
-        var usable = loadCheckedIndex(in: folder, recovery: &recovery, dimension: source.dimension, logger: logger)
-        if usable == nil, !isNew, let backups,
-            let (backupIndex, backupFolder) = newestBackupIndex(of: folder.lastPathComponent, in: backups, dimension: source.dimension)
-        {
-            logger.warning("index unusable, starting from the newest valid backup", metadata: ["backup": "\(backupFolder.path)"])
-            usable = backupIndex
-            recovery.restoredFromBackup = backupFolder
+        let isNew = stored.isEmpty && !FileManager.default.fileExists(atPath: files.index.path)
+        var usable = loadCheckedIndex(files, recovery: &recovery, dimension: source.dimension, logger: logger)
+        if usable == nil, !isNew, let backup = fallback() {
+            var backupRecovery = Recovery()
+            if let backupIndex = loadCheckedIndex(backup, recovery: &backupRecovery, dimension: source.dimension, logger: logger) {
+                logger.warning("index unusable, starting from the newest valid backup", metadata: ["backup": "\(backup.folder.path)"])
+                usable = backupIndex
+                recovery.restoredFromBackup = backup.folder
+            }
         }
         recovery.rebuilt = usable == nil && !isNew
         let (index, builtFactory) = try usable ?? build(wanting: factory, metric: metric, source: source)
         let live = LiveIndex(
-            index: index, factory: builtFactory, wantedFactory: factory, metric: metric, source: source, folder: folder
+            index: index, factory: builtFactory, wantedFactory: factory, metric: metric, source: source, files: files, lifetime: lifetime
         )
 
         let indexed = Set(try index.ids())
@@ -71,11 +72,13 @@ extension LiveIndex {
             try live.rebuild(factory: pending)
         }
         if recovery.changedIndex || recovery.manifestMismatch {
-            logger.warning("index repaired", metadata: [
-                "folder": "\(folder.path)", "rebuilt": "\(recovery.rebuilt)", "replayed": "\(recovery.replayed)",
-                "backup": "\(recovery.restoredFromBackup?.path ?? "none")",
-                "removed": "\(recovery.removed)", "manifest_mismatch": "\(recovery.manifestMismatch)",
-            ])
+            logger.warning(
+                "index repaired",
+                metadata: [
+                    "folder": "\(files.folder.path)", "rebuilt": "\(recovery.rebuilt)", "replayed": "\(recovery.replayed)",
+                    "backup": "\(recovery.restoredFromBackup?.path ?? "none")",
+                    "removed": "\(recovery.removed)", "manifest_mismatch": "\(recovery.manifestMismatch)",
+                ])
             try live.checkpoint()
         } else if isNew {
             try live.checkpoint()
@@ -86,11 +89,11 @@ extension LiveIndex {
     /// The index file with the factory its manifest records, if it exists, loads with the
     /// expected dimension and is trained (an untrained index cannot hold the stored vectors).
     private static func loadCheckedIndex(
-        in folder: URL, recovery: inout Recovery, dimension: Int, logger: Logger
+        _ files: IndexFiles, recovery: inout Recovery, dimension: Int, logger: Logger
     ) -> (Faiss.Index, String)? {
-        let indexURL = indexURL(in: folder)
+        let indexURL = files.index
         guard FileManager.default.fileExists(atPath: indexURL.path) else { return nil }
-        guard let manifest = try? IndexManifest.read(from: manifestURL(in: folder)),
+        guard let manifest = try? IndexManifest.read(from: files.manifest),
             let digest = try? FileDigest.sha256(of: indexURL), digest == manifest.sha256
         else {
             // Damaged, or written without its manifest: not to be trusted.
@@ -113,16 +116,6 @@ extension LiveIndex {
             logger.error("index unreadable, rebuilding", metadata: ["path": "\(indexURL.path)", "error": "\(error)"])
             return nil
         }
-    }
-
-    /// The index of the newest backup of `collection` that verifies, with the factory its
-    /// manifest records, and the backup's folder.
-    private static func newestBackupIndex(of collection: String, in backups: URL, dimension: Int) -> ((Faiss.Index, String), URL)? {
-        guard let report = try? BackupManager().newestValidBackup(of: collection, in: backups),
-            let index = try? Index(contentsOf: indexURL(in: report.folder)), index.dimension == dimension, index.isTrained,
-            let manifest = try? IndexManifest.read(from: manifestURL(in: report.folder))
-        else { return nil }
-        return ((index, manifest.factory), report.folder)
     }
 
     /// A new index over every stored vector, of type `factory` (trained on them first when the

@@ -24,17 +24,20 @@ public final class LiveIndex: Sendable {
     private let writes = Mutex<Void>(())
     private let changedSinceCheckpoint = Atomic(false)
     private let changes = Atomic(0)
-    let folder: URL
-    /// The writes into ``folder``; ended when the collection is deleted.
+    let files: IndexFiles
+    /// The writes into the collection's folder; ended when the collection is deleted.
     public let lifetime: FolderLifetime
 
-    init(index: Faiss.Index, factory: String, wantedFactory: String, metric: Metric, source: any VectorSource, folder: URL) {
+    init(
+        index: Faiss.Index, factory: String, wantedFactory: String, metric: Metric, source: any VectorSource, files: IndexFiles,
+        lifetime: FolderLifetime
+    ) {
         state = Mutex((index, factory))
         wanted = Mutex(wantedFactory)
         self.metric = metric
         self.source = source
-        self.folder = folder
-        lifetime = FolderLifetime(name: folder.lastPathComponent)
+        self.files = files
+        self.lifetime = lifetime
     }
 
     /// The index searches should use now.
@@ -51,12 +54,6 @@ public final class LiveIndex: Sendable {
 
     /// Vectors that searches can return.
     public var count: Int { current.count }
-
-    var indexURL: URL { Self.indexURL(in: folder) }
-    var manifestURL: URL { Self.manifestURL(in: folder) }
-
-    static func indexURL(in folder: URL) -> URL { folder.appendingPathComponent("index.faiss") }
-    static func manifestURL(in folder: URL) -> URL { folder.appendingPathComponent("index.manifest.json") }
 
     /// Adds vectors already committed to the store.
     public func add(ids: [Int64], vectors: [Float]) throws(FaissError) {
@@ -164,13 +161,13 @@ public final class LiveIndex: Sendable {
 
     private func writeCheckpoint() throws {
         let (index, factory) = state.withLock { $0 }
-        try index.write(to: indexURL)
+        try index.write(to: files.index)
         let ids = try index.ids()
         let manifest = IndexManifest(
-            count: index.count, highestID: ids.max() ?? 0, sha256: try FileDigest.sha256(of: indexURL),
+            count: index.count, highestID: ids.max() ?? 0, sha256: try FileDigest.sha256(of: files.index),
             factory: factory, writtenAt: Date()
         )
-        try manifest.write(to: manifestURL)
+        try manifest.write(to: files.manifest)
         changedSinceCheckpoint.store(false, ordering: .releasing)
     }
 }

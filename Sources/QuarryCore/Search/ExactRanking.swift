@@ -27,10 +27,11 @@ enum ExactRanking {
                 neighbours.append(Neighbor(id: id, distance: value))
             }
         }
-        let closerFirst: (Neighbor, Neighbor) -> Bool = switch metric {
-        case .innerProduct: { $0.distance > $1.distance || ($0.distance == $1.distance && $0.id < $1.id) }
-        case .l2: { $0.distance < $1.distance || ($0.distance == $1.distance && $0.id < $1.id) }
-        }
+        let closerFirst: (Neighbor, Neighbor) -> Bool =
+            switch metric {
+            case .innerProduct: { $0.distance > $1.distance || ($0.distance == $1.distance && $0.id < $1.id) }
+            case .l2: { $0.distance < $1.distance || ($0.distance == $1.distance && $0.id < $1.id) }
+            }
         return Array(neighbours.sorted(by: closerFirst).prefix(k))
     }
 }

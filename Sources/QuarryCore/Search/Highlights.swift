@@ -21,9 +21,10 @@ public struct Highlights: Sendable, Equatable {
 
     /// The question's terms worth marking: ``KeywordQuery`` terms less one-letter and function words.
     static func markedTerms(of question: String) -> Set<String> {
-        Set(KeywordQuery(question).terms.filter { term in
-            term.unicodeScalars.contains(where: CharacterClass.isCJK) || (term.count > 1 && !functionWords.contains(term))
-        })
+        Set(
+            KeywordQuery(question).terms.filter { term in
+                term.unicodeScalars.contains(where: CharacterClass.isCJK) || (term.count > 1 && !functionWords.contains(term))
+            })
     }
 
     /// The highlights of `text` for the terms `wanted` (from ``markedTerms(of:)``).

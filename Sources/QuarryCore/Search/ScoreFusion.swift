@@ -28,7 +28,8 @@ public struct ScoreFusion: Sendable {
             }
         }
         let firstSeen = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
-        return order
+        return
+            order
             .map { (id: $0, score: scores[$0]!) }
             .sorted { $0.score != $1.score ? $0.score > $1.score : firstSeen[$0.id]! < firstSeen[$1.id]! }
     }

@@ -29,12 +29,13 @@ extension PassageStore {
                 arguments: [source, contentHash, Date().timeIntervalSince1970, JSONValue.encodeObject(metadata)]
             )
             let documentID = db.lastInsertedRowID
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO passages (id, document_id, ordinal, text, indexed_text, chapter, page, span_start, span_end,
-                                      text_hash, metadata, vector)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(document_id, text_hash) DO NOTHING
-                """)
+            let insert = try db.makeStatement(
+                sql: """
+                    INSERT INTO passages (id, document_id, ordinal, text, indexed_text, chapter, page, span_start, span_end,
+                                          text_hash, metadata, vector)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(document_id, text_hash) DO NOTHING
+                    """)
             let indexTerms = try db.makeStatement(sql: "INSERT INTO passages_fts (rowid, terms) VALUES (?, ?)")
             for (ordinal, passage) in passages.enumerated() {
                 try insert.execute(arguments: [
@@ -79,10 +80,11 @@ extension PassageStore {
             // A document that lost passages no longer matches its file: the next ingest of the
             // same file stores it again. One left without passages is gone.
             try db.execute(sql: "UPDATE documents SET content_hash = '' WHERE id IN (SELECT value FROM json_each(?))", arguments: [documents])
-            try db.execute(sql: """
-                DELETE FROM documents WHERE id IN (SELECT value FROM json_each(?))
-                    AND NOT EXISTS (SELECT 1 FROM passages WHERE passages.document_id = documents.id)
-                """, arguments: [documents])
+            try db.execute(
+                sql: """
+                    DELETE FROM documents WHERE id IN (SELECT value FROM json_each(?))
+                        AND NOT EXISTS (SELECT 1 FROM passages WHERE passages.document_id = documents.id)
+                    """, arguments: [documents])
             return existing
         }
     }

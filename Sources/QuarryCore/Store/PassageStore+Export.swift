@@ -13,13 +13,17 @@ extension PassageStore {
 
     private func exportedDocument(source: String) throws(StoreError) -> EmbeddedDocument? {
         try database.read("export \(source)") { db in
-            guard let document = try Row.fetchOne(
-                db, sql: "SELECT id, content_hash, metadata FROM documents WHERE source = ?", arguments: [source]
-            ) else { return nil }
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT text, indexed_text, chapter, page, span_start, span_end, metadata, vector
-                FROM passages WHERE document_id = ? ORDER BY ordinal
-                """, arguments: [document["id"] as Int64])
+            guard
+                let document = try Row.fetchOne(
+                    db, sql: "SELECT id, content_hash, metadata FROM documents WHERE source = ?", arguments: [source]
+                )
+            else { return nil }
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT text, indexed_text, chapter, page, span_start, span_end, metadata, vector
+                    FROM passages WHERE document_id = ? ORDER BY ordinal
+                    """, arguments: [document["id"] as Int64])
             let passages = try rows.map { row in
                 var vector: [Float] = []
                 let blob: Data = row["vector"]

@@ -6,11 +6,13 @@ extension PassageStore {
     public func passages(ids: [Int64]) throws(StoreError) -> [Int64: StoredPassage] {
         guard !ids.isEmpty else { return [:] }
         return try database.read("read passages") { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT p.id, d.source, p.text, p.chapter, p.page, p.span_start, p.span_end, p.metadata
-                FROM passages p JOIN documents d ON d.id = p.document_id
-                WHERE p.id IN (SELECT value FROM json_each(?))
-                """, arguments: [VectorTable.jsonArray(ids)])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.id, d.source, p.text, p.chapter, p.page, p.span_start, p.span_end, p.metadata
+                    FROM passages p JOIN documents d ON d.id = p.document_id
+                    WHERE p.id IN (SELECT value FROM json_each(?))
+                    """, arguments: [VectorTable.jsonArray(ids)])
             var passages: [Int64: StoredPassage] = [:]
             for row in rows {
                 let start: Int? = row["span_start"]

@@ -11,9 +11,9 @@ public enum QuarryApplication {
     public static func router(
         library: CollectionLibrary, configuration: ServerConfiguration, metrics: QuarryMetrics = QuarryMetrics(),
         replication: (any ChangeReplication)? = nil
-    ) -> Router<BasicRequestContext> {
+    ) -> Router<QuarryRequestContext> {
         // HEAD answers like GET without the body, for every GET route.
-        let router = Router(options: .autoGenerateHeadEndpoints)
+        let router = Router(context: QuarryRequestContext.self, options: .autoGenerateHeadEndpoints)
         // Outermost first: the request log sees every error already shaped as JSON by the inner middlewares.
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: metrics))

@@ -4,13 +4,13 @@ import Hummingbird
 /// so no handler checks a token or counts its load by hand.
 struct RouteGroups {
     /// Reads: health, metrics, collection details, items, files, the web UI.
-    let reads: RouterGroup<BasicRequestContext>
+    let reads: RouterGroup<QuarryRequestContext>
     /// Searches, under ``LoadSheddingMiddleware``: degraded or refused when the server is overloaded.
-    let searches: RouterGroup<BasicRequestContext>
+    let searches: RouterGroup<QuarryRequestContext>
     /// Admin writes, under ``AdminAuthorizationMiddleware``.
-    let writes: RouterGroup<BasicRequestContext>
+    let writes: RouterGroup<QuarryRequestContext>
 
-    init(router: Router<BasicRequestContext>, load: LoadLimits, executor: SearchExecutor, writeAccess: WriteAccess) {
+    init(router: Router<QuarryRequestContext>, load: LoadLimits, executor: SearchExecutor, writeAccess: WriteAccess) {
         reads = router.group()
         searches = router.group().add(middleware: LoadSheddingMiddleware(limits: load, executor: executor))
         writes = router.group().add(middleware: AdminAuthorizationMiddleware(access: writeAccess))

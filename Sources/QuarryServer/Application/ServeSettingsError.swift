@@ -8,8 +8,10 @@ public enum ServeSettingsError: Error, CustomStringConvertible, Equatable {
     case unknownKeys([String], path: String)
     /// A value of the wrong kind; `source` is `QUARRY_PORT`, `--port` or `"port" in /etc/quarry/quarry.json`.
     case invalidValue(source: String, problem: String)
-    /// A value of the right kind but out of range, found after the layers are merged.
-    case outOfRange(key: ServeSettings.Key, requirement: String, value: String)
+    /// A value of the right kind but out of range, found after the layers are merged; `key` is the setting's.
+    case outOfRange(key: String, requirement: String, value: String)
+    /// A command-line argument that is no setting's flag.
+    case unknownFlag(String)
     /// The admin token file holds only white space.
     case emptyAdminTokenFile(path: String)
     /// Both the token and a token file are set in the environment.
@@ -24,11 +26,13 @@ public enum ServeSettingsError: Error, CustomStringConvertible, Equatable {
         case .unknownKeys(let keys, let path):
             "unknown key\(keys.count == 1 ? "" : "s") \(keys.map { "\"\($0)\"" }.joined(separator: ", ")) in \(path)"
                 + (keys.contains("admin_token") ? " (put the token in admin_token_file or \(ServeSettings.adminTokenVariable))" : "")
-                + "; the settings are " + ServeSettings.Key.allCases.map(\.rawValue).joined(separator: ", ")
+                + "; the settings are " + ServeSettings.Catalogue.all.map(\.key).joined(separator: ", ")
         case .invalidValue(let source, let problem):
             "\(source): \(problem)"
         case .outOfRange(let key, let requirement, let value):
-            "\(key.rawValue) (\(key.flag), \(key.environmentVariable)) \(requirement), got \(value)"
+            "\(key) (\(ServeSettings.flag(forKey: key)), \(ServeSettings.environmentVariable(forKey: key))) \(requirement), got \(value)"
+        case .unknownFlag(let argument):
+            "unknown argument \(argument); the settings' flags are " + ServeSettings.Catalogue.all.map(\.flag).joined(separator: ", ")
         case .emptyAdminTokenFile(let path):
             "the admin token file \(path) is empty"
         case .conflictingAdminToken(let tokenVariable, let fileVariable):

@@ -5,11 +5,13 @@ import Synchronization
 /// Sheds load by time: a search runs as asked while the latency predicted for it (the measured
 /// wait for a search thread plus the measured search time, see
 /// ``SearchExecutor/predictedLatency(degraded:)``) stays under ``LoadLimits/degradeAbove``; it
-/// runs degraded (``SearchLoad/isDegraded``) while a degraded search would stay under
+/// runs degraded (``QuarryRequestContext/isDegraded``) while a degraded search would stay under
 /// ``LoadLimits/refuseAbove``; past that, or past ``LoadLimits/hardLimit`` searches in flight,
 /// it is answered at once with 503 and `Retry-After`. It guards the routes of
 /// ``RouteGroups/searches``, matched by the router, whatever the path's spelling.
-struct LoadSheddingMiddleware<Context: RequestContext>: RouterMiddleware {
+struct LoadSheddingMiddleware: RouterMiddleware {
+    typealias Context = QuarryRequestContext
+
     let limits: LoadLimits
     let executor: SearchExecutor
     let load = SearchLoad()
@@ -28,7 +30,9 @@ struct LoadSheddingMiddleware<Context: RequestContext>: RouterMiddleware {
             guard predicted <= limits.refuseAbove else {
                 throw overloaded("a search would take about \(Int(predicted * 1_000)) ms")
             }
-            return try await SearchLoad.$isDegraded.withValue(true) { try await next(request, context) }
+            var degraded = context
+            degraded.isDegraded = true
+            return try await next(request, degraded)
         } catch let error as SearchExecutor.Overloaded {
             throw overloaded("the search waited \(Int(error.waitedSeconds * 1_000)) ms for a thread")
         }
@@ -44,10 +48,8 @@ struct LoadSheddingMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// The searches in flight, and whether the current one runs degraded.
+/// The searches in flight.
 final class SearchLoad: Sendable {
-    @TaskLocal static var isDegraded = false
-
     private let inFlight = Atomic(0)
 
     /// Counts a search in; returns how many are in flight with it.

@@ -2,15 +2,17 @@ import QuarryCore
 
 extension SearchExecutor {
     /// Runs `request` on `collection` on one of the executor's threads, refusing a query longer
-    /// than `limits` allows in model tokens, and records the search in `metrics`.
+    /// than `limits` allows in model tokens, and records the search in `metrics`; `degraded`
+    /// searches are timed apart (see ``predictedLatency(degraded:)``).
     func search(
-        _ request: TextSearchRequest, in collection: TextCollection, limits: RequestLimits, metrics: QuarryMetrics
+        _ request: TextSearchRequest, in collection: TextCollection, degraded: Bool, limits: RequestLimits, metrics: QuarryMetrics
     ) async throws -> TextSearchResult {
-        let result = try await run(.search(degraded: SearchLoad.isDegraded)) {
+        let result = try await run(.search(degraded: degraded)) {
             try limits.checkQueryTokens(collection.queryTokenCount(request.query))
             return try collection.search(request)
         }
-        metrics.recordSearch(collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)
+        metrics.recordSearch(
+            collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)
         return result
     }
 
@@ -18,14 +20,15 @@ extension SearchExecutor {
     /// among the executor's threads when no other job runs), refusing any longer than `limits`
     /// allows in model tokens; records each search in `metrics`.
     func search(
-        batch requests: [TextSearchRequest], in collection: TextCollection, limits: RequestLimits, metrics: QuarryMetrics
+        batch requests: [TextSearchRequest], in collection: TextCollection, degraded: Bool, limits: RequestLimits, metrics: QuarryMetrics
     ) async throws -> [TextSearchResult] {
-        let results = try await runSharing(.search(degraded: SearchLoad.isDegraded)) { threads in
+        let results = try await runSharing(.search(degraded: degraded)) { threads in
             for request in requests { try limits.checkQueryTokens(collection.queryTokenCount(request.query)) }
             return try collection.search(batch: requests, threads: threads)
         }
         for result in results {
-            metrics.recordSearch(collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)
+            metrics.recordSearch(
+                collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)
         }
         return results
     }

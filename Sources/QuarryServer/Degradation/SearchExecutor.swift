@@ -74,7 +74,8 @@ final class SearchExecutor: @unchecked Sendable {
                     continuation.resume(throwing: Overloaded(waitedSeconds: waited))
                     return
                 }
-                let alone = running.add(1, ordering: .relaxed).newValue == 1
+                let alone =
+                    running.add(1, ordering: .relaxed).newValue == 1
                     && queuedSearches.load(ordering: .relaxed) == 0 && queuedOther.load(ordering: .relaxed) == 0
                 let result = Result { try work(alone ? threads : 1) }
                 running.subtract(1, ordering: .relaxed)
@@ -98,7 +99,8 @@ final class SearchExecutor: @unchecked Sendable {
     /// every thread is busy, and the measured time of a search itself.
     func predictedLatency(degraded: Bool) -> Double {
         let measurements = measured.withLock { $0 }
-        let queuedWork = Double(queuedSearches.load(ordering: .relaxed)) * measurements.searchSeconds
+        let queuedWork =
+            Double(queuedSearches.load(ordering: .relaxed)) * measurements.searchSeconds
             + Double(queuedOther.load(ordering: .relaxed)) * measurements.otherSeconds
         let busy = running.load(ordering: .relaxed) >= threads ? measurements.searchSeconds / 2 : 0
         let service = degraded ? measurements.degradedSearchSeconds : measurements.searchSeconds

@@ -9,7 +9,8 @@ extension APIError {
         case .empty:
             self.init(.badRequest, code: "empty_image", message: error.description)
         case .unsupportedFormat:
-            self.init(.unsupportedMediaType, code: "unsupported_image_format", message: error.description + "; send JPEG, PNG, WebP, GIF, BMP or TIFF")
+            self.init(
+                .unsupportedMediaType, code: "unsupported_image_format", message: error.description + "; send JPEG, PNG, WebP, GIF, BMP or TIFF")
         case .tooManyBytes:
             self.init(.contentTooLarge, code: "image_too_large", message: error.description)
         case .tooManyPixels, .tooManyPixelsAfterResize:

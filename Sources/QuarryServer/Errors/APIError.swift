@@ -37,8 +37,9 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     init(storage fault: StorageFault) {
         switch fault {
         case .full:
-            self.init(.init(code: 507, reasonPhrase: "Insufficient Storage"), code: "insufficient_storage",
-                      message: "the data folder's disk is full: nothing was stored; retry once space is freed")
+            self.init(
+                .init(code: 507, reasonPhrase: "Insufficient Storage"), code: "insufficient_storage",
+                message: "the data folder's disk is full: nothing was stored; retry once space is freed")
         case .readOnly:
             self.init(.serviceUnavailable, code: "read_only", message: "the data folder is read-only: nothing was stored; searches still work")
         case .corrupt:

@@ -24,8 +24,10 @@ public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
 
-    public init(label: String, logLevel: Logger.Level = .info, output: Output = .standardOutput,
-                metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider) {
+    public init(
+        label: String, logLevel: Logger.Level = .info, output: Output = .standardOutput,
+        metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider
+    ) {
         self.label = label
         self.logLevel = logLevel
         self.output = output

@@ -106,9 +106,11 @@ public struct BackgroundMaintenance: Service {
         for collection in library.allCollections where !Task.isCancelled {
             do {
                 if let reason = try collection.retrainIfDrifted(under: driftPolicy) {
-                    logger.notice("index retrained", metadata: [
-                        "collection": "\(collection.name)", "reason": "\(reason)", "index": "\(collection.indexFactory)",
-                    ])
+                    logger.notice(
+                        "index retrained",
+                        metadata: [
+                            "collection": "\(collection.name)", "reason": "\(reason)", "index": "\(collection.indexFactory)",
+                        ])
                 }
             } catch CollectionError.notFound {
                 continue

@@ -10,7 +10,7 @@ struct ProcessUsage: Equatable {
     /// The current usage; nil where `/proc` is missing or unreadable (e.g. macOS).
     static func current() -> ProcessUsage? {
         guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
-              let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)
+            let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)
         else { return nil }
         return ProcessUsage(
             stat: stat, statm: statm,
@@ -26,7 +26,7 @@ struct ProcessUsage: Equatable {
         let fields = stat[stat.index(after: end)...].split(separator: " ")
         let memory = statm.split(whereSeparator: \.isWhitespace)
         guard fields.count > 12, memory.count > 1, ticksPerSecond > 0,
-              let user = Double(fields[11]), let system = Double(fields[12]), let pages = Double(memory[1])
+            let user = Double(fields[11]), let system = Double(fields[12]), let pages = Double(memory[1])
         else { return nil }
         cpuSeconds = (user + system) / ticksPerSecond
         residentBytes = pages * pageSize

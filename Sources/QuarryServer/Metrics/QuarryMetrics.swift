@@ -29,26 +29,32 @@ public final class QuarryMetrics: Sendable {
     private let scrapeState = Mutex<(cpuSeconds: Double, indexGauges: [String: Gauge])>((0, [:]))
 
     public init() {
-        requestsInProgress = registry.makeGauge(descriptor: Self.descriptor(
-            "http_requests_in_progress", "HTTP requests being handled (excluding /health and /metrics)."
-        ))
-        processCPU = registry.makeCounter(descriptor: Self.descriptor(
-            "process_cpu_seconds_total", "Total user and system CPU time spent in seconds."
-        ))
-        processMemory = registry.makeGauge(descriptor: Self.descriptor(
-            "process_resident_memory_bytes", "Resident memory size in bytes."
-        ))
+        requestsInProgress = registry.makeGauge(
+            descriptor: Self.descriptor(
+                "http_requests_in_progress", "HTTP requests being handled (excluding /health and /metrics)."
+            ))
+        processCPU = registry.makeCounter(
+            descriptor: Self.descriptor(
+                "process_cpu_seconds_total", "Total user and system CPU time spent in seconds."
+            ))
+        processMemory = registry.makeGauge(
+            descriptor: Self.descriptor(
+                "process_resident_memory_bytes", "Resident memory size in bytes."
+            ))
         cacheHits = registry.makeCounter(descriptor: Self.descriptor("quarry_cache_hits_total", "Cache lookups that found an entry."))
         cacheMisses = registry.makeCounter(descriptor: Self.descriptor("quarry_cache_misses_total", "Cache lookups that found no entry."))
-        degradedRequests = registry.makeCounter(descriptor: Self.descriptor(
-            "quarry_degraded_requests_total", "Requests answered in a degraded mode (e.g. keyword only)."
-        ))
-        indexFallbacks = registry.makeCounter(descriptor: Self.descriptor(
-            "quarry_index_fallbacks_total", "Searches that fell back from the configured index to another one."
-        ))
-        unknownIDs = registry.makeCounter(descriptor: Self.descriptor(
-            "quarry_unknown_ids_total", "Ids returned by an index that the metadata store does not know (dropped)."
-        ))
+        degradedRequests = registry.makeCounter(
+            descriptor: Self.descriptor(
+                "quarry_degraded_requests_total", "Requests answered in a degraded mode (e.g. keyword only)."
+            ))
+        indexFallbacks = registry.makeCounter(
+            descriptor: Self.descriptor(
+                "quarry_index_fallbacks_total", "Searches that fell back from the configured index to another one."
+            ))
+        unknownIDs = registry.makeCounter(
+            descriptor: Self.descriptor(
+                "quarry_unknown_ids_total", "Ids returned by an index that the metadata store does not know (dropped)."
+            ))
     }
 
     // MARK: HTTP
@@ -137,10 +143,12 @@ public final class QuarryMetrics: Sendable {
                 state.indexGauges[name] = nil
             }
             for (name, count) in counts {
-                let gauge = state.indexGauges[name] ?? registry.makeGauge(
-                    descriptor: Self.descriptor("quarry_index_vectors", "Vectors in the index of each collection."),
-                    labels: [("collection", name)]
-                )
+                let gauge =
+                    state.indexGauges[name]
+                    ?? registry.makeGauge(
+                        descriptor: Self.descriptor("quarry_index_vectors", "Vectors in the index of each collection."),
+                        labels: [("collection", name)]
+                    )
                 gauge.set(Double(count))
                 state.indexGauges[name] = gauge
             }

@@ -27,24 +27,28 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try error.response(from: request, context: context)
         }
         response.headers[Self.header] = id
-        context.logger.info("request", metadata: [
-            "method": .string(request.method.rawValue),
-            "route": .string(MetricsMiddleware<Context>.route(context)),
-            "path": .string(request.uri.path),
-            "status": .stringConvertible(response.status.code),
-            "latency_ms": .string(String(format: "%.3f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)),
-        ])
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": .string(request.method.rawValue),
+                "route": .string(MetricsMiddleware<Context>.route(context)),
+                "path": .string(request.uri.path),
+                "status": .stringConvertible(response.status.code),
+                "latency_ms": .string(String(format: "%.3f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)),
+            ])
         return response
     }
 
     /// Whether a client-sent id can be echoed and logged as it is.
     static func isSaneID(_ id: String) -> Bool {
-        (1...64).contains(id.utf8.count) && id.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"): true
-            default: false
+        (1...64).contains(id.utf8.count)
+            && id.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                    UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                    true
+                default: false
+                }
             }
-        }
     }
 }

@@ -7,7 +7,7 @@ import QuarryCore
 /// with 503 `not_caught_up` after ``wait``; every answer carries `Quarry-Seq`, the sequence
 /// number this node had applied when it answered.
 struct ReplicationMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = QuarryRequestContext
 
     let replication: any ChangeReplication
     /// Longest wait for this node to catch up.
@@ -18,7 +18,9 @@ struct ReplicationMiddleware: RouterMiddleware {
     static let sequenceHeader = HTTPField.Name("Quarry-Seq")!
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let text = request.uri.queryParameters[Substring(Self.minimumSequenceParameter)].map(String.init) ?? request.headers[Self.minimumSequenceHeader] {
+        if let text = request.uri.queryParameters[Substring(Self.minimumSequenceParameter)].map(String.init)
+            ?? request.headers[Self.minimumSequenceHeader]
+        {
             guard let sequence = Int64(text), sequence >= 0 else {
                 throw APIError.invalidRequest("min_seq must be a non-negative integer, not \"\(text)\"")
             }

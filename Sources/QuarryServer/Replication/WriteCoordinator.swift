@@ -24,7 +24,8 @@ struct WriteCoordinator: Sendable {
         guard replication == nil else {
             throw APIError(
                 .conflict, code: "not_replicated",
-                message: "\(write) is not available in cluster mode: cluster mode replicates text collections, their documents, and creating and deleting collections"
+                message:
+                    "\(write) is not available in cluster mode: cluster mode replicates text collections, their documents, and creating and deleting collections"
             )
         }
     }

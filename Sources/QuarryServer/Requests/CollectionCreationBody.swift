@@ -63,7 +63,8 @@ struct CollectionCreationBody: Decodable {
         if let threshold = settings.duplicateThreshold {
             let range = ImageCollection.duplicateThresholdRange
             guard range.contains(threshold) else {
-                throw APIError.invalidRequest("settings.duplicate_threshold must be between \(range.lowerBound) and \(range.upperBound), got \(threshold)")
+                throw APIError.invalidRequest(
+                    "settings.duplicate_threshold must be between \(range.lowerBound) and \(range.upperBound), got \(threshold)")
             }
             specification.duplicateThreshold = threshold
         }

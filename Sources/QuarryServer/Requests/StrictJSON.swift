@@ -15,17 +15,20 @@ enum StrictJSON {
     static func rejectUnknownKeys(in decoder: any Decoder, allowed: [String]) throws {
         let container = try decoder.container(keyedBy: AnyKey.self)
         if let unknown = container.allKeys.map(\.stringValue).first(where: { !allowed.contains($0) }) {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath + [AnyKey(stringValue: unknown)],
-                debugDescription: "unknown field \"\(unknown)\" (allowed: \(allowed.joined(separator: ", ")))"
-            ))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath + [AnyKey(stringValue: unknown)],
+                    debugDescription: "unknown field \"\(unknown)\" (allowed: \(allowed.joined(separator: ", ")))"
+                ))
         }
     }
 
     /// Reads at most `limit` bytes of `request`'s body and decodes it as `T`.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
         if let contentType = request.headers[.contentType], !contentType.lowercased().contains("json") {
-            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "expected a JSON body (Content-Type: application/json), got \(contentType)")
+            throw APIError(
+                .unsupportedMediaType, code: "unsupported_media_type",
+                message: "expected a JSON body (Content-Type: application/json), got \(contentType)")
         }
         let buffer = try await request.collectBody(upTo: limit)
         guard buffer.readableBytes > 0 else { throw APIError.invalidRequest("request body is empty; expected a JSON object") }
@@ -54,8 +57,10 @@ enum StrictJSON {
     /// The deepest nesting of arrays and objects in `data`, brackets inside strings not counted;
     /// one pass, whatever the bytes are.
     static func nestingDepth(_ data: Data) -> Int {
-        var depth = 0, deepest = 0
-        var inString = false, escaped = false
+        var depth = 0
+        var deepest = 0
+        var inString = false
+        var escaped = false
         for byte in data {
             if inString {
                 if escaped {

@@ -4,7 +4,7 @@ import QuarryCore
 extension CollectionLibrary {
     /// The text collection named by the route's `name` parameter, or a 404 (no such
     /// collection), 503 (one that could not be opened) or 400 (an image collection) API error.
-    func textCollection(_ context: BasicRequestContext) throws -> TextCollection {
+    func textCollection(_ context: QuarryRequestContext) throws -> TextCollection {
         let name = try context.parameters.require("name")
         guard let collection = textCollection(named: name) else {
             throw missingCollection(name, wanted: .text, hint: "use POST /v1/collections/\(name)/search/image")
@@ -13,7 +13,7 @@ extension CollectionLibrary {
     }
 
     /// The image collection named by the route's `name` parameter, or a 404, 503 or 400 API error.
-    func imageCollection(_ context: BasicRequestContext) throws -> ImageCollection {
+    func imageCollection(_ context: QuarryRequestContext) throws -> ImageCollection {
         let name = try context.parameters.require("name")
         guard let collection = imageCollection(named: name) else {
             throw missingCollection(name, wanted: .image, hint: "search it with POST /v1/collections/\(name)/search")
@@ -23,7 +23,7 @@ extension CollectionLibrary {
 
     /// What `GET /v1/collections/{name}` reports of the collection of either kind named by the
     /// route's `name` parameter (image categories only when `detailed`), or a 404 or 503 API error.
-    func summary(_ context: BasicRequestContext, detailed: Bool) throws -> CollectionSummary {
+    func summary(_ context: QuarryRequestContext, detailed: Bool) throws -> CollectionSummary {
         let name = try context.parameters.require("name")
         if let images = imageCollection(named: name) { return try CollectionSummary(images, detailed: detailed) }
         return try CollectionSummary(textCollection(context))

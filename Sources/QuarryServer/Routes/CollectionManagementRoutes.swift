@@ -45,7 +45,7 @@ struct CollectionManagementRoutes {
 
     /// `PUT /v1/collections/{name}`: 201 with the new collection, 200 when an identical one
     /// exists, 409 when a different one (or an alias) has the name.
-    func createCollection(_ request: Request, _ context: BasicRequestContext) async throws -> EditedResponse<CollectionSummary> {
+    func createCollection(_ request: Request, _ context: QuarryRequestContext) async throws -> EditedResponse<CollectionSummary> {
         let name = try context.parameters.require("name")
         let body = try await StrictJSON.decode(CollectionCreationBody.self, from: request, limit: limits.maxJSONBodyBytes)
         let specification = try body.specification(limits: limits)
@@ -57,7 +57,7 @@ struct CollectionManagementRoutes {
 
     /// `DELETE /v1/collections/{name}`: the collection and its files (its backups are kept);
     /// 409 while an alias names it.
-    func deleteCollection(_ request: Request, _ context: BasicRequestContext) async throws -> Deleted {
+    func deleteCollection(_ request: Request, _ context: QuarryRequestContext) async throws -> Deleted {
         let name = try context.parameters.require("name")
         if let target = library.aliasTargets[name] {
             throw APIError.invalidRequest("\"\(name)\" is an alias of collection \"\(target)\": delete it with DELETE /v1/aliases/\(name)")
@@ -69,22 +69,23 @@ struct CollectionManagementRoutes {
     }
 
     /// `GET /v1/aliases`: every alias with its collection, by alias.
-    func listAliases(_ request: Request, _ context: BasicRequestContext) async throws -> AliasList {
+    func listAliases(_ request: Request, _ context: QuarryRequestContext) async throws -> AliasList {
         AliasList(aliases: library.aliasTargets.sorted { $0.key < $1.key }.map { .init(alias: $0.key, collection: $0.value) })
     }
 
     /// `PUT /v1/aliases/{alias}`: points the alias at a collection in one atomic step; 201 when
     /// the alias is new, else 200 with the collection it named before.
-    func setAlias(_ request: Request, _ context: BasicRequestContext) async throws -> EditedResponse<Alias> {
+    func setAlias(_ request: Request, _ context: QuarryRequestContext) async throws -> EditedResponse<Alias> {
         try writes.requireSingleServer(for: "setting an alias")
         let alias = try context.parameters.require("alias")
         let body = try await StrictJSON.decode(AliasRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
         let previous = try await writes.changingLocally { try library.setAlias(alias, to: body.collection) }
-        return EditedResponse(status: previous == nil ? .created : .ok, response: Alias(alias: alias, collection: body.collection, previous: previous))
+        return EditedResponse(
+            status: previous == nil ? .created : .ok, response: Alias(alias: alias, collection: body.collection, previous: previous))
     }
 
     /// `DELETE /v1/aliases/{alias}`: removes the alias (never its collection).
-    func removeAlias(_ request: Request, _ context: BasicRequestContext) async throws -> Alias {
+    func removeAlias(_ request: Request, _ context: QuarryRequestContext) async throws -> Alias {
         try writes.requireSingleServer(for: "removing an alias")
         let alias = try context.parameters.require("alias")
         guard let target = try await writes.changingLocally({ try library.removeAlias(alias) }) else {

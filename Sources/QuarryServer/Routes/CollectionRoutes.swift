@@ -33,7 +33,7 @@ struct CollectionRoutes {
                 return cached
             }
             metrics.recordCacheLookup(hit: false)
-            let degraded = SearchLoad.isDegraded
+            let degraded = context.isDegraded
             if degraded {
                 searchRequest = searchRequest.degraded(defaults: collection.configuration.searchDefaults)
                 metrics.recordDegradedRequest()
@@ -44,7 +44,7 @@ struct CollectionRoutes {
                 }
             }
             let request = searchRequest
-            let result = try await executor.search(request, in: collection, limits: limits, metrics: metrics)
+            let result = try await executor.search(request, in: collection, degraded: degraded, limits: limits, metrics: metrics)
             let response = SearchResponse(
                 collection: collection.name, query: searchRequest.query, mode: searchRequest.mode,
                 tookMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6,
@@ -59,11 +59,11 @@ struct CollectionRoutes {
 
     /// `POST …/search/batch`: up to ``BatchSearchRequestBody/maxQueries`` searches, their questions
     /// embedded together; answered in order, never from the cache.
-    func searchBatch(_ request: Request, _ context: BasicRequestContext) async throws -> BatchSearchResponse {
+    func searchBatch(_ request: Request, _ context: QuarryRequestContext) async throws -> BatchSearchResponse {
         let collection = try library.textCollection(context)
         let body = try await StrictJSON.decode(BatchSearchRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
         try body.validate()
-        let degraded = SearchLoad.isDegraded
+        let degraded = context.isDegraded
         let defaults = collection.configuration.searchDefaults
         let requests = try body.queries.map { query in
             let validated = try query.validated(limits: limits, defaultTopK: defaults.topK)
@@ -71,7 +71,7 @@ struct CollectionRoutes {
         }
         if degraded { metrics.recordDegradedRequest() }
         let start = DispatchTime.now().uptimeNanoseconds
-        let results = try await executor.search(batch: requests, in: collection, limits: limits, metrics: metrics)
+        let results = try await executor.search(batch: requests, in: collection, degraded: degraded, limits: limits, metrics: metrics)
         return BatchSearchResponse(
             collection: collection.name, tookMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6,
             degraded: degraded,
@@ -83,23 +83,23 @@ struct CollectionRoutes {
 
     /// `POST …/documents`: adds or replaces documents given as JSON text, or
     /// uploaded as files (`multipart/form-data`, any format a reader supports).
-    func addDocuments(_ request: Request, _ context: BasicRequestContext) async throws -> EditedResponse<DocumentsResponse> {
+    func addDocuments(_ request: Request, _ context: QuarryRequestContext) async throws -> EditedResponse<DocumentsResponse> {
         let collection = try library.textCollection(context)
-        let ingestor = DocumentIngestor(chunker: try Chunker(
-            configuration: DocumentIngestor.defaultChunking, tokenCounter: EncoderTokenCounter(encoder: collection.encoder)
-        ))
+        let ingestor = try DocumentIngestor(countingTokensWith: collection.encoder)
         var documents: [TextDocument] = []
         if MultipartUpload.isMultipart(request) {
             for file in try await MultipartUpload.files(from: request, limit: limits.maxUploadBytes, shape: limits.multipartShape) {
-                documents.append(ingestor.prepare(try read(ingestor, file.data, name: file.name, source: file.name), source: file.name))
+                documents.append(
+                    try readable(file.name) { () throws(DocumentReadError) in try ingestor.document(uploaded: file.data, named: file.name) })
             }
         } else {
             let body = try await StrictJSON.decode(DocumentsRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
             try body.validate()
             for document in body.documents {
-                let isMarkdown = document.source.hasSuffix(".md") || document.source.hasSuffix(".markdown")
-                let content = try read(ingestor, Data(document.text.utf8), name: isMarkdown ? document.source : document.source + ".txt", source: document.source)
-                documents.append(document.applied(to: ingestor.prepare(content, source: document.source, metadata: document.metadata ?? [:])))
+                let prepared = try readable(document.source) { () throws(DocumentReadError) in
+                    try ingestor.document(text: document.text, source: document.source, metadata: document.metadata ?? [:])
+                }
+                documents.append(document.applied(to: prepared))
             }
         }
         var response = DocumentsResponse(collection: collection.name)
@@ -112,9 +112,10 @@ struct CollectionRoutes {
         return EditedResponse(status: .created, response: response)
     }
 
-    func read(_ ingestor: DocumentIngestor, _ data: Data, name: String, source: String) throws -> DocumentContent {
+    /// What `read` returns; a document it cannot read answers 422 naming `source`.
+    func readable(_ source: String, _ read: () throws(DocumentReadError) -> TextDocument) throws(APIError) -> TextDocument {
         do {
-            return try ingestor.readers.read(data: data, name: name)
+            return try read()
         } catch {
             throw APIError(.unprocessableContent, code: "unreadable_document", message: "\(source): \(error.description)")
         }

@@ -25,50 +25,56 @@ struct ImageRoutes {
     }
 
     /// `POST …/search/image`: the image comes as multipart field `image` or as a raw image body.
-    func searchByImage(_ request: Request, _ context: BasicRequestContext) async throws -> ImageSearchResponse {
+    func searchByImage(_ request: Request, _ context: QuarryRequestContext) async throws -> ImageSearchResponse {
         let collection = try library.imageCollection(context)
-        let query = try imageQuery(request, collection)
+        let query = try imageQuery(request, collection, context)
         let data = try await uploadedImage(request)
         let start = DispatchTime.now().uptimeNanoseconds
         let result: ImageSearchResult
         do {
-            result = try await executor.runSharing(.search(degraded: SearchLoad.isDegraded)) { threads in
+            result = try await executor.runSharing(.search(degraded: context.isDegraded)) { threads in
                 let vector = try collection.queryVector(imageData: data, threads: threads)
                 return try collection.search(ImageSearchRequest(vector: vector, topK: query.topK, nprobe: query.nprobe, filter: query.filter))
             }
         } catch let error as ImageDecodingError {
             throw APIError(error)
         }
-        metrics.recordSearch(collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)
+        metrics.recordSearch(
+            collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)
         return ImageSearchResponse(
-            collection: collection.name, tookMilliseconds: milliseconds(since: start), result: result, degraded: SearchLoad.isDegraded
+            collection: collection.name, tookMilliseconds: milliseconds(since: start), result: result, degraded: context.isDegraded
         )
     }
 
     /// `GET …/items/{id}/similar`: the items most like a stored one.
-    func similar(_ request: Request, _ context: BasicRequestContext) async throws -> ImageSearchResponse {
+    func similar(_ request: Request, _ context: QuarryRequestContext) async throws -> ImageSearchResponse {
         let collection = try library.imageCollection(context)
         let id = try itemID(context, in: collection)
-        let query = try imageQuery(request, collection)
+        let query = try imageQuery(request, collection, context)
         let start = DispatchTime.now().uptimeNanoseconds
-        guard let result = try await executor.run(.search(degraded: SearchLoad.isDegraded), { try collection.similar(to: id, topK: query.topK, nprobe: query.nprobe, filter: query.filter) }) else {
+        guard
+            let result = try await executor.run(
+                .search(degraded: context.isDegraded),
+                { try collection.similar(to: id, topK: query.topK, nprobe: query.nprobe, filter: query.filter) })
+        else {
             throw APIError.itemNotFound("\(id)", collection: collection.name)
         }
-        metrics.recordSearch(collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)
+        metrics.recordSearch(
+            collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)
         return ImageSearchResponse(
-            collection: collection.name, tookMilliseconds: milliseconds(since: start), result: result, degraded: SearchLoad.isDegraded,
+            collection: collection.name, tookMilliseconds: milliseconds(since: start), result: result, degraded: context.isDegraded,
             queryID: id
         )
     }
 
     /// `GET …/items/{id}`.
-    func item(_ request: Request, _ context: BasicRequestContext) async throws -> ImageItemResponse {
+    func item(_ request: Request, _ context: QuarryRequestContext) async throws -> ImageItemResponse {
         let collection = try library.imageCollection(context)
         return ImageItemResponse(try storedImage(context, in: collection), collection: collection.name)
     }
 
     /// `GET …/items/{id}/image`: the original file, only from the collection's media folder.
-    func imageFile(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func imageFile(_ request: Request, _ context: QuarryRequestContext) async throws -> Response {
         let collection = try library.imageCollection(context)
         let image = try storedImage(context, in: collection)
         guard let url = collection.mediaFile(for: image), let data = FileManager.default.contents(atPath: url.path) else {
@@ -78,7 +84,7 @@ struct ImageRoutes {
     }
 
     /// `GET …/items/{id}/thumbnail`: a JPEG at most ``ImageCollection/thumbnailSide`` pixels on its longest side.
-    func thumbnailFile(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func thumbnailFile(_ request: Request, _ context: QuarryRequestContext) async throws -> Response {
         let collection = try library.imageCollection(context)
         let image = try storedImage(context, in: collection)
         guard let data = FileManager.default.contents(atPath: collection.thumbnailFile(for: image).path) else {
@@ -89,7 +95,7 @@ struct ImageRoutes {
 
     /// `POST …/images` (admin): image files as multipart parts, with optional fields
     /// `category`, `price`, `title` and `metadata` (a JSON object) applied to each.
-    func addImages(_ request: Request, _ context: BasicRequestContext) async throws -> EditedResponse<ImagesResponse> {
+    func addImages(_ request: Request, _ context: QuarryRequestContext) async throws -> EditedResponse<ImagesResponse> {
         try writes.requireSingleServer(for: "adding images")
         let collection = try library.imageCollection(context)
         guard MultipartUpload.isMultipart(request) else {
@@ -99,12 +105,8 @@ struct ImageRoutes {
         guard !form.files.isEmpty else { throw APIError.invalidRequest("the form has no image file") }
         let fields = try UploadFields(form.fields)
         let inputs = form.files.map { file in
-            var metadata = fields.metadata
-            metadata["file_name"] = .string(file.name)
-            let fileExtension = ImageFormat.sniff(file.data).isDecodable ? ImageFormat.sniff(file.data).rawValue : "bin"
-            return ImageInput(
-                path: "uploads/\(ContentHash.sha256(file.data).prefix(32)).\(fileExtension)", data: file.data,
-                category: fields.category, price: fields.price, title: fields.title ?? file.name, metadata: metadata
+            ImageInput.upload(
+                file.data, fileName: file.name, category: fields.category, price: fields.price, title: fields.title, metadata: fields.metadata
             )
         }
         let (result, duplicates) = try await executor.run {
@@ -114,12 +116,12 @@ struct ImageRoutes {
         var response = ImagesResponse(collection: collection.name)
         for (file, outcome) in zip(form.files, result.outcomes) {
             switch outcome {
-            case let .stored(id):
+            case .stored(let id):
                 let duplicate = duplicates[id].map { DuplicateResponse($0, collection: collection.name) }
                 response.images.append(.init(file: file.name, status: "stored", id: id, error: nil, duplicateOf: duplicate))
             case .unchanged: response.images.append(.init(file: file.name, status: "unchanged", id: nil, error: nil))
             case .superseded: response.images.append(.init(file: file.name, status: "superseded", id: nil, error: nil))
-            case let .failed(reason): response.images.append(.init(file: file.name, status: "failed", id: nil, error: reason))
+            case .failed(let reason): response.images.append(.init(file: file.name, status: "failed", id: nil, error: reason))
             }
         }
         response.vectors = collection.vectorCount
@@ -129,7 +131,7 @@ struct ImageRoutes {
 
     /// `GET …/duplicates`: groups of stored images that nearly duplicate one another, largest
     /// first; `threshold` (0.5–1, default the collection's) and `limit` (groups, default 100).
-    func duplicates(_ request: Request, _ context: BasicRequestContext) async throws -> DuplicatesResponse {
+    func duplicates(_ request: Request, _ context: QuarryRequestContext) async throws -> DuplicatesResponse {
         let collection = try library.imageCollection(context)
         let query = try DuplicatesQuery(request, defaultThreshold: collection.duplicateThreshold)
         let groups = try await executor.run { try collection.duplicateGroups(threshold: query.threshold) }
@@ -165,9 +167,9 @@ struct ImageRoutes {
     }
 
     /// The query parameters of a search, made cheaper when the server is under load.
-    func imageQuery(_ request: Request, _ collection: ImageCollection) throws -> ImageQuery {
+    func imageQuery(_ request: Request, _ collection: ImageCollection, _ context: QuarryRequestContext) throws -> ImageQuery {
         let query = try ImageQuery(request, limits: limits, defaultTopK: collection.configuration.searchDefaults.topK)
-        guard SearchLoad.isDegraded else { return query }
+        guard context.isDegraded else { return query }
         metrics.recordDegradedRequest()
         return query.degraded(defaultNprobe: collection.defaultNprobe)
     }
@@ -191,13 +193,13 @@ struct ImageRoutes {
         return Data(buffer: try await request.collectBody(upTo: limits.maxImageBytes))
     }
 
-    func itemID(_ context: BasicRequestContext, in collection: ImageCollection) throws -> Int64 {
+    func itemID(_ context: QuarryRequestContext, in collection: ImageCollection) throws -> Int64 {
         let text = try context.parameters.require("id")
         guard let id = Int64(text), id > 0 else { throw APIError.itemNotFound(text, collection: collection.name) }
         return id
     }
 
-    func storedImage(_ context: BasicRequestContext, in collection: ImageCollection) throws -> StoredImage {
+    func storedImage(_ context: QuarryRequestContext, in collection: ImageCollection) throws -> StoredImage {
         let id = try itemID(context, in: collection)
         guard let image = try collection.image(id: id) else { throw APIError.itemNotFound("\(id)", collection: collection.name) }
         return image

@@ -1,5 +1,4 @@
 import Dispatch
-import Faiss
 import Foundation
 import Hummingbird
 import QuarryCore
@@ -34,7 +33,7 @@ struct MaintenanceRoutes {
     }
 
     /// `DELETE …/documents?source=…`: a text document and all its passages.
-    func deleteDocument(_ request: Request, _ context: BasicRequestContext) async throws -> Deletion {
+    func deleteDocument(_ request: Request, _ context: QuarryRequestContext) async throws -> Deletion {
         let collection = try library.textCollection(context)
         let name = collection.name
         guard let source = request.uri.queryParameters["source"].map(String.init), !source.isEmpty else {
@@ -48,7 +47,7 @@ struct MaintenanceRoutes {
     }
 
     /// `DELETE …/items/{id}`: one passage of a text collection or one image of an image collection.
-    func deleteItem(_ request: Request, _ context: BasicRequestContext) async throws -> Deletion {
+    func deleteItem(_ request: Request, _ context: QuarryRequestContext) async throws -> Deletion {
         try writes.requireSingleServer(for: "deleting one item")
         let name = try context.parameters.require("name")
         let text = try context.parameters.require("id")
@@ -69,18 +68,19 @@ struct MaintenanceRoutes {
     }
 
     /// `POST …/reindex`: rebuilds the index from the stored vectors beside the live one and swaps it in.
-    func reindex(_ request: Request, _ context: BasicRequestContext) async throws -> Reindexed {
+    func reindex(_ request: Request, _ context: QuarryRequestContext) async throws -> Reindexed {
         let name = try context.parameters.require("name")
         guard let collection = library.collection(named: name) else { throw library.absentCollection(name) }
-        let body: ReindexRequestBody? = request.headers[.contentLength] == "0" || request.headers[.contentType] == nil
+        let body: ReindexRequestBody? =
+            request.headers[.contentLength] == "0" || request.headers[.contentType] == nil
             ? nil : try await StrictJSON.decode(ReindexRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
         let start = DispatchTime.now().uptimeNanoseconds
         let factory: String
         do {
             // Building can take long: keep it off the tasks that serve requests.
             factory = try await onBlockingThread { try collection.reindex(factory: body?.factory) }
-        } catch let error as FaissError {
-            throw APIError.invalidRequest("cannot build index \"\(body?.factory ?? collection.configuration.factory)\": \(error)")
+        } catch CollectionError.invalidFactory(let factory, let reason) {
+            throw APIError.invalidRequest("cannot build index \"\(factory)\": \(reason)")
         } catch let error as CollectionError {
             guard case .tooFewVectorsToTrain = error else { throw APIError(error) }
             throw APIError(.unprocessableContent, code: "too_few_vectors", message: error.description)

@@ -41,20 +41,22 @@ struct SeedCompatibilityRoutes {
     }
 
     func register(on groups: RouteGroups) {
-        groups.searches.post("text-search") { request, _ in
+        groups.searches.post("text-search") { request, context in
             let body = try await StrictJSON.decode(Body.self, from: request, limit: limits.maxJSONBodyBytes)
             let name = defaultCollection ?? library.allTextCollections.first?.name ?? ""
             guard let collection = library.textCollection(named: name) else { throw library.absentCollection(name) }
             let query = try limits.validatedQuery(body.query)
             let request = TextSearchRequest(query: query, topK: try limits.validatedTopK(body.topK ?? 5), mode: .vector)
-            let result = try await executor.search(request, in: collection, limits: limits, metrics: metrics)
-            return Answer(query: query, results: result.hits.map { hit in
-                var metadata = hit.passage.metadata
-                metadata["source"] = .string(hit.passage.source)
-                metadata["chapter"] = .string(hit.passage.chapter)
-                metadata["page"] = hit.passage.page.map { .number(Double($0)) } ?? .null
-                return Answer.Result(rank: hit.rank, similarity: hit.score, text: hit.passage.text, metadata: metadata)
-            })
+            let result = try await executor.search(request, in: collection, degraded: context.isDegraded, limits: limits, metrics: metrics)
+            return Answer(
+                query: query,
+                results: result.hits.map { hit in
+                    var metadata = hit.passage.metadata
+                    metadata["source"] = .string(hit.passage.source)
+                    metadata["chapter"] = .string(hit.passage.chapter)
+                    metadata["page"] = hit.passage.page.map { .number(Double($0)) } ?? .null
+                    return Answer.Result(rank: hit.rank, similarity: hit.score, text: hit.passage.text, metadata: metadata)
+                })
         }
     }
 }

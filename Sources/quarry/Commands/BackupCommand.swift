@@ -36,9 +36,10 @@ struct BackupCommand: ParsableCommand {
             do {
                 let info = try manager.backup(folder, to: root)
                 let pruned = try manager.prune(collection: info.manifest.collection, in: root, keepNewest: keep)
-                print("\(name): \(info.folder.path) (\(info.manifest.storeRows) rows, \(info.manifest.files.count) files, "
-                    + "\(ByteCountFormatter.string(fromByteCount: info.manifest.totalSize, countStyle: .file)))"
-                    + (pruned.isEmpty ? "" : ", \(pruned.count) old deleted"))
+                print(
+                    "\(name): \(info.folder.path) (\(info.manifest.storeRows) rows, \(info.manifest.files.count) files, "
+                        + "\(ByteCountFormatter.string(fromByteCount: info.manifest.totalSize, countStyle: .file)))"
+                        + (pruned.isEmpty ? "" : ", \(pruned.count) old deleted"))
                 if info.indexRebuilt { print("\(name): the index kept changing; the backup holds one rebuilt from its store") }
             } catch {
                 failed = true

@@ -43,13 +43,15 @@ struct DedupeCommand: ParsableCommand {
         let used = threshold ?? target.duplicateThreshold
         let groups = try target.duplicateGroups(threshold: used)
         let images = groups.reduce(0) { $0 + $1.images.count }
-        print(String(
-            format: "%@: %d groups of near duplicates (%d images of %d) at threshold %.3f",
-            collection, groups.count, images, target.index.count, used
-        ))
+        print(
+            String(
+                format: "%@: %d groups of near duplicates (%d images of %d) at threshold %.3f",
+                collection, groups.count, images, target.index.count, used
+            ))
         for group in groups.prefix(10) {
-            print(String(format: "  %d images, scores %.3f–%.3f: ", group.images.count, group.lowestScore, group.highestScore)
-                + group.images.prefix(4).map(\.path).joined(separator: ", ") + (group.images.count > 4 ? ", …" : ""))
+            print(
+                String(format: "  %d images, scores %.3f–%.3f: ", group.images.count, group.lowestScore, group.highestScore)
+                    + group.images.prefix(4).map(\.path).joined(separator: ", ") + (group.images.count > 4 ? ", …" : ""))
         }
         if let report { try writeReport(groups, to: URL(fileURLWithPath: report)) }
     }
@@ -74,11 +76,12 @@ struct DedupeCommand: ParsableCommand {
     }
 
     private func writeReport(_ groups: [DuplicateGroup], to url: URL) throws {
-        try JSONLinesFile.write(groups.map { group in
-            ReportLine(
-                lowestScore: group.lowestScore, highestScore: group.highestScore,
-                images: group.images.map { .init(id: $0.id, path: $0.path, category: $0.category) }
-            )
-        }, to: url)
+        try JSONLinesFile.write(
+            groups.map { group in
+                ReportLine(
+                    lowestScore: group.lowestScore, highestScore: group.highestScore,
+                    images: group.images.map { .init(id: $0.id, path: $0.path, category: $0.category) }
+                )
+            }, to: url)
     }
 }

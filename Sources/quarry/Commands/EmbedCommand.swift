@@ -55,9 +55,11 @@ struct EmbedCommand: ParsableCommand {
         let end = DispatchTime.now().uptimeNanoseconds
         if stats {
             let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            print(String(format: "model %@ (%@), dimension %d, norm %.6f, load %.1f ms, embed %.2f ms",
-                         model, entry.kind.rawValue, vector.count, norm,
-                         Double(embedStart - loadStart) / 1e6, Double(end - embedStart) / 1e6))
+            print(
+                String(
+                    format: "model %@ (%@), dimension %d, norm %.6f, load %.1f ms, embed %.2f ms",
+                    model, entry.kind.rawValue, vector.count, norm,
+                    Double(embedStart - loadStart) / 1e6, Double(end - embedStart) / 1e6))
         } else {
             print(String(decoding: try JSONEncoder().encode(vector), as: UTF8.self))
         }

@@ -48,9 +48,11 @@ struct EvalCommand: ParsableCommand {
         )
         try result.write(to: URL(fileURLWithPath: report))
         for mode in result.modes {
-            print(String(format: "%@: Hit@1 %.2f Hit@5 %.2f Hit@10 %.2f MRR@10 %.3f p50 %.1f ms",
-                         mode.mode.rawValue, mode.hitAt["1"] ?? 0, mode.hitAt["5"] ?? 0, mode.hitAt["10"] ?? 0, mode.mrrAt10,
-                         mode.latencyP50Milliseconds))
+            print(
+                String(
+                    format: "%@: Hit@1 %.2f Hit@5 %.2f Hit@10 %.2f MRR@10 %.3f p50 %.1f ms",
+                    mode.mode.rawValue, mode.hitAt["1"] ?? 0, mode.hitAt["5"] ?? 0, mode.hitAt["10"] ?? 0, mode.mrrAt10,
+                    mode.latencyP50Milliseconds))
         }
         for group in result.groups {
             let cells = group.modes.map { String(format: "%@ Hit@5 %.3f MRR@10 %.3f", $0.mode.rawValue, $0.hitAt["5"] ?? 0, $0.mrrAt10) }

@@ -50,7 +50,10 @@ struct FashionMNISTImport: ParsableCommand {
                 path: "fashion-mnist/\(key).png", data: try ImageWriter.pngData(FashionMNIST.image(of: item)),
                 category: item.category, price: FashionMNIST.price(label: item.label, key: key),
                 title: "\(item.category) #\(item.index + 1) (\(item.split.rawValue))",
-                metadata: ["dataset": .string("Fashion-MNIST"), "split": .string(item.split.rawValue), "index": .number(Double(item.index)), "label": .number(Double(item.label))]
+                metadata: [
+                    "dataset": .string("Fashion-MNIST"), "split": .string(item.split.rawValue), "index": .number(Double(item.index)),
+                    "label": .number(Double(item.label)),
+                ]
             )
         }
         printImageSummary(collection, summary, total: target.index.count)
@@ -67,9 +70,10 @@ func printImageSummary(_ collection: String, _ summary: ImageIngestSummary, tota
     for duplicate in summary.duplicates {
         FileHandle.standardError.write(Data("duplicate \(duplicate.path): same content as \(duplicate.duplicateOf ?? "?")\n".utf8))
     }
-    print(String(
-        format: "%@: %d images (%d stored, %d unchanged, %d replaced, %d duplicates, %d failed), %d in collection (%@ index), %.1f s",
-        collection, summary.files, summary.stored, summary.unchanged, summary.replaced, summary.duplicates.count,
-        summary.failures.count, total, summary.factory, summary.seconds
-    ))
+    print(
+        String(
+            format: "%@: %d images (%d stored, %d unchanged, %d replaced, %d duplicates, %d failed), %d in collection (%@ index), %.1f s",
+            collection, summary.files, summary.stored, summary.unchanged, summary.replaced, summary.duplicates.count,
+            summary.failures.count, total, summary.factory, summary.seconds
+        ))
 }

@@ -61,14 +61,17 @@ struct IngestCommand: AsyncParsableCommand {
             // Move the collection to the index type its new size calls for.
             try target.reindex()
         }
-        let indexType = target.index.pendingFactory.map {
-            "\(target.index.factory); \($0) once enough vectors are stored to train it"
-        } ?? target.index.factory
-        print(String(
-            format: "%@: %d files (%d ingested, %d unchanged, %d failed), %d passages added, %d removed, %d duplicates skipped, %d in collection (%@ index), %.1f s",
-            collection, summary.files, summary.ingested, summary.unchanged, summary.failures.count, summary.passages,
-            summary.removed, summary.duplicates, target.index.count, indexType, summary.seconds
-        ))
+        let indexType =
+            target.index.pendingFactory.map {
+                "\(target.index.factory); \($0) once enough vectors are stored to train it"
+            } ?? target.index.factory
+        print(
+            String(
+                format:
+                    "%@: %d files (%d ingested, %d unchanged, %d failed), %d passages added, %d removed, %d duplicates skipped, %d in collection (%@ index), %.1f s",
+                collection, summary.files, summary.ingested, summary.unchanged, summary.failures.count, summary.passages,
+                summary.removed, summary.duplicates, target.index.count, indexType, summary.seconds
+            ))
     }
 
     /// The ingestor of these options, counting tokens with `encoder`.
@@ -77,7 +80,7 @@ struct IngestCommand: AsyncParsableCommand {
         chunking.targetTokens = chunkSize
         chunking.overlapTokens = overlap
         chunking.codePolicy = includeCode ? .separatePassages : .omit
-        return DocumentIngestor(chunker: try Chunker(configuration: chunking, tokenCounter: EncoderTokenCounter(encoder: encoder)))
+        return try DocumentIngestor(countingTokensWith: encoder, chunking: chunking)
     }
 
     /// Embeds every file here and commits it to the cluster at `url`, creating the collection there when it is new.
@@ -86,9 +89,11 @@ struct IngestCommand: AsyncParsableCommand {
         let encoder = try ModelRegistry.textEncoder(model, modelsDirectory: options.modelsDirectory)
         let ingestor = try ingestor(for: encoder)
         let writer = try await ClusterWriter.connect(url: url, name: "cli-\(ProcessInfo.processInfo.hostName)", logger: commandLogger())
-        var last = try await writer.commit(.createCollection(
-            name: collection, specification: CollectionSpecification(kind: .text, model: model, factory: factory)
-        )).sequence
+        var last = try await writer.commit(
+            .createCollection(
+                name: collection, specification: CollectionSpecification(kind: .text, model: model, factory: factory)
+            )
+        ).sequence
         let files = ingestor.files(in: paths.map { URL(fileURLWithPath: $0) })
         var (stored, unchanged, passages, failed) = (0, 0, 0, 0)
         let progress = ProgressBar()
@@ -108,10 +113,11 @@ struct IngestCommand: AsyncParsableCommand {
             progress.update(completed: offset + 1, total: files.count, label: file.source)
         }
         await writer.close()
-        print(String(
-            format: "%@: %d files (%d committed, %d unchanged, %d failed), %d passages, last seq %@, %.1f s",
-            collection, files.count, stored, unchanged, failed, passages, last.map { String($0) } ?? "none",
-            Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        ))
+        print(
+            String(
+                format: "%@: %d files (%d committed, %d unchanged, %d failed), %d passages, last seq %@, %.1f s",
+                collection, files.count, stored, unchanged, failed, passages, last.map { String($0) } ?? "none",
+                Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            ))
     }
 }

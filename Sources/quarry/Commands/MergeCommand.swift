@@ -36,10 +36,11 @@ struct MergeCommand: ParsableCommand {
             throw ValidationError("need two collections of the same kind in \(options.data): \"\(from)\" and \"\(into)\"")
         }
         try target.checkpoint()
-        print(String(
-            format: "%@ → %@: %d %@ copied, %d vectors in %@ (%.1f s)", from, into, copied,
-            target.configuration.kind == .text ? "documents" : "images", target.index.count, into,
-            Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        ))
+        print(
+            String(
+                format: "%@ → %@: %d %@ copied, %d vectors in %@ (%.1f s)", from, into, copied,
+                target.configuration.kind == .text ? "documents" : "images", target.index.count, into,
+                Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            ))
     }
 }

@@ -28,9 +28,10 @@ struct ReindexCommand: ParsableCommand {
         }
         let start = DispatchTime.now().uptimeNanoseconds
         let built = try target.reindex(factory: factory)
-        print(String(
-            format: "%@: %d vectors reindexed as %@ in %.1f s", collection, target.index.count, built,
-            Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        ))
+        print(
+            String(
+                format: "%@: %d vectors reindexed as %@ in %.1f s", collection, target.index.count, built,
+                Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            ))
     }
 }

@@ -51,10 +51,11 @@ struct TuneCommand: ParsableCommand {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try study.write(to: folder)
         let measured = study.measurements.first { $0.nprobe == chosen }
-        print(String(
-            format: "%@: nprobe %d (recall@%d %.3f, mean %.2f ms) stored as default; report in %@",
-            collection, chosen, study.k, measured?.recall ?? 0, measured?.meanMilliseconds ?? 0, folder.path
-        ))
+        print(
+            String(
+                format: "%@: nprobe %d (recall@%d %.3f, mean %.2f ms) stored as default; report in %@",
+                collection, chosen, study.k, measured?.recall ?? 0, measured?.meanMilliseconds ?? 0, folder.path
+            ))
         if study.chosenNprobe == nil {
             FileHandle.standardError.write(Data("tune: no nprobe reached recall \(targetRecall); using nlist\n".utf8))
         }

@@ -23,7 +23,8 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let manager = BackupManager()
         let root = options.backupsRoot(backups)
-        let folders = backup.map { [URL(fileURLWithPath: $0, isDirectory: true)] }
+        let folders =
+            backup.map { [URL(fileURLWithPath: $0, isDirectory: true)] }
             ?? (collection.map { [$0] } ?? manager.backedUpCollections(in: root)).flatMap { manager.backups(of: $0, in: root) }
         guard !folders.isEmpty else {
             FileHandle.standardError.write(Data("verify: no backups in \(root.path)\n".utf8))

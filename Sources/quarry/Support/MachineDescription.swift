@@ -4,7 +4,8 @@ import Foundation
 enum MachineDescription {
     static var current: String {
         let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuInfo.split(separator: "\n")
+        let model =
+            cpuInfo.split(separator: "\n")
             .first { $0.hasPrefix("model name") }
             .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" } ?? "unknown CPU"
         let memory = Double(ProcessInfo.processInfo.physicalMemory) / Double(1 << 30)

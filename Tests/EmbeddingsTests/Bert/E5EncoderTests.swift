@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Embeddings
 
 final class E5EncoderTests: XCTestCase {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Embeddings
 
 final class MiniLMEncoderTests: XCTestCase {
@@ -6,8 +7,10 @@ final class MiniLMEncoderTests: XCTestCase {
     /// default precision (bf16 products where the CPU has them) and with fp32 products.
     func testMatchesSentenceTransformersOnEveryFixture() throws {
         let fixtures = try TextFixtures.miniLM()
-        for (encoder, label, threshold) in [(try TextFixtures.miniLMEncoder(), "default", 0.9999),
-                                            (try TextFixtures.miniLMFloat32Encoder(), "float32", 0.999999)] {
+        for (encoder, label, threshold) in [
+            (try TextFixtures.miniLMEncoder(), "default", 0.9999),
+            (try TextFixtures.miniLMFloat32Encoder(), "float32", 0.999999),
+        ] {
             let batch = try encoder.embed(fixtures.map(\.text), role: .passage)
             var worst: (Double, String) = (1, "")
             for (i, entry) in fixtures.enumerated() {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Embeddings
 
 /// Many tasks using one encoder at once get exactly the results of sequential calls.
@@ -25,13 +26,21 @@ final class TextEncoderConcurrencyTests: XCTestCase {
 
     func testE5ConcurrentCallsGiveIdenticalResults() async throws {
         let encoder = try TextFixtures.e5Encoder()
-        try await check(encoder, texts: ["如何在北京找到便宜的住房？", "What is a vector database?", "passage one", "",
-                                         String(repeating: "向量检索 ", count: 60)], tasks: 16)
+        try await check(
+            encoder,
+            texts: [
+                "如何在北京找到便宜的住房？", "What is a vector database?", "passage one", "",
+                String(repeating: "向量检索 ", count: 60),
+            ], tasks: 16)
     }
 
     func testMiniLMConcurrentCallsGiveIdenticalResults() async throws {
         let encoder = try TextFixtures.miniLMEncoder()
-        try await check(encoder, texts: ["how much protein should a female eat", "vector databases", "", "short",
-                                         String(repeating: "nearest neighbour search ", count: 40)], tasks: 16)
+        try await check(
+            encoder,
+            texts: [
+                "how much protein should a female eat", "vector databases", "", "short",
+                String(repeating: "nearest neighbour search ", count: 40),
+            ], tasks: 16)
     }
 }

@@ -1,6 +1,7 @@
 import CImageCodecs
 import Foundation
 import XCTest
+
 @testable import Embeddings
 
 final class EfficientNetLite0Tests: XCTestCase {
@@ -8,12 +9,12 @@ final class EfficientNetLite0Tests: XCTestCase {
     func testNetworkOnReferenceInputsMatchesPyTorch() throws {
         let model = try ImageFixtures.model()
         for entry in try ImageFixtures.golden().entries {
-            guard let file = entry.input_f32 else { continue }
+            guard let file = entry.inputFloats else { continue }
             let output = try model.outputs(preprocessed: ImageFixtures.floats(file))[0]
             let c = ImageFixtures.cosine(output.embedding, entry.feature)
             print("efficientnet-lite0 \(entry.name) (reference input): cosine \(c)")
             XCTAssertGreaterThanOrEqual(c, 0.9999, entry.name)
-            XCTAssertEqual(Self.norm(output.pooled), entry.feature_norm, accuracy: 1e-3 * entry.feature_norm)
+            XCTAssertEqual(Self.norm(output.pooled), entry.featureNorm, accuracy: 1e-3 * entry.featureNorm)
             XCTAssertEqual(EfficientNetLite0.topK(output.logits, 1), [entry.top1], entry.name)
         }
     }
@@ -34,7 +35,7 @@ final class EfficientNetLite0Tests: XCTestCase {
             if c < worst.0 { worst = (c, entry.name) }
             XCTAssertGreaterThanOrEqual(c, 0.999, entry.name)
             let top = EfficientNetLite0.topK(output.logits, 5)
-            let accepted = entry.top1_margin < 0.05 ? Array(entry.top5.prefix(2)) : [entry.top1]
+            let accepted = entry.top1Margin < 0.05 ? Array(entry.top5.prefix(2)) : [entry.top1]
             XCTAssertTrue(accepted.contains(top[0]), "\(entry.name): top-1 \(top[0]), reference \(entry.top5)")
             XCTAssertEqual(try model.embed(imageData: ImageFixtures.data(entry.name)), output.embedding, entry.name)
         }
@@ -121,13 +122,16 @@ final class EfficientNetLite0Tests: XCTestCase {
             let input = (0..<(h * w * c)).map { _ in Float.random(in: -2...2, using: &generator) }
             let weight = (0..<(k * k * c)).map { _ in Float.random(in: -1...1, using: &generator) }
             let bias = (0..<c).map { _ in Float.random(in: -1...1, using: &generator) }
-            let oh = (h + s - 1) / s, ow = (w + s - 1) / s
-            let padTop = max((oh - 1) * s + k - h, 0) / 2, padLeft = max((ow - 1) * s + k - w, 0) / 2
+            let oh = (h + s - 1) / s
+            let ow = (w + s - 1) / s
+            let padTop = max((oh - 1) * s + k - h, 0) / 2
+            let padLeft = max((ow - 1) * s + k - w, 0) / 2
             var output = [Float](repeating: .nan, count: oh * ow * c)
             output.withUnsafeMutableBufferPointer { out in
-                cic_depthwise_conv_nhwc(input, Int32(h), Int32(w), Int32(c), weight, bias, Int32(k), Int32(s),
-                                        Int32(padTop), Int32(padLeft), out.baseAddress, Int32(oh), Int32(ow), 1,
-                                        0, Int32(oh))
+                cic_depthwise_conv_nhwc(
+                    input, Int32(h), Int32(w), Int32(c), weight, bias, Int32(k), Int32(s),
+                    Int32(padTop), Int32(padLeft), out.baseAddress, Int32(oh), Int32(ow), 1,
+                    0, Int32(oh))
             }
             var worst: Float = 0
             for oy in 0..<oh {
@@ -136,7 +140,8 @@ final class EfficientNetLite0Tests: XCTestCase {
                         var acc = bias[ch]
                         for ky in 0..<k {
                             for kx in 0..<k {
-                                let iy = oy * s + ky - padTop, ix = ox * s + kx - padLeft
+                                let iy = oy * s + ky - padTop
+                                let ix = ox * s + kx - padLeft
                                 if iy >= 0 && iy < h && ix >= 0 && ix < w {
                                     acc += input[(iy * w + ix) * c + ch] * weight[(ky * k + kx) * c + ch]
                                 }
@@ -164,9 +169,10 @@ final class EfficientNetLite0Tests: XCTestCase {
             for threads in [1, 2, 5, 64] {
                 var output = [Float](repeating: .nan, count: out)
                 output.withUnsafeMutableBufferPointer { o in
-                    ConvolutionKernels.depthwise(input, count: n, height: h, width: w, channels: c, weight: weight,
-                                                 bias: bias, kernel: k, stride: stride, output: o.baseAddress!,
-                                                 threads: threads)
+                    ConvolutionKernels.depthwise(
+                        input, count: n, height: h, width: w, channels: c, weight: weight,
+                        bias: bias, kernel: k, stride: stride, output: o.baseAddress!,
+                        threads: threads)
                 }
                 XCTAssertFalse(output.contains { $0.isNaN }, "threads \(threads): rows left unwritten")
                 results.append(output)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Embeddings
 
 /// The conformance corpus (Fixtures/conformance, written by scripts/golden/make_conformance.py):

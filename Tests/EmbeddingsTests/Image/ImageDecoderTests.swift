@@ -1,6 +1,7 @@
 import CImageCodecs
 import Foundation
 import XCTest
+
 @testable import Embeddings
 
 final class ImageDecoderTests: XCTestCase {
@@ -96,13 +97,13 @@ final class ImageDecoderTests: XCTestCase {
         let stored: [[UInt8]] = [[1, 2, 3], [4, 5, 6]]
         let expected: [Int: [[UInt8]]] = [
             1: [[1, 2, 3], [4, 5, 6]],
-            2: [[3, 2, 1], [6, 5, 4]],          // mirror left-right
-            3: [[6, 5, 4], [3, 2, 1]],          // rotate 180
-            4: [[4, 5, 6], [1, 2, 3]],          // mirror top-bottom
-            5: [[1, 4], [2, 5], [3, 6]],        // transpose
-            6: [[4, 1], [5, 2], [6, 3]],        // rotate 90 clockwise
-            7: [[6, 3], [5, 2], [4, 1]],        // transverse
-            8: [[3, 6], [2, 5], [1, 4]],        // rotate 90 counter-clockwise
+            2: [[3, 2, 1], [6, 5, 4]],  // mirror left-right
+            3: [[6, 5, 4], [3, 2, 1]],  // rotate 180
+            4: [[4, 5, 6], [1, 2, 3]],  // mirror top-bottom
+            5: [[1, 4], [2, 5], [3, 6]],  // transpose
+            6: [[4, 1], [5, 2], [6, 3]],  // rotate 90 clockwise
+            7: [[6, 3], [5, 2], [4, 1]],  // transverse
+            8: [[3, 6], [2, 5], [1, 4]],  // rotate 90 counter-clockwise
         ]
         let rgb = stored.flatMap { row in row.flatMap { [$0 * 10, $0 * 20, $0 * 30] } }
         let png = try ImageWriter.pngData(DecodedImage(width: 3, height: 2, pixels: rgb))
@@ -146,7 +147,7 @@ final class ImageDecoderTests: XCTestCase {
             for fraction in [0.5, 0.9] {
                 let cut = data.prefix(Int(Double(data.count) * fraction))
                 XCTAssertThrowsError(try ImageDecoder().decode(cut), "\(name) cut to \(fraction)") { error in
-                    guard case let ImageDecodingError.corrupt(reason) = error else {
+                    guard case ImageDecodingError.corrupt(let reason) = error else {
                         return XCTFail("\(name): expected .corrupt, got \(error)")
                     }
                     XCTAssertFalse(reason.isEmpty)
@@ -179,7 +180,7 @@ final class ImageDecoderTests: XCTestCase {
         }
         let heif = Data([0, 0, 0, 0x18]) + Data("ftypheic".utf8) + Data(count: 12)
         XCTAssertThrowsError(try ImageDecoder().decode(heif)) { error in
-            guard case let ImageDecodingError.unsupportedFormat(format, detail) = error else { return XCTFail("\(error)") }
+            guard case ImageDecodingError.unsupportedFormat(let format, let detail) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(format, .heif)
             XCTAssertTrue(detail.contains("HEIF"), detail)
         }
@@ -236,8 +237,9 @@ final class ImageDecoderTests: XCTestCase {
         for (name, bytes) in [("jpeg", jpeg), ("png", png)] {
             let start = Date()
             XCTAssertThrowsError(try ImageDecoder().decode(Data(bytes)), name) { error in
-                XCTAssertEqual(error as? ImageDecodingError,
-                               .tooManyPixels(width: huge, height: huge, limit: ImageDecoder.defaultMaxPixels), name)
+                XCTAssertEqual(
+                    error as? ImageDecodingError,
+                    .tooManyPixels(width: huge, height: huge, limit: ImageDecoder.defaultMaxPixels), name)
             }
             XCTAssertLessThan(Date().timeIntervalSince(start), 0.5, "\(name): the limit must be checked before decoding")
             let info = try ImageDecoder.probe(Data(bytes))
@@ -274,7 +276,8 @@ final class ImageDecoderTests: XCTestCase {
         BWk30l5Jc6TaahLczy6hbXDmUveNEBGY4xHDF8m/zJJCv//Z
         """.replacingOccurrences(of: "\n", with: "")
 
-    static let orientedWebP = "UklGRl4AAABXRUJQVlA4WAoAAAAIAAAAEwAACwAAVlA4TB4AAAAvE8ACALmM6H/sIqL/ASEBYYT/ezV1GCYhJgC41DVFWElGGgAAAE1NACoAAAAIAAEBEgADAAAAAQAIAAAAAAAA"
+    static let orientedWebP =
+        "UklGRl4AAABXRUJQVlA4WAoAAAAIAAAAEwAACwAAVlA4TB4AAAAvE8ACALmM6H/sIqL/ASEBYYT/ezV1GCYhJgC41DVFWElGGgAAAE1NACoAAAAIAAEBEgADAAAAAQAIAAAAAAAA"
 
     /// Inserts an eXIf chunk (TIFF header + IFD0 with the orientation tag) after IHDR.
     static func insertingEXIF(into png: Data, orientation: Int, bigEndian: Bool) -> Data {
@@ -282,7 +285,7 @@ final class ImageDecoderTests: XCTestCase {
         func u32(_ v: Int) -> [UInt8] { bigEndian ? u16(v >> 16) + u16(v & 0xFFFF) : u16(v & 0xFFFF) + u16(v >> 16) }
         var tiff: [UInt8] = bigEndian ? [0x4D, 0x4D] : [0x49, 0x49]
         tiff += u16(42) + u32(8)
-        tiff += u16(2)                                            // two IFD entries
+        tiff += u16(2)  // two IFD entries
         tiff += u16(0x010F) + u16(2) + u32(4) + [0x51, 0x72, 0x79, 0]  // Make = "Qry"
         tiff += u16(0x0112) + u16(3) + u32(1) + u16(orientation) + [0, 0]
         tiff += u32(0)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Embeddings
 
 /// Image fixtures (Tests/EmbeddingsTests/Fixtures/images, efficientnet-lite0.json; generated
@@ -50,13 +51,23 @@ enum ImageFixtures {
         let file: String
         let top1: Int
         let top5: [Int]
-        let top1_margin: Float
+        let top1Margin: Float
         let feature: [Float]
-        let feature_norm: Float
-        let decoded_size: [Int]
-        let resized_size: [Int]
-        let crop_offset: [Int]
-        let input_f32: String?
+        let featureNorm: Float
+        let decodedSize: [Int]
+        let resizedSize: [Int]
+        let cropOffset: [Int]
+        let inputFloats: String?
+
+        enum CodingKeys: String, CodingKey {
+            case file, top1, top5, feature
+            case top1Margin = "top1_margin"
+            case featureNorm = "feature_norm"
+            case decodedSize = "decoded_size"
+            case resizedSize = "resized_size"
+            case cropOffset = "crop_offset"
+            case inputFloats = "input_f32"
+        }
 
         var name: String { String(file.dropFirst("images/".count)) }
     }
@@ -91,7 +102,9 @@ enum ImageFixtures {
     /// Cosine similarity in double precision.
     static func cosine(_ a: [Float], _ b: [Float]) -> Double {
         precondition(a.count == b.count)
-        var dot = 0.0, na = 0.0, nb = 0.0
+        var dot = 0.0
+        var na = 0.0
+        var nb = 0.0
         for i in a.indices {
             dot += Double(a[i]) * Double(b[i])
             na += Double(a[i]) * Double(a[i])

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Embeddings
 
 final class ImageResamplerTests: XCTestCase {
@@ -79,11 +80,11 @@ final class ImageResamplerTests: XCTestCase {
         let p = ImagePreprocessor()
         for entry in try ImageFixtures.golden().entries {
             let image = try ImageFixtures.image(entry.name)
-            XCTAssertEqual([image.width, image.height], entry.decoded_size, entry.name)
+            XCTAssertEqual([image.width, image.height], entry.decodedSize, entry.name)
             let size = p.resizedSize(width: image.width, height: image.height)
-            XCTAssertEqual([size.width, size.height], entry.resized_size, entry.name)
+            XCTAssertEqual([size.width, size.height], entry.resizedSize, entry.name)
             let origin = p.cropOrigin(width: size.width, height: size.height)
-            XCTAssertEqual([origin.x, origin.y], entry.crop_offset, entry.name)
+            XCTAssertEqual([origin.x, origin.y], entry.cropOffset, entry.name)
         }
     }
 
@@ -91,7 +92,7 @@ final class ImageResamplerTests: XCTestCase {
     /// reference tensors exactly.
     func testPreprocessedTensorsEqualTheReference() throws {
         for entry in try ImageFixtures.golden().entries {
-            guard let file = entry.input_f32 else { continue }
+            guard let file = entry.inputFloats else { continue }
             let reference = try ImageFixtures.floats(file)
             let mine = try ImagePreprocessor().tensor(ImageFixtures.image(entry.name))
             XCTAssertEqual(mine.count, 224 * 224 * 3)

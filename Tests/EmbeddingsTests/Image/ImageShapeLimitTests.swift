@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Embeddings
 
 /// Images whose shape would blow up preprocessing are refused before any large allocation:

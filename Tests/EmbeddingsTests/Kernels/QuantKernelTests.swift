@@ -1,16 +1,22 @@
 import XCTest
+
 @testable import Embeddings
 
 final class QuantKernelTests: XCTestCase {
     /// The 4-bit layer gives the same result on every SIMD path and matches a float
     /// reference computed from the dequantised weights and activations.
     func testQ4LayerAgreesAcrossPathsAndWithReference() {
-        let outputs = 64, inputs = 256, rows = 13
+        let outputs = 64
+        let inputs = 256
+        let rows = 13
         var rng = SystemRandomNumberGenerator()
         var blocks = [UInt8](repeating: 0, count: outputs * inputs / 32 * 18)
         for b in 0..<(outputs * inputs / 32) {
             let scale = Float16(Float.random(in: 0.001...0.05, using: &rng))
-            withUnsafeBytes(of: scale.bitPattern.littleEndian) { blocks[b * 18] = $0[0]; blocks[b * 18 + 1] = $0[1] }
+            withUnsafeBytes(of: scale.bitPattern.littleEndian) {
+                blocks[b * 18] = $0[0]
+                blocks[b * 18 + 1] = $0[1]
+            }
             for j in 0..<16 { blocks[b * 18 + 2 + j] = UInt8.random(in: 0...255, using: &rng) }
         }
         let bias = (0..<outputs).map { _ in Float.random(in: -1...1, using: &rng) }
@@ -65,7 +71,8 @@ final class QuantKernelTests: XCTestCase {
     /// SIMD path.
     func testDenseLayersMatchReference() {
         var rng = SystemRandomNumberGenerator()
-        let inputs = 96, rows = 11
+        let inputs = 96
+        let rows = 11
         let x = (0..<(rows * inputs)).map { _ in Float.random(in: -2...2, using: &rng) }
         defer { SIMDLevel.limit(to: nil) }
         for outputs in [64, 40] {  // 40: not a multiple of 32, so OpenBLAS sgemm
@@ -92,8 +99,9 @@ final class QuantKernelTests: XCTestCase {
                     }
                     let tolerance = layer.isBF16 ? 0.05 : 1e-4
                     for i in 0..<y.count {
-                        XCTAssertEqual(Double(y[i]), reference[i], accuracy: tolerance,
-                                       "\(outputs) outputs, \(precision), \(level), element \(i)")
+                        XCTAssertEqual(
+                            Double(y[i]), reference[i], accuracy: tolerance,
+                            "\(outputs) outputs, \(precision), \(level), element \(i)")
                     }
                 }
                 SIMDLevel.limit(to: nil)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Embeddings
 
 final class E5ModelFileTests: XCTestCase {
@@ -10,14 +11,17 @@ final class E5ModelFileTests: XCTestCase {
         }
         let file = try E5ModelFile(contentsOf: path)
         let h = file.header
-        XCTAssertEqual([h.hiddenSize, h.layerCount, h.headCount, h.intermediateSize, h.vocabularySize, h.maxPositions,
-                        h.tokenTypeCount, h.quantBlockSize], [384, 12, 12, 1536, 250_037, 512, 2, 32])
+        XCTAssertEqual(
+            [
+                h.hiddenSize, h.layerCount, h.headCount, h.intermediateSize, h.vocabularySize, h.maxPositions,
+                h.tokenTypeCount, h.quantBlockSize,
+            ], [384, 12, 12, 1536, 250_037, 512, 2, 32])
         XCTAssertEqual(h.layerNormEpsilon, 1e-12, accuracy: 1e-15)
         XCTAssertEqual(file.tokenizerModel.pieceCount, 250_002)
         XCTAssertEqual(file.tokenizerModel.piece(0), "<s>")
         XCTAssertEqual(file.tokenizerModel.piece(250_001), "<mask>")
         XCTAssertEqual(file.tensors.count, 5 + 12 * 16)
-        XCTAssertEqual(try file.info("emb.word").type, .q4_0)
+        XCTAssertEqual(try file.info("emb.word").type, .q4Blocks)
         XCTAssertEqual(try file.info("l0.q.w").elementCount, 384 * 384)
         XCTAssertEqual(try file.info("emb.ln.w").type, .f32)
         // Full-width Ａ normalises to A.

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Embeddings
 
 final class SentencePieceTokenizerTests: XCTestCase {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Embeddings
 
 final class WordPieceTokenizerTests: XCTestCase {
@@ -18,11 +19,11 @@ final class WordPieceTokenizerTests: XCTestCase {
         let vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "hello", "world", "##s", "cafe", ",", "!", "猫", "un", "##aff", "##able"]
         let tok = try WordPieceTokenizer(vocabulary: vocab)
         XCTAssertEqual(tok.pieces("Hello, WORLDs!"), ["hello", ",", "world", "##s", "!"])
-        XCTAssertEqual(tok.pieces("Café"), ["cafe"])                   // accents stripped
-        XCTAssertEqual(tok.pieces("cafe\u{301}"), ["cafe"])             // decomposed accents too
+        XCTAssertEqual(tok.pieces("Café"), ["cafe"])  // accents stripped
+        XCTAssertEqual(tok.pieces("cafe\u{301}"), ["cafe"])  // decomposed accents too
         XCTAssertEqual(tok.pieces("hello猫world"), ["hello", "猫", "world"])  // CJK split
         XCTAssertEqual(tok.pieces("unaffable"), ["un", "##aff", "##able"])
-        XCTAssertEqual(tok.pieces("unaffablex"), ["[UNK]"])              // no complete split
+        XCTAssertEqual(tok.pieces("unaffablex"), ["[UNK]"])  // no complete split
         XCTAssertEqual(tok.pieces(String(repeating: "s", count: 101)), ["[UNK]"])  // > 100 chars
         XCTAssertEqual(tok.pieces("hello\u{7}\u{200B}world"), tok.pieces("helloworld"))  // control/format chars dropped
         XCTAssertEqual(tok.pieces("hello\tworld\u{3000}"), ["hello", "world"])

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Embeddings
 
 final class SafeTensorsTests: XCTestCase {
@@ -32,8 +33,10 @@ final class SafeTensorsTests: XCTestCase {
         values.flatMap { v in (0..<MemoryLayout<T>.size).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
     }
 
-    private func expectError(_ url: URL, file: StaticString = #filePath, line: UInt = #line,
-                             _ check: (SafeTensorsError) -> Bool) {
+    private func expectError(
+        _ url: URL, file: StaticString = #filePath, line: UInt = #line,
+        _ check: (SafeTensorsError) -> Bool
+    ) {
         do {
             _ = try SafeTensors(contentsOf: url)
             XCTFail("expected an error", file: file, line: line)
@@ -58,13 +61,13 @@ final class SafeTensorsTests: XCTestCase {
         let o3 = data.count
         data += le(i64)
         let header = """
-        {"__metadata__":{"format":"pt"},
-         "w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,\(o1)]},
-         "h":{"dtype":"F16","shape":[5],"data_offsets":[\(o1),\(o2)]},
-         "b":{"dtype":"BF16","shape":[1,2],"data_offsets":[\(o2),\(o3)]},
-         "ids":{"dtype":"I64","shape":[3],"data_offsets":[\(o3),\(data.count)]},
-         "scalar":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}
-        """
+            {"__metadata__":{"format":"pt"},
+             "w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,\(o1)]},
+             "h":{"dtype":"F16","shape":[5],"data_offsets":[\(o1),\(o2)]},
+             "b":{"dtype":"BF16","shape":[1,2],"data_offsets":[\(o2),\(o3)]},
+             "ids":{"dtype":"I64","shape":[3],"data_offsets":[\(o3),\(data.count)]},
+             "scalar":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}
+            """
         let st = try SafeTensors(contentsOf: write(header: header, data: data))
         XCTAssertEqual(st.names, ["b", "h", "ids", "scalar", "w"])
         XCTAssertEqual(st.metadata, ["format": "pt"])
@@ -86,9 +89,10 @@ final class SafeTensorsTests: XCTestCase {
     }
 
     func testLookupErrorsNameTheTensor() throws {
-        let st = try SafeTensors(contentsOf: write(
-            header: #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"i":{"dtype":"I32","shape":[1],"data_offsets":[8,12]}}"#,
-            data: [UInt8](repeating: 0, count: 12)))
+        let st = try SafeTensors(
+            contentsOf: write(
+                header: #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"i":{"dtype":"I32","shape":[1],"data_offsets":[8,12]}}"#,
+                data: [UInt8](repeating: 0, count: 12)))
         XCTAssertThrowsError(try st.floats("missing")) { e in
             guard case SafeTensorsError.tensorNotFound(_, "missing") = e else { return XCTFail("\(e)") }
         }
@@ -134,7 +138,7 @@ final class SafeTensorsTests: XCTestCase {
         ]
         for (i, (header, fragment)) in cases.enumerated() {
             expectError(try write(header: header, data: [0, 0, 0, 0], name: "e\(i)")) {
-                guard case let .invalidEntry(_, name, reason) = $0 else { return false }
+                guard case .invalidEntry(_, let name, let reason) = $0 else { return false }
                 return name == "x" && reason.contains(fragment)
             }
         }

@@ -1,5 +1,5 @@
-import Foundation
 import Faiss
+import Foundation
 
 /// A small deterministic generator (SplitMix64), so every test run sees the same data.
 struct SeededGenerator: RandomNumberGenerator {

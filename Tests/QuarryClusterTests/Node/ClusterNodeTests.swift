@@ -19,10 +19,12 @@ import Testing
             vector[index % 384] = 1
             return vector
         }
-        return EmbeddedDocument(source: "notes/\(number).md", contentHash: "\(number)-v\(version)", passages: [
-            NewPassage(text: "note \(number) version \(version), first", indexedText: "note \(number) first", vector: axis(number)),
-            NewPassage(text: "note \(number) version \(version), second", indexedText: "note \(number) second", vector: axis(number + 1)),
-        ])
+        return EmbeddedDocument(
+            source: "notes/\(number).md", contentHash: "\(number)-v\(version)",
+            passages: [
+                NewPassage(text: "note \(number) version \(version), first", indexedText: "note \(number) first", vector: axis(number)),
+                NewPassage(text: "note \(number) version \(version), second", indexedText: "note \(number) second", vector: axis(number + 1)),
+            ])
     }
 
     func emptyLibrary() throws -> CollectionLibrary {

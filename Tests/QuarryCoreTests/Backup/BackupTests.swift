@@ -249,6 +249,6 @@ import Testing
         let reopened = try ImageCollection.open(folder: restored, encoder: GridColorEncoder(), logger: Self.logger)
         #expect(try reopened.store.imageCount() == 3)
         #expect(reopened.index.count == 3)
-        #expect(try Data(contentsOf: reopened.mediaURL.appendingPathComponent("items/1.png")) == TestImages.png(seed: 1))
+        #expect(try Data(contentsOf: reopened.folder.mediaURL.appendingPathComponent("items/1.png")) == TestImages.png(seed: 1))
     }
 }

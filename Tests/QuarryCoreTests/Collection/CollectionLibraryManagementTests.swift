@@ -1,7 +1,8 @@
 import Foundation
 import Logging
-@testable import QuarryCore
 import Testing
+
+@testable import QuarryCore
 
 /// Creating and deleting collections and aliases through the library (issue #18).
 @Suite struct CollectionLibraryManagementTests {

@@ -1,15 +1,18 @@
 import Foundation
 import Logging
-@testable import QuarryCore
 import Testing
+
+@testable import QuarryCore
 
 @Suite(.serialized) struct CollectionLibraryTests {
     static let logger = Logger(label: "test")
 
     static func document(_ source: String, passages: Int) -> TextDocument {
-        TextDocument(source: source, contentHash: source, passages: (0..<passages).map {
-            .init(text: "\(source) 的第 \($0) 段：向量索引与检索。", chapter: "第 \($0) 章")
-        })
+        TextDocument(
+            source: source, contentHash: source,
+            passages: (0..<passages).map {
+                .init(text: "\(source) 的第 \($0) 段：向量索引与检索。", chapter: "第 \($0) 章")
+            })
     }
 
     func library(_ folder: TemporaryFolder) throws -> CollectionLibrary {
@@ -84,7 +87,8 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         do {
-            let collection = try TextCollection.create(name: "ivf", in: folder.url, encoder: TestModels.e5, factory: "IVF64,Flat", logger: Self.logger)
+            let collection = try TextCollection.create(
+                name: "ivf", in: folder.url, encoder: TestModels.e5, factory: "IVF64,Flat", logger: Self.logger)
             try collection.add(Self.document("a.md", passages: 3))
             let hits = try collection.search(TextSearchRequest(query: "a.md 的第 1 段：向量索引与检索。", topK: 3, mode: .vector)).hits
             #expect(hits.count == 3)
@@ -139,9 +143,12 @@ import Testing
         defer { folder.remove() }
         let collection = try TextCollection.create(name: "hnsw", in: folder.url, encoder: TestModels.e5, factory: "HNSW16,Flat", logger: Self.logger)
         for version in 0..<6 {
-            try collection.add(TextDocument(source: "a.md", contentHash: "v\(version)", passages: (0..<4).map {
-                .init(text: "第 \(version) 版的第 \($0) 段。", chapter: "")
-            }))
+            try collection.add(
+                TextDocument(
+                    source: "a.md", contentHash: "v\(version)",
+                    passages: (0..<4).map {
+                        .init(text: "第 \(version) 版的第 \($0) 段。", chapter: "")
+                    }))
             try collection.index.compactIfNeeded()
             let index = collection.index.current
             #expect(Double(index.removedSlots) <= 0.2 * Double(index.removedSlots + index.count), "version \(version)")

@@ -2,8 +2,9 @@ import Embeddings
 import Faiss
 import Foundation
 import Logging
-@testable import QuarryCore
 import Testing
+
+@testable import QuarryCore
 
 /// Model-based randomised testing: long seeded sequences of writes, reindexes, checkpoints and
 /// reopenings against a text and an image collection, each checked after every step against a
@@ -147,9 +148,10 @@ struct TextRun: ModelRun {
             let count = 1 + Int(random.next() % 4)
             let passages = (0..<count).map { _ in texts[Int(random.next() % UInt64(texts.count))] }
             let hash = passages.joined(separator: "\u{1F}")
-            let change = try collection.add(TextDocument(
-                source: source, contentHash: hash, passages: passages.map { .init(text: $0, chapter: "") }
-            ))
+            let change = try collection.add(
+                TextDocument(
+                    source: source, contentHash: hash, passages: passages.map { .init(text: $0, chapter: "") }
+                ))
             if (change == nil) != (hashes[source] == hash) {
                 throw ModelViolation(description: "re-adding \(source) gave \(String(describing: change))")
             }
@@ -220,9 +222,11 @@ struct TextRun: ModelRun {
             throw ModelViolation(description: "stored passages \(bySource) differ from the model \(model)")
         }
         for source in Self.sources {
-            let hits = try collection.search(TextSearchRequest(
-                query: texts[0], topK: 50, mode: .vector, filter: PassageFilter(source: source)
-            )).hits
+            let hits = try collection.search(
+                TextSearchRequest(
+                    query: texts[0], topK: 50, mode: .vector, filter: PassageFilter(source: source)
+                )
+            ).hits
             guard hits.map(\.passage.text).sorted() == (model[source] ?? []).sorted() else {
                 throw ModelViolation(description: "filter source=\(source) found \(hits.map(\.passage.text)), the model has \(model[source] ?? [])")
             }
@@ -321,14 +325,17 @@ struct ImageRun: ModelRun {
         let ids = try collection.store.allIDs()
         let indexIDs = try collection.index.current.ids()
         guard ids.count == model.count, collection.index.count == model.count, Set(indexIDs) == Set(ids) else {
-            throw ModelViolation(description: "store \(ids.count), index \(collection.index.count) (ids equal: \(Set(indexIDs) == Set(ids))), model \(model.count) images")
+            throw ModelViolation(
+                description:
+                    "store \(ids.count), index \(collection.index.count) (ids equal: \(Set(indexIDs) == Set(ids))), model \(model.count) images")
         }
         let images = try collection.store.images(ids: ids)
         for (id, image) in images {
             guard let expected = model[image.path], expected.category == image.category,
                 image.contentHash == ContentHash.sha256(pictures[Int(expected.picture)])
             else {
-                throw ModelViolation(description: "stored \(image.path) (\(image.category)) is not the model's \(String(describing: model[image.path]))")
+                throw ModelViolation(
+                    description: "stored \(image.path) (\(image.category)) is not the model's \(String(describing: model[image.path]))")
             }
             let vector = try #require(try collection.store.vector(id: id))
             try checkFoundByItsOwnVector(id, vector: vector, in: collection.index.current, context: "image")
@@ -342,12 +349,13 @@ struct ImageRun: ModelRun {
             }
         }
         // Files on disk: the media file of every stored image and nothing else; one thumbnail per content.
-        let media = Set((FileManager.default.enumerator(atPath: collection.mediaURL.path)?.allObjects as? [String] ?? [])
-            .filter { $0.hasSuffix(".png") })
+        let media = Set(
+            (FileManager.default.enumerator(atPath: collection.folder.mediaURL.path)?.allObjects as? [String] ?? [])
+                .filter { $0.hasSuffix(".png") })
         guard media == Set(model.keys) else {
             throw ModelViolation(description: "media files \(media.sorted()) are not the model's \(model.keys.sorted())")
         }
-        let thumbnails = (try? FileManager.default.contentsOfDirectory(atPath: collection.thumbnailsURL.path)) ?? []
+        let thumbnails = (try? FileManager.default.contentsOfDirectory(atPath: collection.folder.thumbnailsURL.path)) ?? []
         guard Set(thumbnails) == Set(images.values.map { $0.contentHash + ".jpg" }) else {
             throw ModelViolation(description: "thumbnails \(thumbnails.count) for \(Set(images.values.map(\.contentHash)).count) contents")
         }

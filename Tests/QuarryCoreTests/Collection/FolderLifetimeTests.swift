@@ -1,6 +1,7 @@
 import Foundation
-@testable import QuarryCore
 import Testing
+
+@testable import QuarryCore
 
 @Suite struct FolderLifetimeTests {
     @Test func endWaitsForTheOperationUnderWayAndRefusesLaterOnes() async throws {

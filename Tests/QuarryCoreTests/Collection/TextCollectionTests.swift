@@ -7,16 +7,23 @@ import Testing
     static let logger = Logger(label: "test")
 
     static let documents = [
-        TextDocument(source: "ivf.md", contentHash: "1", passages: [
-            .init(text: "IVF 索引先用 k-means 把向量聚成 nlist 个簇，查询时只搜索 nprobe 个最近的簇。", chapter: "索引 > IVF"),
-            .init(text: "nprobe 越大，召回率越高，但查询越慢。", chapter: "索引 > IVF"),
-        ]),
-        TextDocument(source: "hnsw.md", contentHash: "2", passages: [
-            .init(text: "HNSW 是分层的小世界图，efSearch 控制查询时的候选列表大小。", chapter: "索引 > HNSW"),
-        ]),
-        TextDocument(source: "pq.md", contentHash: "3", passages: [
-            .init(text: "Product quantization splits each vector into sub-vectors and quantizes each one separately.", chapter: "Compression > PQ"),
-        ]),
+        TextDocument(
+            source: "ivf.md", contentHash: "1",
+            passages: [
+                .init(text: "IVF 索引先用 k-means 把向量聚成 nlist 个簇，查询时只搜索 nprobe 个最近的簇。", chapter: "索引 > IVF"),
+                .init(text: "nprobe 越大，召回率越高，但查询越慢。", chapter: "索引 > IVF"),
+            ]),
+        TextDocument(
+            source: "hnsw.md", contentHash: "2",
+            passages: [
+                .init(text: "HNSW 是分层的小世界图，efSearch 控制查询时的候选列表大小。", chapter: "索引 > HNSW")
+            ]),
+        TextDocument(
+            source: "pq.md", contentHash: "3",
+            passages: [
+                .init(
+                    text: "Product quantization splits each vector into sub-vectors and quantizes each one separately.", chapter: "Compression > PQ")
+            ]),
     ]
 
     func makeCollection(in folder: TemporaryFolder) throws -> TextCollection {
@@ -114,9 +121,12 @@ import Testing
         #expect(try #require(try collection.add(Self.documents[0])).addedIDs.count == 2)
         #expect(try collection.store.passageCount() == 4 && collection.index.count == 4)
 
-        #expect(try collection.deletePassages(ids: try collection.store.allIDs().filter {
-            try collection.store.passages(ids: [$0])[$0]?.source == "hnsw.md"
-        }).count == 1)
+        #expect(
+            try collection.deletePassages(
+                ids: try collection.store.allIDs().filter {
+                    try collection.store.passages(ids: [$0])[$0]?.source == "hnsw.md"
+                }
+            ).count == 1)
         #expect(try collection.store.contentHash(of: "hnsw.md") == nil)
         #expect(try collection.add(Self.documents[1]) != nil)
         #expect(try collection.store.passageCount() == 4)
@@ -194,11 +204,14 @@ import Testing
         let source = "向量检索的核心是近似最近邻搜索。近似最近邻搜索在精度和速度之间折中。另一个话题：数据库备份。"
         let scalars = Array(source.unicodeScalars)
         func slice(_ range: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[range])) }
-        try collection.add(TextDocument(source: "a.md", contentHash: "1", passages: [
-            .init(text: slice(0..<16), span: 0..<16),
-            .init(text: slice(8..<33), span: 8..<33),
-            .init(text: slice(33..<45), span: 33..<45),
-        ]))
+        try collection.add(
+            TextDocument(
+                source: "a.md", contentHash: "1",
+                passages: [
+                    .init(text: slice(0..<16), span: 0..<16),
+                    .init(text: slice(8..<33), span: 8..<33),
+                    .init(text: slice(33..<45), span: 33..<45),
+                ]))
         let result = try collection.search(TextSearchRequest(query: "近似最近邻搜索", topK: 3))
         let merged = try #require(result.hits.first { $0.passage.span?.lowerBound == 0 })
         #expect(merged.passage.span == 0..<33)

@@ -12,9 +12,10 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let collection = try TextCollection.create(name: "course", in: folder.url, encoder: TestModels.e5, logger: Logger(label: "test"))
-        let ingestor = DocumentIngestor(chunker: try Chunker(
-            configuration: DocumentIngestor.defaultChunking, tokenCounter: EncoderTokenCounter(encoder: TestModels.e5)
-        ))
+        let ingestor = DocumentIngestor(
+            chunker: try Chunker(
+                configuration: DocumentIngestor.defaultChunking, tokenCounter: EncoderTokenCounter(encoder: TestModels.e5)
+            ))
         let markdown = Self.course.appendingPathComponent("markdown")
         let summary = try ingestor.ingest(paths: [markdown], into: collection)
         #expect(summary.files == 5 && summary.failures.isEmpty)

@@ -2,6 +2,7 @@ import Embeddings
 import Foundation
 import Logging
 import Testing
+
 @testable import QuarryCore
 
 @Suite struct ImageCollectionTests {
@@ -139,7 +140,12 @@ import Testing
         #expect(collection.configuration.factory == "HNSW16,Flat" && collection.configuration.automaticFactory == false)
         #expect(collection.index.count == 120)
         #expect(try collection.search(ImageSearchRequest(vector: query, topK: 5)).hits.map(\.image.id) == before)
-        #expect(throws: (any Error).self) { try collection.reindex(factory: "NoSuchIndex") }
+        #expect {
+            try collection.reindex(factory: "NoSuchIndex")
+        } throws: { error in
+            guard case CollectionError.invalidFactory("NoSuchIndex", _) = error else { return false }
+            return true
+        }
         #expect(collection.configuration.factory == "HNSW16,Flat")
         let reopened = try ImageCollection.open(folder: collection.folder, encoder: GridColorEncoder(), logger: Logger(label: "test"))
         #expect(reopened.index.factory == "HNSW16,Flat" && !reopened.recovery.changedIndex)
@@ -186,7 +192,7 @@ import Testing
     @Test func deletedImagesLeaveStoreAndIndex() throws {
         defer { folder.remove() }
         let result = try collection.add(inputs(0..<5))
-        let ids = result.outcomes.compactMap { if case let .stored(id) = $0 { id } else { nil } }
+        let ids = result.outcomes.compactMap { if case .stored(let id) = $0 { id } else { nil } }
         #expect(try collection.delete(ids: [ids[0], ids[1], 12_345]) == [ids[0], ids[1]])
         #expect(collection.index.count == 3)
         #expect(try collection.store.imageCount() == 3)
@@ -213,22 +219,22 @@ import Testing
         var batch = try inputs(0..<4)
         // Same picture at another path: the two share one thumbnail.
         batch.append(ImageInput(path: "copies/0.png", data: batch[0].data, title: "copy of item 0"))
-        let ids = try collection.add(batch).outcomes.compactMap { if case let .stored(id) = $0 { id } else { nil } }
-        #expect(files(under: collection.mediaURL).count == 5)
-        #expect(files(under: collection.thumbnailsURL).count == 4)
+        let ids = try collection.add(batch).outcomes.compactMap { if case .stored(let id) = $0 { id } else { nil } }
+        #expect(files(under: collection.folder.mediaURL).count == 5)
+        #expect(files(under: collection.folder.thumbnailsURL).count == 4)
 
         try collection.delete(ids: [ids[0], ids[1]])
-        #expect(files(under: collection.mediaURL) == ["copies/0.png", "items/2.png", "items/3.png"])
+        #expect(files(under: collection.folder.mediaURL) == ["copies/0.png", "items/2.png", "items/3.png"])
         // Item 0's thumbnail stays for its copy; item 1's goes.
-        #expect(files(under: collection.thumbnailsURL).count == 3)
+        #expect(files(under: collection.folder.thumbnailsURL).count == 3)
         let copy = try #require(try collection.store.image(id: ids[4]))
         #expect(FileManager.default.fileExists(atPath: collection.thumbnailFile(for: copy).path))
 
         // Replaced content: the old thumbnail goes, the file holds the new content.
         let replacement = try TestImages.png(seed: 99)
         _ = try collection.add([ImageInput(path: "items/2.png", data: replacement)])
-        #expect(files(under: collection.thumbnailsURL).count == 3)
-        #expect(try Data(contentsOf: collection.mediaURL.appendingPathComponent("items/2.png")) == replacement)
+        #expect(files(under: collection.folder.thumbnailsURL).count == 3)
+        #expect(try Data(contentsOf: collection.folder.mediaURL.appendingPathComponent("items/2.png")) == replacement)
     }
 
     /// Files of a write or delete that a crash interrupted are removed when the collection opens again.
@@ -236,17 +242,17 @@ import Testing
         defer { folder.remove() }
         _ = try collection.add(inputs(0..<3))
         let stray = [
-            collection.mediaURL.appendingPathComponent("items/.9.png.tmp-1-2"),
-            collection.mediaURL.appendingPathComponent("crashed/7.png"),
-            collection.thumbnailsURL.appendingPathComponent(String(repeating: "ab", count: 32) + ".jpg"),
+            collection.folder.mediaURL.appendingPathComponent("items/.9.png.tmp-1-2"),
+            collection.folder.mediaURL.appendingPathComponent("crashed/7.png"),
+            collection.folder.thumbnailsURL.appendingPathComponent(String(repeating: "ab", count: 32) + ".jpg"),
         ]
         for file in stray {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data("stray".utf8).write(to: file)
         }
         let reopened = try ImageCollection.open(folder: collection.folder, encoder: GridColorEncoder(), logger: Logger(label: "test"))
-        #expect(files(under: reopened.mediaURL) == ["items/0.png", "items/1.png", "items/2.png"])
-        #expect(files(under: reopened.thumbnailsURL).count == 3)
+        #expect(files(under: reopened.folder.mediaURL) == ["items/0.png", "items/1.png", "items/2.png"])
+        #expect(files(under: reopened.folder.thumbnailsURL).count == 3)
     }
 
     @Test func aStoredPathOutsideTheMediaFolderIsNeverServed() throws {
@@ -256,7 +262,7 @@ import Testing
         )
         #expect(collection.mediaFile(for: escaping) == nil)
         try FileManager.default.createSymbolicLink(
-            at: collection.mediaURL.appendingPathComponent("link.png"), withDestinationURL: collection.folder.storeURL
+            at: collection.folder.mediaURL.appendingPathComponent("link.png"), withDestinationURL: collection.folder.storeURL
         )
         let linked = StoredImage(
             id: 2, path: "link.png", category: "", price: nil, title: "", metadata: [:], width: 1, height: 1, contentHash: "y"

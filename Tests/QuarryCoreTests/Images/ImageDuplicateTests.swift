@@ -2,6 +2,7 @@ import Embeddings
 import Foundation
 import Logging
 import Testing
+
 @testable import QuarryCore
 
 /// Near-duplicate groups and `duplicateOf` (issue #13), against brute force over the stored vectors.
@@ -61,9 +62,10 @@ import Testing
         // Every brightened copy is found with its original at the default threshold.
         let groups = try collection.duplicateGroups()
         let paths = Set(groups.map { Set($0.images.map(\.path)) })
-        #expect(stride(from: 0, to: 150, by: 3).allSatisfy { seed in
-            paths.contains { $0.isSuperset(of: ["posts/\(seed).png", "reposts/\(seed).png"]) }
-        })
+        #expect(
+            stride(from: 0, to: 150, by: 3).allSatisfy { seed in
+                paths.contains { $0.isSuperset(of: ["posts/\(seed).png", "reposts/\(seed).png"]) }
+            })
     }
 
     @Test func searchesNameTheDuplicateEvenWhenTheFilterLeavesItOut() throws {

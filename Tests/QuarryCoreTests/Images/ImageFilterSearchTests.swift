@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import QuarryCore
 
 /// Filtered image searches return min(top_k, matching) images, for filters matching from one

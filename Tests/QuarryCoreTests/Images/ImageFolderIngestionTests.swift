@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import QuarryCore
 
 @Suite struct ImageFolderIngestionTests {
@@ -27,9 +28,10 @@ import Testing
             logger: Logger(label: "test")
         )
         var reported: [Int] = []
-        let summary = try ImageIngestor(batchSize: 2).ingest(count: files.count, into: collection, progress: { reported.append($0.completed) }) { position in
-            try ImageFolder.input(url: files[position].url, path: files[position].path, record: records[files[position].path])
-        }
+        let summary = try ImageIngestor(batchSize: 2).ingest(
+            count: files.count, into: collection, progress: { reported.append($0.completed) },
+            input: { position in try ImageFolder.input(url: files[position].url, path: files[position].path, record: records[files[position].path]) }
+        )
         #expect(summary.files == 5 && summary.stored == 4 && summary.failures.map(\.source) == ["shoes/broken.jpg"])
         #expect(summary.factory == "Flat")
         #expect(reported == [2, 4, 5])
@@ -57,8 +59,9 @@ import Testing
             try files.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try TestImages.png(seed: UInt64(seed)).write(to: url)
         }
-        try files.createSymbolicLink(atPath: root.appendingPathComponent("animals/owl-again.png").path,
-                                     withDestinationPath: root.appendingPathComponent("animals/birds/owl.png").path)
+        try files.createSymbolicLink(
+            atPath: root.appendingPathComponent("animals/owl-again.png").path,
+            withDestinationPath: root.appendingPathComponent("animals/birds/owl.png").path)
         try files.createSymbolicLink(atPath: root.appendingPathComponent("animals/mammals").path, withDestinationPath: outside.path)
         try files.createSymbolicLink(atPath: root.appendingPathComponent("animals/birds/loop").path, withDestinationPath: root.path)
         try files.createSymbolicLink(atPath: root.appendingPathComponent("gone.png").path, withDestinationPath: "/nonexistent/gone.png")
@@ -81,12 +84,13 @@ import Testing
         }
         let summary = try ingest()
         #expect(summary.stored == 2 && collection.index.count == 2)
-        #expect(summary.records == [
-            ImageIngestRecord(path: "animals/birds/owl.png", status: .stored),
-            ImageIngestRecord(path: "animals/mammals/fox.png", status: .stored),
-            ImageIngestRecord(path: "animals/owl-again.png", status: .duplicate, duplicateOf: "animals/birds/owl.png"),
-            ImageIngestRecord(path: "gone.png", status: .failed, reason: summary.failures.first?.reason),
-        ])
+        #expect(
+            summary.records == [
+                ImageIngestRecord(path: "animals/birds/owl.png", status: .stored),
+                ImageIngestRecord(path: "animals/mammals/fox.png", status: .stored),
+                ImageIngestRecord(path: "animals/owl-again.png", status: .duplicate, duplicateOf: "animals/birds/owl.png"),
+                ImageIngestRecord(path: "gone.png", status: .failed, reason: summary.failures.first?.reason),
+            ])
         #expect(summary.failures.map(\.source) == ["gone.png"])
         let stored = try collection.store.images(ids: try collection.store.allIDs()).values.map(\.category)
         #expect(stored == ["animals", "animals"])

@@ -12,7 +12,8 @@ import Testing
     }
 
     @Test func csvWithQuotingBOMAndCRLF() throws {
-        let csv = "\u{FEFF}Path,Category,price,title,colour,notes\r\n"
+        let csv =
+            "\u{FEFF}Path,Category,price,title,colour,notes\r\n"
             + "./shoes/red.jpg,Shoes, 49.90 ,\"Red shoe, size 42\",red,\"said \"\"wow\"\"\"\r\n"
             + "shoes\\blue.jpg,,,,blue,\"two\r\nlines\"\r\n"
             + "\r\n"
@@ -21,13 +22,17 @@ import Testing
         defer { folder.remove() }
         let records = try ImageMetadataFile.read(contentsOf: url)
         #expect(records.count == 3)
-        #expect(records["shoes/red.jpg"] == ImageMetadataRecord(
-            path: "shoes/red.jpg", category: "Shoes", price: 49.9, title: "Red shoe, size 42",
-            fields: ["colour": .string("red"), "notes": .string("said \"wow\"")]
-        ))
-        #expect(records["shoes/blue.jpg"] == ImageMetadataRecord(
-            path: "shoes/blue.jpg", fields: ["colour": .string("blue"), "notes": .string("two\nlines")]
-        ))
+        #expect(
+            records["shoes/red.jpg"]
+                == ImageMetadataRecord(
+                    path: "shoes/red.jpg", category: "Shoes", price: 49.9, title: "Red shoe, size 42",
+                    fields: ["colour": .string("red"), "notes": .string("said \"wow\"")]
+                ))
+        #expect(
+            records["shoes/blue.jpg"]
+                == ImageMetadataRecord(
+                    path: "shoes/blue.jpg", fields: ["colour": .string("blue"), "notes": .string("two\nlines")]
+                ))
         #expect(records["hats/cap.png"] == ImageMetadataRecord(path: "hats/cap.png", category: "Hats", price: 0, title: "Cap"))
     }
 
@@ -52,10 +57,12 @@ import Testing
         defer { folder.remove() }
         let records = try ImageMetadataFile.read(contentsOf: url)
         #expect(records.count == 3)
-        #expect(records["a.jpg"] == ImageMetadataRecord(
-            path: "a.jpg", category: "Bags", price: 12.5, title: "Tote",
-            fields: ["tags": .array([.string("red"), .string("canvas")]), "stock": .number(3)]
-        ))
+        #expect(
+            records["a.jpg"]
+                == ImageMetadataRecord(
+                    path: "a.jpg", category: "Bags", price: 12.5, title: "Tote",
+                    fields: ["tags": .array([.string("red"), .string("canvas")]), "stock": .number(3)]
+                ))
         #expect(records["b/c.jpg"] == ImageMetadataRecord(path: "b/c.jpg", price: 7, fields: ["extra": .object(["x": .bool(true)])]))
         #expect(records["d.jpg"] == ImageMetadataRecord(path: "d.jpg"))
     }
@@ -91,9 +98,15 @@ import Testing
         ("empty-path.csv", "path,title\n\"a.jpg\",A\n ,B\n", { ImageMetadataError.emptyPath(file: $0, line: 3) }),
         ("number-path.jsonl", "{\"path\": 5}", { ImageMetadataError.emptyPath(file: $0, line: 1) }),
         ("quote.csv", "path,title\na.jpg,\"one\ntwo\"\nb.jpg,\"never\nclosed\n", { ImageMetadataError.unterminatedQuote(file: $0, line: 4) }),
-        ("columns.csv", "path,title\r\na.jpg,\"x\r\ny\"\r\nb.jpg,B,extra\r\n", { ImageMetadataError.wrongColumnCount(file: $0, line: 4, expected: 2, found: 3) }),
+        (
+            "columns.csv", "path,title\r\na.jpg,\"x\r\ny\"\r\nb.jpg,B,extra\r\n",
+            { ImageMetadataError.wrongColumnCount(file: $0, line: 4, expected: 2, found: 3) }
+        ),
         ("few.csv", "path,title,price\na.jpg,A,1\nb.jpg\n", { ImageMetadataError.wrongColumnCount(file: $0, line: 3, expected: 3, found: 1) }),
-        ("array.jsonl", "{\"path\": \"a.jpg\"}\n\n[1, 2]\n", { ImageMetadataError.malformedJSON(file: $0, line: 3, reason: "the line holds [1,2], not an object") }),
+        (
+            "array.jsonl", "{\"path\": \"a.jpg\"}\n\n[1, 2]\n",
+            { ImageMetadataError.malformedJSON(file: $0, line: 3, reason: "the line holds [1,2], not an object") }
+        ),
         ("category.jsonl", "{\"path\": \"a.jpg\", \"Category\": 3}", { ImageMetadataError.notText(file: $0, line: 1, key: "Category") }),
         ("price.csv", "path,price\na.jpg,12\nb.jpg,$12\n", { ImageMetadataError.invalidPrice(file: $0, line: 3, value: "$12") }),
         ("negative.csv", "path,price\na.jpg,-5\n", { ImageMetadataError.invalidPrice(file: $0, line: 2, value: "-5") }),

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+
 @testable import QuarryCore
 
 /// Searches running while images are added, deleted and the index is rebuilt

@@ -1,8 +1,9 @@
 import Foundation
 import QuarryCore
 import Testing
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 @Suite struct NprobeStudyTests {
@@ -118,8 +119,10 @@ private final class SVGOutline: NSObject, XMLParserDelegate {
         }
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         if root == nil { root = name }
         if let id = attributes["id"] { ids.insert(id) }
         if name == "polyline" { polylines.append(attributes["id"] ?? "") }

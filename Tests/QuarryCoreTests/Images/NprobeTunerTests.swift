@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import QuarryCore
 
 @Suite struct NprobeTunerTests {
@@ -10,9 +11,10 @@ import Testing
         let collection = try ImageCollection.create(
             name: "tune", in: folder.url, encoder: GridColorEncoder(), model: "grid-color", logger: Logger(label: "test")
         )
-        _ = try collection.add((0..<240).map { seed in
-            ImageInput(path: "\(seed).png", data: try TestImages.png(seed: UInt64(seed)), category: seed % 3 == 0 ? "a" : "b")
-        })
+        _ = try collection.add(
+            (0..<240).map { seed in
+                ImageInput(path: "\(seed).png", data: try TestImages.png(seed: UInt64(seed)), category: seed % 3 == 0 ? "a" : "b")
+            })
         #expect(throws: NprobeTuner.TuneError.self) { try NprobeTuner().study(collection, machine: "test") }
         try collection.adaptIndexType(flatLimit: 100)
         let study = try NprobeTuner(queries: 60, targetRecall: 0.9).study(collection, machine: "test")

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import QuarryCore
 
 /// A corrupt or truncated index file at start-up: Quarry starts from the newest

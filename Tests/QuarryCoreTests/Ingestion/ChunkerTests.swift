@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QuarryCore
 
 @Suite struct SentenceSplitterTests {
@@ -9,25 +10,28 @@ import Testing
     }
 
     @Test func chineseSentences() {
-        #expect(split("向量数据库很重要。它支持相似性搜索！为什么？因为语义；还有“引号里的话。”然后继续") == [
-            "向量数据库很重要。", "它支持相似性搜索！", "为什么？", "因为语义；", "还有“引号里的话。”", "然后继续",
-        ])
+        #expect(
+            split("向量数据库很重要。它支持相似性搜索！为什么？因为语义；还有“引号里的话。”然后继续") == [
+                "向量数据库很重要。", "它支持相似性搜索！", "为什么？", "因为语义；", "还有“引号里的话。”", "然后继续",
+            ])
     }
 
     @Test func englishSentencesKeepDecimalsAndAbbreviations() {
-        #expect(split("Pi is 3.14 roughly. See Fig. 2 and e.g. the appendix. Dr. Smith agreed! Did J. R. R. Tolkien write it? Yes.") == [
-            "Pi is 3.14 roughly.", "See Fig. 2 and e.g. the appendix.", "Dr. Smith agreed!",
-            "Did J. R. R. Tolkien write it?", "Yes.",
-        ])
+        #expect(
+            split("Pi is 3.14 roughly. See Fig. 2 and e.g. the appendix. Dr. Smith agreed! Did J. R. R. Tolkien write it? Yes.") == [
+                "Pi is 3.14 roughly.", "See Fig. 2 and e.g. the appendix.", "Dr. Smith agreed!",
+                "Did J. R. R. Tolkien write it?", "Yes.",
+            ])
         #expect(split("Version v1.2 uses file.txt (see below.) Next one.") == ["Version v1.2 uses file.txt (see below.)", "Next one."])
         #expect(split("Wait... it works. \"Quoted.\" Done") == ["Wait... it works.", "\"Quoted.\"", "Done"])
     }
 
     @Test func mixedAndListLines() {
         #expect(split("FAISS 支持 GPU。It is fast.下一句") == ["FAISS 支持 GPU。", "It is fast.", "下一句"])
-        #expect(split("Steps:\n1. install it\n2. run it\n- bullet without stop\n- another") == [
-            "Steps:", "1. install it", "2. run it", "- bullet without stop", "- another",
-        ])
+        #expect(
+            split("Steps:\n1. install it\n2. run it\n- bullet without stop\n- another") == [
+                "Steps:", "1. install it", "2. run it", "- bullet without stop", "- another",
+            ])
         #expect(split("a wrapped\nline stays one sentence.") == ["a wrapped\nline stays one sentence."])
     }
 }
@@ -52,7 +56,8 @@ struct ScalarTokenCounter: TokenCounter {
 
 @Suite struct ChunkerTests {
     private func chunker(_ target: Int, _ overlap: Int, fill: Double = 0.5, counter: any TokenCounter = ApproximateTokenCounter()) throws -> Chunker {
-        try Chunker(configuration: ChunkerConfiguration(targetTokens: target, overlapTokens: overlap, paragraphBreakFill: fill), tokenCounter: counter)
+        try Chunker(
+            configuration: ChunkerConfiguration(targetTokens: target, overlapTokens: overlap, paragraphBreakFill: fill), tokenCounter: counter)
     }
 
     @Test func invalidConfigurations() {

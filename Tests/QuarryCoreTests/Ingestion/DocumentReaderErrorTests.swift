@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QuarryCore
 
 @Suite struct DocumentReaderErrorTests {
@@ -154,10 +155,12 @@ import Testing
         #expect(throws: DocumentReadError.self) {
             try XMLElementTree.parse(Data([0x3C, 0xFF, 0x78, 0x2F, 0x3E]), document: "d.docx", part: "word/document.xml")
         }
-        let docx = try #require(Data(base64Encoded: """
-            UEsDBBQAAAAAACdjhV1FuGn1BQAAAAUAAAARAAAAd29yZC9kb2N1bWVudC54bWw8/3gvPlBLAQIUAxQAAAAAACdjhV1FuGn1BQAAAAUAAAARAAAA\
-            AAAAAAAAAACAAQAAAAB3b3JkL2RvY3VtZW50LnhtbFBLBQYAAAAAAQABAD8AAAA0AAAAAAA=
-            """))
+        let docx = try #require(
+            Data(
+                base64Encoded: """
+                    UEsDBBQAAAAAACdjhV1FuGn1BQAAAAUAAAARAAAAd29yZC9kb2N1bWVudC54bWw8/3gvPlBLAQIUAxQAAAAAACdjhV1FuGn1BQAAAAUAAAARAAAA\
+                    AAAAAAAAAACAAQAAAAB3b3JkL2RvY3VtZW50LnhtbFBLBQYAAAAAAQABAD8AAAA0AAAAAAA=
+                    """))
         #expect(throws: DocumentReadError.self) { try DocumentReaderRegistry.standard().read(data: docx, name: "upload.docx") }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import QuarryCore
 
 /// Paths to the ingestion test inputs.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QuarryCore
 
 @Suite struct MarkdownReaderTests {
@@ -8,18 +9,19 @@ import Testing
     }
 
     @Test func headingsFormTheChapterPath() {
-        let document = parse("""
-        intro text
+        let document = parse(
+            """
+            intro text
 
-        # Title
-        para one
-        ## Section A
-        para two
-        ### Sub A.1 ###
-        para three
-        ## Section B
-        para four
-        """)
+            # Title
+            para one
+            ## Section A
+            para two
+            ### Sub A.1 ###
+            para three
+            ## Section B
+            para four
+            """)
         let paths = document.sections.map(\.chapterPath)
         #expect(paths == [[], ["Title"], ["Title", "Section A"], ["Title", "Section A", "Sub A.1"], ["Title", "Section B"]])
         #expect(document.sections.map(\.text) == ["intro text", "para one", "para two", "para three", "para four"])
@@ -38,20 +40,21 @@ import Testing
     }
 
     @Test func fencedCodeIsKeptAndMarked() {
-        let document = parse("""
-        ## Setup
-        Install it:
+        let document = parse(
+            """
+            ## Setup
+            Install it:
 
-        ```python title="x"
-        import faiss
-        # not a heading
-        ```
+            ```python title="x"
+            import faiss
+            # not a heading
+            ```
 
-        ~~~
-        plain fence
-        ~~~
-        After.
-        """)
+            ~~~
+            plain fence
+            ~~~
+            After.
+            """)
         let kinds = document.sections.map(\.kind)
         #expect(kinds == [.prose, .code, .code, .prose])
         #expect(document.sections[1].text == "import faiss\n# not a heading")
@@ -68,37 +71,39 @@ import Testing
     }
 
     @Test func frontMatterAndCommentsAreIgnored() {
-        let document = parse("""
-        ---
-        title: "My Page"
-        layout: home
-        ---
-        <!-- hidden
-        still hidden -->
-        Visible.
+        let document = parse(
+            """
+            ---
+            title: "My Page"
+            layout: home
+            ---
+            <!-- hidden
+            still hidden -->
+            Visible.
 
-        ***
+            ***
 
-        Also visible.
-        """)
+            Also visible.
+            """)
         #expect(document.title == "My Page")
         #expect(document.sections.map(\.text) == ["Visible.", "Also visible."])
     }
 
     @Test func setextHeadingsAndThematicBreaks() {
-        let document = parse("""
-        Top Title
-        =========
-        text a
+        let document = parse(
+            """
+            Top Title
+            =========
+            text a
 
-        Sub
-        ---
-        text b
+            Sub
+            ---
+            text b
 
-        A long paragraph line that is certainly not meant to be a heading because it goes on and on and on and on and on and on.
-        ---
-        text c
-        """)
+            A long paragraph line that is certainly not meant to be a heading because it goes on and on and on and on and on and on.
+            ---
+            text c
+            """)
         #expect(document.sections.map(\.chapterPath) == [["Top Title"], ["Top Title", "Sub"], ["Top Title", "Sub"], ["Top Title", "Sub"]])
         #expect(document.sections.map(\.text).last == "text c")
     }
@@ -115,13 +120,14 @@ import Testing
     }
 
     @Test func tablesAreTableSections() {
-        let document = parse("""
-        The table:
-        | a | b |
-        |---|:-:|
-        | 1 | 2 |
-        After table.
-        """)
+        let document = parse(
+            """
+            The table:
+            | a | b |
+            |---|:-:|
+            | 1 | 2 |
+            After table.
+            """)
         #expect(document.sections.map(\.kind) == [.prose, .table, .prose])
         #expect(document.sections[1].text == "| a | b |\n|---|:-:|\n| 1 | 2 |")
     }
@@ -146,7 +152,12 @@ import Testing
             let id: String
             let file: String
             let heading: String
-            let answer_span: String
+            let answerSpan: String
+
+            enum CodingKeys: String, CodingKey {
+                case id, file, heading
+                case answerSpan = "answer_span"
+            }
         }
         let questions = try String(contentsOf: IngestionFixtures.devQuestions, encoding: .utf8)
             .split(separator: "\n").map { try JSONDecoder().decode(Question.self, from: Data($0.utf8)) }
@@ -154,7 +165,7 @@ import Testing
         for question in questions {
             let document = try MarkdownReader().read(contentsOf: IngestionFixtures.easyVecDB.appendingPathComponent(question.file))
             // The answer may also occur in code (d03 quotes it in a print statement); take the prose one.
-            let offsets = IngestionFixtures.scalarOffsets(of: question.answer_span, in: document.text)
+            let offsets = IngestionFixtures.scalarOffsets(of: question.answerSpan, in: document.text)
             #expect(!offsets.isEmpty, "\(question.id): answer not in the file")
             let sections = offsets.compactMap { offset in document.sections.first { $0.textRange.contains(offset) } }
             let prose = sections.first { !$0.isCode }

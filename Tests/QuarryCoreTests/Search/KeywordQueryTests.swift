@@ -1,5 +1,6 @@
-@testable import QuarryCore
 import Testing
+
+@testable import QuarryCore
 
 @Suite struct KeywordQueryTests {
     @Test func chineseIsIndexedByCharacterAndBigramAndAskedByBigram() {

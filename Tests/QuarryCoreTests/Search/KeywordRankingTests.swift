@@ -1,6 +1,7 @@
 import Foundation
-@testable import QuarryCore
 import Testing
+
+@testable import QuarryCore
 
 /// The keyword engine (SQLite FTS5 over ``KeywordTerms``) against a brute-force BM25 scorer
 /// on a small fixed corpus of Chinese, English and mixed passages.

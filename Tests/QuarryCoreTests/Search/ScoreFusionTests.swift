@@ -9,8 +9,8 @@ import Testing
         )
         #expect(fused.map(\.id) == [1, 3, 2, 4])
         let scores = Dictionary(uniqueKeysWithValues: fused.map { ($0.id, $0.score) })
-        #expect(abs(scores[1]! - 0.5) < 1e-12)          // vector best, keyword last
-        #expect(abs(scores[3]! - 0.5) < 1e-12)          // vector last, keyword best
+        #expect(abs(scores[1]! - 0.5) < 1e-12)  // vector best, keyword last
+        #expect(abs(scores[3]! - 0.5) < 1e-12)  // vector last, keyword best
         #expect(abs(scores[2]! - 0.25) < 1e-12)
         #expect(abs(scores[4]! - 0.2) < 1e-12)
     }

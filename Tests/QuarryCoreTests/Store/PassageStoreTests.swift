@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-@testable import QuarryCore
 import Testing
+
+@testable import QuarryCore
 
 @Suite struct PassageStoreTests {
     static func vector(_ seed: Int, dimension: Int = 4) -> [Float] {
@@ -9,8 +10,9 @@ import Testing
     }
 
     static func passage(_ text: String, chapter: String = "Intro", seed: Int) -> NewPassage {
-        NewPassage(text: text, indexedText: "\(chapter)\n\(text)", chapter: chapter, page: 3, span: seed..<(seed + text.count),
-                   metadata: ["lang": .string("zh")], vector: vector(seed))
+        NewPassage(
+            text: text, indexedText: "\(chapter)\n\(text)", chapter: chapter, page: 3, span: seed..<(seed + text.count),
+            metadata: ["lang": .string("zh")], vector: vector(seed))
     }
 
     @Test func replaceDeleteAndDeduplicate() throws {
@@ -18,17 +20,21 @@ import Testing
         defer { folder.remove() }
         let store = try PassageStore(url: folder.url.appendingPathComponent("store.sqlite"), dimension: 4)
 
-        let first = try store.replaceDocument(source: "a.md", contentHash: "h1", passages: [
-            Self.passage("向量数据库用于相似度搜索。", seed: 1), Self.passage("倒排索引加速检索。", seed: 2),
-        ])
+        let first = try store.replaceDocument(
+            source: "a.md", contentHash: "h1",
+            passages: [
+                Self.passage("向量数据库用于相似度搜索。", seed: 1), Self.passage("倒排索引加速检索。", seed: 2),
+            ])
         #expect(first.addedIDs.count == 2)
         #expect(first.addedVectors == Self.vector(1) + Self.vector(2))
         #expect(try store.contentHash(of: "a.md") == "h1")
 
         // An identical passage twice in one document is stored once.
-        let second = try store.replaceDocument(source: "b.md", contentHash: "h2", passages: [
-            Self.passage("HNSW 是一种图索引。", seed: 3), Self.passage("HNSW 是一种图索引。", seed: 4),
-        ])
+        let second = try store.replaceDocument(
+            source: "b.md", contentHash: "h2",
+            passages: [
+                Self.passage("HNSW 是一种图索引。", seed: 3), Self.passage("HNSW 是一种图索引。", seed: 4),
+            ])
         #expect(second.addedIDs.count == 1)
         #expect(second.duplicatesSkipped == 1)
         #expect(try store.passageCount() == 3)
@@ -60,12 +66,16 @@ import Testing
         defer { folder.remove() }
         let store = try PassageStore(url: folder.url.appendingPathComponent("store.sqlite"), dimension: 4)
         let shared = "两份讲义都有的同一段落。"
-        _ = try store.replaceDocument(source: "a.md", contentHash: "a", passages: [
-            Self.passage(shared, seed: 1), Self.passage("只在 A 中。", seed: 2),
-        ])
-        let b = try store.replaceDocument(source: "b.md", contentHash: "b", passages: [
-            Self.passage(shared, seed: 1), Self.passage("只在 B 中。", seed: 3),
-        ])
+        _ = try store.replaceDocument(
+            source: "a.md", contentHash: "a",
+            passages: [
+                Self.passage(shared, seed: 1), Self.passage("只在 A 中。", seed: 2),
+            ])
+        let b = try store.replaceDocument(
+            source: "b.md", contentHash: "b",
+            passages: [
+                Self.passage(shared, seed: 1), Self.passage("只在 B 中。", seed: 3),
+            ])
         #expect(b.addedIDs.count == 2)
         #expect(b.duplicatesSkipped == 0)
 
@@ -87,10 +97,11 @@ import Testing
             try pool.write { db in
                 try db.execute(sql: "INSERT INTO documents (source, content_hash, ingested_at) VALUES ('a.md', 'h', 0)")
                 for id in 1...3 {
-                    try db.execute(sql: """
-                        INSERT INTO passages (id, document_id, ordinal, text, indexed_text, text_hash, vector)
-                        VALUES (?, 1, ?, ?, '', ?, ?)
-                        """, arguments: [id, id, "p\(id)", "hash\(id)", VectorCoding.encode(Self.vector(id))])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO passages (id, document_id, ordinal, text, indexed_text, text_hash, vector)
+                            VALUES (?, 1, ?, ?, '', ?, ?)
+                            """, arguments: [id, id, "p\(id)", "hash\(id)", VectorCoding.encode(Self.vector(id))])
                 }
                 try db.execute(sql: "DELETE FROM passages WHERE id = 3")
             }
@@ -134,13 +145,17 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let store = try PassageStore(url: folder.url.appendingPathComponent("store.sqlite"), dimension: 4)
-        let a = try store.replaceDocument(source: "docs/a.md", contentHash: "1", passages: [
-            Self.passage("乘积量化把向量切分成子向量分别量化。", chapter: "索引 > PQ", seed: 1),
-            Self.passage("倒排文件索引先聚类再检索。", chapter: "索引 > IVF", seed: 2),
-        ])
-        let b = try store.replaceDocument(source: "notes/b.md", contentHash: "2", passages: [
-            Self.passage("乘积量化的压缩率很高。", chapter: "附录", seed: 3),
-        ])
+        let a = try store.replaceDocument(
+            source: "docs/a.md", contentHash: "1",
+            passages: [
+                Self.passage("乘积量化把向量切分成子向量分别量化。", chapter: "索引 > PQ", seed: 1),
+                Self.passage("倒排文件索引先聚类再检索。", chapter: "索引 > IVF", seed: 2),
+            ])
+        let b = try store.replaceDocument(
+            source: "notes/b.md", contentHash: "2",
+            passages: [
+                Self.passage("乘积量化的压缩率很高。", chapter: "附录", seed: 3)
+            ])
         let all = try store.keywordSearch("什么是乘积量化", limit: 10)
         #expect(Set(all.map(\.id)) == [a.addedIDs[0], b.addedIDs[0]])
         #expect(all.allSatisfy { $0.score > 0 })
@@ -157,9 +172,11 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let store = try PassageStore(url: folder.url.appendingPathComponent("store.sqlite"), dimension: 4)
-        let added = try store.replaceDocument(source: "a.md", contentHash: "1", passages: [
-            Self.passage("一杯咖啡。", seed: 1), Self.passage("一杯茶。", seed: 2), Self.passage("喝咖", seed: 3),
-        ])
+        let added = try store.replaceDocument(
+            source: "a.md", contentHash: "1",
+            passages: [
+                Self.passage("一杯咖啡。", seed: 1), Self.passage("一杯茶。", seed: 2), Self.passage("喝咖", seed: 3),
+            ])
         #expect(Set(try store.keywordSearch("咖", limit: 10).map(\.id)) == [added.addedIDs[0], added.addedIDs[2]])
         #expect(try store.keywordSearch("茶", limit: 10).map(\.id) == [added.addedIDs[1]])
     }
@@ -174,10 +191,11 @@ import Testing
             try PassageStore.migrator.migrate(pool, upTo: "v2: passages are unique per document, not per collection")
             try pool.write { db in
                 try db.execute(sql: "INSERT INTO documents (source, content_hash, ingested_at) VALUES ('a.md', 'h', 0)")
-                try db.execute(sql: """
-                    INSERT INTO passages (id, document_id, ordinal, text, indexed_text, text_hash, vector)
-                    VALUES (7, 1, 0, '一杯咖啡', '饮品\n一杯咖啡', 'h7', ?)
-                    """, arguments: [VectorCoding.encode(Self.vector(7))])
+                try db.execute(
+                    sql: """
+                        INSERT INTO passages (id, document_id, ordinal, text, indexed_text, text_hash, vector)
+                        VALUES (7, 1, 0, '一杯咖啡', '饮品\n一杯咖啡', 'h7', ?)
+                        """, arguments: [VectorCoding.encode(Self.vector(7))])
                 try db.execute(sql: "INSERT INTO passages_fts (rowid, terms) VALUES (7, '饮品 一杯 杯咖 咖啡')")
             }
             #expect(try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH '咖'") } == 0)

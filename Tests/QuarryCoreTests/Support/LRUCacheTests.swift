@@ -1,13 +1,13 @@
 import Foundation
-import Testing
 import QuarryCore
+import Testing
 
 @Suite struct LRUCacheTests {
     @Test func evictsTheLeastRecentlyUsedAndCounts() {
         let cache = LRUCache<String, Int>(capacity: 3, timeToLive: 60)
         for (offset, key) in ["a", "b", "c"].enumerated() { cache.store(offset, for: key) }
         #expect(cache.value(for: "a") == 0)  // a is now the most recent
-        cache.store(3, for: "d")              // evicts b
+        cache.store(3, for: "d")  // evicts b
         #expect(cache.value(for: "b") == nil)
         #expect(cache.value(for: "c") == 2 && cache.value(for: "d") == 3 && cache.value(for: "a") == 0)
         cache.store(30, for: "d")

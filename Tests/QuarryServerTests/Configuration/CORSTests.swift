@@ -9,9 +9,11 @@ import Testing
     static let allowed = "https://search.example.com"
 
     func preflight(_ client: some TestClientProtocol, origin: String) async throws -> TestResponse {
-        try await client.execute(uri: "/v1/collections/course/search", method: .options, headers: [
-            .origin: origin, .accessControlRequestMethod: "POST", .accessControlRequestHeaders: "content-type, authorization",
-        ])
+        try await client.execute(
+            uri: "/v1/collections/course/search", method: .options,
+            headers: [
+                .origin: origin, .accessControlRequestMethod: "POST", .accessControlRequestHeaders: "content-type, authorization",
+            ])
     }
 
     func application(_ server: TestServer, corsOrigins: [String]) -> some ApplicationProtocol {

@@ -38,7 +38,8 @@ import Testing
     }
 
     @Test func flagsBeatEnvironmentBeatsFileBeatsDefaults() throws {
-        let file = try temporaryFile(#"""
+        let file = try temporaryFile(
+            #"""
             {"host": "10.0.0.1", "port": 9000, "data": "/srv/quarry", "cache_size": 7, "log_level": "debug",
              "cors_origins": ["https://file.example"], "drift_growth": 0.25}
             """#)
@@ -72,14 +73,58 @@ import Testing
     }
 
     @Test func everyKeyHasAVariableAndAFlag() {
-        #expect(ServeSettings.Key.maxImageMB.environmentVariable == "QUARRY_MAX_IMAGE_MB")
-        #expect(ServeSettings.Key.cacheTTL.flag == "--cache-ttl")
-        #expect(ServeSettings.Key.corsOrigins.environmentVariable == "QUARRY_CORS_ORIGINS")
-        #expect(ServeSettings.Key.backupIntervalHours.environmentVariable == "QUARRY_BACKUP_INTERVAL_HOURS")
-        #expect(ServeSettings.Key.keepBackups.flag == "--keep-backups")
-        #expect(ServeSettings.Key.insecureOpenWrites.flag == "--insecure-open-writes")
-        #expect(ServeSettings.Key.maxHeaderKB.environmentVariable == "QUARRY_MAX_HEADER_KB")
-        #expect(ServeSettings.Key.allCases.count == 31)
+        let catalogue = ServeSettings.Catalogue.shared
+        #expect(catalogue.maxImageMB.environmentVariable == "QUARRY_MAX_IMAGE_MB")
+        #expect(catalogue.cacheTTL.flag == "--cache-ttl")
+        #expect(catalogue.corsOrigins.environmentVariable == "QUARRY_CORS_ORIGINS")
+        #expect(catalogue.backupIntervalHours.environmentVariable == "QUARRY_BACKUP_INTERVAL_HOURS")
+        #expect(catalogue.keepBackups.flag == "--keep-backups")
+        #expect(catalogue.insecureOpenWrites.flag == "--insecure-open-writes")
+        #expect(catalogue.maxHeaderKB.environmentVariable == "QUARRY_MAX_HEADER_KB")
+        #expect(ServeSettings.Catalogue.all.count == 31)
+        #expect(Set(ServeSettings.Catalogue.all.map(\.key)).count == 31, "two settings share a key")
+    }
+
+    @Test func flagsAreReadFromTheCommandLine() throws {
+        let flags = try ServeSettings.Overrides(arguments: [
+            "--port", "9000", "--max-image-mb=12", "--insecure-open-writes", "--cors-origins", "https://a.example,https://b.example",
+            "--cache-size", "-1", "--default-collection", "course",
+        ])
+        #expect(flags.port == 9000 && flags.maxImageMB == 12 && flags.insecureOpenWrites == true && flags.cacheSize == -1)
+        #expect(flags.corsOrigins == ["https://a.example", "https://b.example"] && flags.defaultCollection == "course")
+        #expect(flags.host == nil)
+        #expect(try ServeSettings.Overrides(arguments: ["--insecure-open-writes=false"]).insecureOpenWrites == false)
+        #expect(error { _ = try ServeSettings.Overrides(arguments: ["--colour", "blue"]) } == .unknownFlag("--colour"))
+        #expect(error { _ = try ServeSettings.Overrides(arguments: ["9000"]) } == .unknownFlag("9000"))
+        #expect(
+            error { _ = try ServeSettings.Overrides(arguments: ["--port"]) }
+                == .invalidValue(source: "--port", problem: "needs a value (an integer)"))
+        #expect(
+            error { _ = try ServeSettings.Overrides(arguments: ["--port", "eighty"]) }
+                == .invalidValue(source: "--port", problem: "\"eighty\" is not an integer"))
+    }
+
+    @Test func helpAndTheReadmeTableListEverySetting() throws {
+        for setting in ServeSettings.Catalogue.all {
+            #expect(ServeSettings.helpText.contains("  \(setting.flag)") && ServeSettings.helpText.contains(setting.environmentVariable))
+            #expect(ServeSettings.markdownTable.contains("`\(setting.key)`"))
+        }
+        #expect(ServeSettings.helpText.split(separator: "\n").allSatisfy { $0.count <= 78 })
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../README.md").standardizedFileURL
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        #expect(
+            text.contains(ServeSettings.markdownTable + "\n"),
+            "README.md's settings table is stale: paste `quarry serve --print-settings-table` into it")
+    }
+
+    @Test func aNullInTheFileLeavesAnOptionalSettingUnset() throws {
+        let file = try temporaryFile(#"{"default_collection": null, "node_name": "node-2"}"#)
+        defer { remove(file) }
+        let settings = try ServeSettings.resolve(configFile: file.path, environment: [:], flags: .init())
+        #expect(settings.defaultCollection == nil && settings.nodeName == "node-2")
+        var flags = ServeSettings.Overrides()
+        flags.defaultCollection = "course"
+        #expect(try ServeSettings.resolve(configFile: file.path, environment: [:], flags: flags).defaultCollection == "course")
     }
 
     @Test func theClusterURLIsCheckedAndItsPasswordNeverPrinted() throws {
@@ -126,7 +171,8 @@ import Testing
             "QUARRY_CACHE_TTL": "1.5", "QUARRY_LOG_FORMAT": "text", "UNRELATED": "x",
         ])
         #expect(overrides.corsOrigins == ["https://a.example", "http://localhost:3000"])
-        #expect(overrides.latencyObjectiveMilliseconds == 250 && overrides.hardLimit == 32 && overrides.cacheTTL == 1.5 && overrides.logFormat == .text)
+        #expect(
+            overrides.latencyObjectiveMilliseconds == 250 && overrides.hardLimit == 32 && overrides.cacheTTL == 1.5 && overrides.logFormat == .text)
         #expect(overrides.host == nil && overrides.adminToken == nil)
     }
 
@@ -143,8 +189,9 @@ import Testing
     @Test func badValuesGetClearErrors() throws {
         let wrongType = try temporaryFile(#"{"port": "eighty"}"#)
         defer { remove(wrongType) }
-        #expect(error { _ = try ServeSettings.Overrides(contentsOf: wrongType) }
-            == .invalidValue(source: "\"port\" in \(wrongType.path)", problem: "expected an integer"))
+        #expect(
+            error { _ = try ServeSettings.Overrides(contentsOf: wrongType) }
+                == .invalidValue(source: "\"port\" in \(wrongType.path)", problem: "expected an integer"))
 
         let badLevel = try temporaryFile(#"{"log_level": "loud"}"#)
         defer { remove(badLevel) }
@@ -163,20 +210,24 @@ import Testing
             return
         }
 
-        #expect(error { _ = try ServeSettings.Overrides(environment: ["QUARRY_PORT": "80a"]) }
-            == .invalidValue(source: "QUARRY_PORT", problem: "\"80a\" is not an integer"))
-        #expect(error { _ = try ServeSettings.Overrides(environment: ["QUARRY_LOG_LEVEL": "loud"]) }?.description
-            == "QUARRY_LOG_LEVEL: \"loud\" is not one of trace, debug, info, notice, warning, error, critical")
+        #expect(
+            error { _ = try ServeSettings.Overrides(environment: ["QUARRY_PORT": "80a"]) }
+                == .invalidValue(source: "QUARRY_PORT", problem: "\"80a\" is not an integer"))
+        #expect(
+            error { _ = try ServeSettings.Overrides(environment: ["QUARRY_LOG_LEVEL": "loud"]) }?.description
+                == "QUARRY_LOG_LEVEL: \"loud\" is not one of trace, debug, info, notice, warning, error, critical")
         var flags = ServeSettings.Overrides()
-        #expect(error { try flags.set(.logFormat, text: "xml", source: "--log-format") }
-            == .invalidValue(source: "--log-format", problem: "\"xml\" is not one of json, text"))
+        #expect(
+            error { try flags.set(ServeSettings.Catalogue.shared.logFormat, text: "xml", source: "--log-format") }
+                == .invalidValue(source: "--log-format", problem: "\"xml\" is not one of json, text"))
     }
 
     @Test func outOfRangeValuesNameKeyFlagAndVariable() {
-        let cases: [([String: String], ServeSettings.Key)] = [
-            (["QUARRY_PORT": "0"], .port), (["QUARRY_MAX_IMAGE_MB": "0"], .maxImageMB), (["QUARRY_CACHE_TTL": "0"], .cacheTTL),
-            (["QUARRY_HARD_LIMIT": "0"], .hardLimit), (["QUARRY_LATENCY_OBJECTIVE_MS": "0"], .latencyObjectiveMilliseconds), (["QUARRY_CACHE_SIZE": "-1"], .cacheSize),
-            (["QUARRY_CORS_ORIGINS": "https://search.example/"], .corsOrigins), (["QUARRY_CORS_ORIGINS": "*"], .corsOrigins),
+        let cases: [([String: String], String)] = [
+            (["QUARRY_PORT": "0"], "port"), (["QUARRY_MAX_IMAGE_MB": "0"], "max_image_mb"), (["QUARRY_CACHE_TTL": "0"], "cache_ttl"),
+            (["QUARRY_HARD_LIMIT": "0"], "hard_limit"), (["QUARRY_LATENCY_OBJECTIVE_MS": "0"], "latency_objective_ms"),
+            (["QUARRY_CACHE_SIZE": "-1"], "cache_size"), (["QUARRY_CORS_ORIGINS": "https://search.example/"], "cors_origins"),
+            (["QUARRY_CORS_ORIGINS": "*"], "cors_origins"),
         ]
         for (environment, key) in cases {
             let failure = error { _ = try ServeSettings.resolve(configFile: nil, environment: environment, flags: .init()) }
@@ -185,7 +236,8 @@ import Testing
                 continue
             }
             #expect(failedKey == key)
-            #expect(failure?.description.contains(key.flag) == true && failure?.description.contains(key.environmentVariable) == true)
+            #expect(failure?.description.contains(ServeSettings.flag(forKey: key)) == true)
+            #expect(failure?.description.contains(ServeSettings.environmentVariable(forKey: key)) == true)
         }
     }
 
@@ -207,8 +259,9 @@ import Testing
         let fromFlag = try ServeSettings.resolve(configFile: nil, environment: ["QUARRY_ADMIN_TOKEN": "env-token-0123456789"], flags: flags)
         #expect(fromFlag.adminToken == "file-token-0123456789")
 
-        #expect(error { _ = try ServeSettings.Overrides(environment: ["QUARRY_ADMIN_TOKEN": "a", "QUARRY_ADMIN_TOKEN_FILE": "b"]) }
-            == .conflictingAdminToken(tokenVariable: "QUARRY_ADMIN_TOKEN", fileVariable: "QUARRY_ADMIN_TOKEN_FILE"))
+        #expect(
+            error { _ = try ServeSettings.Overrides(environment: ["QUARRY_ADMIN_TOKEN": "a", "QUARRY_ADMIN_TOKEN_FILE": "b"]) }
+                == .conflictingAdminToken(tokenVariable: "QUARRY_ADMIN_TOKEN", fileVariable: "QUARRY_ADMIN_TOKEN_FILE"))
 
         let printed = fromVariable.printedJSON
         #expect(!printed.contains("env-token-0123456789"))
@@ -216,7 +269,7 @@ import Testing
         #expect(object["admin_token"] as? String == "***")
         #expect(object["admin_token_file"] is NSNull && object["default_collection"] is NSNull)
         #expect(object["port"] as? Int == 8080 && object["log_level"] as? String == "info")
-        #expect(Set(object.keys) == Set(ServeSettings.Key.allCases.map(\.rawValue) + ["admin_token"]))
+        #expect(Set(object.keys) == Set(ServeSettings.Catalogue.all.map(\.key) + ["admin_token"]))
         let untokened = try #require(try JSONSerialization.jsonObject(with: Data(ServeSettings().printedJSON.utf8)) as? [String: Any])
         #expect(untokened["admin_token"] is NSNull)
     }
@@ -224,8 +277,9 @@ import Testing
     @Test func anEmptyTokenFileIsRefused() throws {
         let tokenFile = try temporaryFile("  \n", name: "token")
         defer { remove(tokenFile) }
-        #expect(error { _ = try ServeSettings.resolve(configFile: nil, environment: ["QUARRY_ADMIN_TOKEN_FILE": tokenFile.path], flags: .init()) }
-            == .emptyAdminTokenFile(path: tokenFile.path))
+        #expect(
+            error { _ = try ServeSettings.resolve(configFile: nil, environment: ["QUARRY_ADMIN_TOKEN_FILE": tokenFile.path], flags: .init()) }
+                == .emptyAdminTokenFile(path: tokenFile.path))
     }
 
     @Test func thePrintedConfigurationWithoutTheTokenReadsBackAsAFile() throws {

@@ -2,9 +2,10 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
-@testable import QuarryServer
 import Synchronization
 import Testing
+
+@testable import QuarryServer
 
 /// Load shedding by time: searches degrade, then are refused, only when the latency predicted
 /// from measured search times and the work queued would break the objective.

@@ -139,10 +139,12 @@ import Testing
         /// The collection's files (folders aside).
         @Sendable func files() -> Set<String> {
             let paths = (FileManager.default.enumerator(atPath: media.path)?.allObjects as? [String]) ?? []
-            return Set(paths.filter { path in
-                var isFolder: ObjCBool = false
-                return FileManager.default.fileExists(atPath: media.appendingPathComponent(path).path, isDirectory: &isFolder) && !isFolder.boolValue
-            })
+            return Set(
+                paths.filter { path in
+                    var isFolder: ObjCBool = false
+                    return FileManager.default.fileExists(atPath: media.appendingPathComponent(path).path, isDirectory: &isFolder)
+                        && !isFolder.boolValue
+                })
         }
         @Sendable func upload(_ client: some TestClientProtocol) async throws -> TestResponse {
             var body = MultipartBody()
@@ -160,8 +162,9 @@ import Testing
             #expect(refused.status.code == 507)
             #expect(try errorCode(refused) == "insufficient_storage")
             #expect(try server.products.store.imageCount() == server.ids.count)
-            #expect(files().subtracting(before).filter { !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }.isEmpty,
-                    "\(files().subtracting(before))")
+            #expect(
+                files().subtracting(before).filter { !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }.isEmpty,
+                "\(files().subtracting(before))")
             let similar = try await client.execute(uri: "/v1/collections/products/items/\(server.ids[0])/similar", method: .get)
             #expect(similar.status == .ok)
 
@@ -169,9 +172,10 @@ import Testing
             let stored = try await upload(client)
             #expect(stored.status == .created)
             #expect(try server.products.store.imageCount() == server.ids.count + 1)
-            let late = try await client.execute(uri: "/v1/collections/products/search/image?category=late", method: .post,
-                                                headers: [.contentType: "image/png"],
-                                                body: ByteBuffer(bytes: Array(try ImageTestServer.picture(seed: 11))))
+            let late = try await client.execute(
+                uri: "/v1/collections/products/search/image?category=late", method: .post,
+                headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: Array(try ImageTestServer.picture(seed: 11))))
             #expect((try json(late)["results"] as? [[String: Any]])?.count == 1)
         }
     }

@@ -180,7 +180,8 @@ import Testing
         let nested = String(repeating: "[", count: 4_000) + String(repeating: "]", count: 4_000)
         let body = #"{"documents": [{"source": "s.md", "text": "t", "metadata": {"a": \#(nested)}}]}"#
         try await server.application.test(.router) { client in
-            let response = try await post(client, "/v1/collections/course/documents", contentType: "application/json", Array(body.utf8), headers: Self.admin)
+            let response = try await post(
+                client, "/v1/collections/course/documents", contentType: "application/json", Array(body.utf8), headers: Self.admin)
             #expect(response.status == .badRequest)
             #expect(try json(response).description.contains("nests"))
             let quoted = #"{"query": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ IVF", "top_k": 2}"#

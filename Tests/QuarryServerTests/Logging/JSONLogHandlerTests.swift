@@ -30,13 +30,15 @@ struct JSONLogHandlerTests {
         let lines = LogLines()
         var logger = lines.logger(label: "quarry.test")
         logger[metadataKey: "request_id"] = "abc"
-        logger.info("said \"hi\"\n\tand left", metadata: [
-            "count": .stringConvertible(3),
-            "nested": .dictionary(["a": "1", "b": .dictionary(["c": "deep"])]),
-            "list": .array(["x", "y"]),
-            "text": "中文 ✓ \u{1}",
-            "level": "overridden?",
-        ])
+        logger.info(
+            "said \"hi\"\n\tand left",
+            metadata: [
+                "count": .stringConvertible(3),
+                "nested": .dictionary(["a": "1", "b": .dictionary(["c": "deep"])]),
+                "list": .array(["x", "y"]),
+                "text": "中文 ✓ \u{1}",
+                "level": "overridden?",
+            ])
         let objects = try lines.objects()
         #expect(lines.all.count == 1 && !lines.all[0].contains("\n"))
         let object = try #require(objects.first)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QuarryServer
 
 /// The multipart reader: well-formed forms, every malformed shape refused, linear time.

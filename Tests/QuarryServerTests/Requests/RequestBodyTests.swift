@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Testing
+
 @testable import QuarryServer
 
 /// Reading request bodies: a declared length above the limit is refused before any byte is read.

@@ -46,8 +46,10 @@ import Testing
         defer { server.remove() }
         try await server.application.test(.router) { client in
             let tooMany = Array(repeating: #"{"query": "q"}"#, count: 65).joined(separator: ",")
-            for body in [#"{"queries": []}"#, #"{"queries": [\#(tooMany)]}"#, #"{"queries": [{"query": ""}]}"#,
-                         #"{"queries": [{"query": "q", "top_k": 0}]}"#, #"{"queries": [{"query": "q"}], "mode": "vector"}"#] {
+            for body in [
+                #"{"queries": []}"#, #"{"queries": [\#(tooMany)]}"#, #"{"queries": [{"query": ""}]}"#,
+                #"{"queries": [{"query": "q", "top_k": 0}]}"#, #"{"queries": [{"query": "q"}], "mode": "vector"}"#,
+            ] {
                 let response = try await post(client, "/v1/collections/course/search/batch", body)
                 #expect(response.status == .badRequest, "\(body.prefix(60))")
                 #expect(try errorCode(response) == "invalid_request")

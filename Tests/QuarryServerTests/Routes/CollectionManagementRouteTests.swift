@@ -58,7 +58,8 @@ import Testing
             let other = try await put(client, "/v1/collections/notes", #"{"kind": "text", "model": "e5-small", "factory": "HNSW32,Flat"}"#)
             #expect(try other.status == .conflict && errorCode(other) == "collection_exists")
             #expect(try await put(client, "/v1/collections/course", #"{"kind": "image", "model": "efficientnet-lite0"}"#).status == .conflict)
-            let hnsw = try await put(client, "/v1/collections/pictures", #"{"kind": "image", "model": "efficientnet-lite0", "factory": "HNSW32,Flat"}"#)
+            let hnsw = try await put(
+                client, "/v1/collections/pictures", #"{"kind": "image", "model": "efficientnet-lite0", "factory": "HNSW32,Flat"}"#)
             #expect(try hnsw.status == .created && json(hnsw)["index"] as? String == "HNSW32,Flat" && json(hnsw)["kind"] as? String == "image")
             try await addDocument(client, "notes", source: "a.md", text: "向量数据库用近似最近邻索引检索。")
             #expect(try await sources(client, "notes", "近似最近邻") == ["a.md"])
@@ -85,11 +86,14 @@ import Testing
                 body: ByteBuffer(string: #"{"query": "向量索引"}"#)
             )
             #expect(try (json(answer)["results"] as? [[String: Any]])?.count == 2)
-            let images = try await put(client, "/v1/collections/pictures", #"{"kind": "image", "model": "efficientnet-lite0", "settings": {"duplicate_threshold": 0.9}}"#)
+            let images = try await put(
+                client, "/v1/collections/pictures", #"{"kind": "image", "model": "efficientnet-lite0", "settings": {"duplicate_threshold": 0.9}}"#)
             #expect(images.status == .created)
             #expect(try (json(images)["settings"] as? [String: Any])?["duplicate_threshold"] as? Double == 0.9)
-            for (uri, settings) in [("notes2", #"{"duplicate_threshold": 0.9}"#), ("notes2", #"{"top_k": 0}"#),
-                                    ("notes2", #"{"nprobe": 0}"#), ("pictures2", #"{"duplicate_threshold": 0.2}"#), ("notes2", #"{"shards": 2}"#)] {
+            for (uri, settings) in [
+                ("notes2", #"{"duplicate_threshold": 0.9}"#), ("notes2", #"{"top_k": 0}"#),
+                ("notes2", #"{"nprobe": 0}"#), ("pictures2", #"{"duplicate_threshold": 0.2}"#), ("notes2", #"{"shards": 2}"#),
+            ] {
                 let kind = uri.hasPrefix("notes") ? #""kind": "text", "model": "e5-small""# : #""kind": "image", "model": "efficientnet-lite0""#
                 let response = try await put(client, "/v1/collections/\(uri)", "{\(kind), \"settings\": \(settings)}")
                 #expect(response.status == .badRequest, "\(settings)")
@@ -106,7 +110,10 @@ import Testing
                 ("/v1/collections/bad%20name", #"{"kind": "text", "model": "e5-small"}"#, .badRequest, "invalid_request"),
                 ("/v1/collections/notes", #"{"kind": "text", "model": "gpt-9"}"#, .unprocessableContent, "unknown_model"),
                 ("/v1/collections/notes", #"{"kind": "image", "model": "e5-small"}"#, .unprocessableContent, "model_kind_mismatch"),
-                ("/v1/collections/notes", #"{"kind": "text", "model": "e5-small", "factory": "IVF0,Flat"}"#, .unprocessableContent, "invalid_factory"),
+                (
+                    "/v1/collections/notes", #"{"kind": "text", "model": "e5-small", "factory": "IVF0,Flat"}"#, .unprocessableContent,
+                    "invalid_factory"
+                ),
                 ("/v1/collections/notes", #"{"kind": "audio", "model": "e5-small"}"#, .badRequest, "invalid_request"),
                 ("/v1/collections/notes", #"{"kind": "text", "model": "e5-small", "shards": 4}"#, .badRequest, "invalid_request"),
             ]
@@ -115,7 +122,8 @@ import Testing
                 #expect(response.status == status, "\(body)")
                 #expect(try errorCode(response) == code, "\(body)")
             }
-            let anonymous = try await put(client, "/v1/collections/notes", #"{"kind": "text", "model": "e5-small"}"#, headers: [.contentType: "application/json"])
+            let anonymous = try await put(
+                client, "/v1/collections/notes", #"{"kind": "text", "model": "e5-small"}"#, headers: [.contentType: "application/json"])
             #expect(anonymous.status == .unauthorized)
         }
         #expect(try folders(server) == before)

@@ -16,7 +16,8 @@ import Testing
         let server = try TestServer()
         defer { server.remove() }
         try await server.application.test(.router) { client in
-            let body = ##"{"documents": [{"source": "backup.md", "text": "# 备份\n\n每天凌晨做一次全量备份，保留最近 7 份。", "chapter": "运维", "metadata": {"author": "ops"}}]}"##
+            let body =
+                ##"{"documents": [{"source": "backup.md", "text": "# 备份\n\n每天凌晨做一次全量备份，保留最近 7 份。", "chapter": "运维", "metadata": {"author": "ops"}}]}"##
             let response = try await post(client, "/v1/collections/course/documents", body)
             #expect(response.status == .created)
             let answer = try json(response)
@@ -77,7 +78,9 @@ import Testing
 }
 
 @Suite(.serialized) struct DocumentUploadTests {
-    func upload(_ client: some TestClientProtocol, files: [(name: String, data: [UInt8])], token: String = TestServer.adminToken) async throws -> TestResponse {
+    func upload(
+        _ client: some TestClientProtocol, files: [(name: String, data: [UInt8])], token: String = TestServer.adminToken
+    ) async throws -> TestResponse {
         var body = MultipartBody()
         for file in files { body.addFile(field: "file", name: file.name, data: file.data) }
         return try await client.execute(

@@ -22,9 +22,11 @@ import Testing
     static func server() throws -> (ImageTestServer, [String: Int]) {
         let server = try ImageTestServer()
         let photos = try server.base.library.imageCollection(creating: "photos")
-        let result = try photos.add(try stored.map { name in
-            ImageInput(path: name, data: try photo(name), category: ["astronaut.jpg", "hubble.webp", "rocket.jpg"].contains(name) ? "space" : "earth")
-        })
+        let result = try photos.add(
+            try stored.map { name in
+                ImageInput(
+                    path: name, data: try photo(name), category: ["astronaut.jpg", "hubble.webp", "rocket.jpg"].contains(name) ? "space" : "earth")
+            })
         return (server, Dictionary(uniqueKeysWithValues: zip(stored, result.storedIDs.map { Int($0) })))
     }
 

@@ -171,7 +171,10 @@ import Testing
     @Test func badQueryParametersAreRefused() async throws {
         try await withServer { _, client in
             let picture = try ImageTestServer.picture(seed: 1)
-            for query in ["?top_k=0", "?top_k=51", "?top_k=ten", "?nprobe=0", "?nprobe=x", "?price_min=-1", "?price_min=5&price_max=1", "?category=", "?colour=red"] {
+            for query in [
+                "?top_k=0", "?top_k=51", "?top_k=ten", "?nprobe=0", "?nprobe=x", "?price_min=-1", "?price_min=5&price_max=1", "?category=",
+                "?colour=red",
+            ] {
                 let response = try await searchImage(client, picture, query: query)
                 #expect(response.status == .badRequest, "\(query)")
                 #expect(try errorCode(response) == "invalid_request")

@@ -37,7 +37,9 @@ import Testing
             // Highlights are Unicode-scalar ranges of the text: the question's terms and its best sentence.
             let text = Array(try #require(first["text"] as? String).unicodeScalars)
             let highlights = try #require(first["highlights"] as? [String: Any])
-            let terms = try #require(highlights["terms"] as? [[String: Int]]).map { String(String.UnicodeScalarView(text[$0["start"]!..<$0["end"]!])) }
+            let terms = try #require(highlights["terms"] as? [[String: Int]]).map {
+                String(String.UnicodeScalarView(text[$0["start"]!..<$0["end"]!]))
+            }
             #expect(terms == ["IVF", "查询时", "搜索"], "terms \(terms)")
             #expect(highlights["sentence"] is [String: Int])
             #expect(results[1].keys.contains("page") && results[1]["page"] is NSNull)

@@ -19,13 +19,14 @@ struct ImageTestServer {
     init(dataDirectory: URL? = nil) throws {
         base = try TestServer(limits: Self.limits, dataDirectory: dataDirectory)
         products = try base.library.imageCollection(creating: "products")
-        let result = try products.add((0..<6).map { seed in
-            ImageInput(
-                path: "catalogue/\(seed).png", data: try Self.picture(seed: seed), category: seed < 3 ? "warm" : "cool",
-                price: Double(10 * (seed + 1)), title: "picture \(seed)", metadata: ["seed": .number(Double(seed))]
-            )
-        })
-        ids = result.outcomes.compactMap { if case let .stored(id) = $0 { id } else { nil } }
+        let result = try products.add(
+            (0..<6).map { seed in
+                ImageInput(
+                    path: "catalogue/\(seed).png", data: try Self.picture(seed: seed), category: seed < 3 ? "warm" : "cool",
+                    price: Double(10 * (seed + 1)), title: "picture \(seed)", metadata: ["seed": .number(Double(seed))]
+                )
+            })
+        ids = result.outcomes.compactMap { if case .stored(let id) = $0 { id } else { nil } }
     }
 
     /// A 64 × 48 PNG of stripes whose colours and width follow `seed`.

@@ -8,7 +8,9 @@ struct MultipartBody {
     private var bytes: [UInt8] = []
 
     mutating func addFile(field: String, name: String, data: [UInt8], contentType: String = "application/octet-stream") {
-        bytes += Array("--\(Self.boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(name)\"\r\nContent-Type: \(contentType)\r\n\r\n".utf8)
+        bytes += Array(
+            "--\(Self.boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(name)\"\r\nContent-Type: \(contentType)\r\n\r\n"
+                .utf8)
         bytes += data + Array("\r\n".utf8)
     }
 

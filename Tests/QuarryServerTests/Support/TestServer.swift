@@ -24,7 +24,8 @@ struct TestServer {
         adminToken: String? = Self.adminToken, insecureOpenWrites: Bool = false, timeouts: ConnectionTimeouts = .init(),
         dataDirectory: URL? = nil
     ) throws {
-        self.dataDirectory = dataDirectory
+        self.dataDirectory =
+            dataDirectory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("quarry-server-\(UUID().uuidString)")
         let logger = Logger(label: "test")
         library = try CollectionLibrary(
@@ -32,13 +33,19 @@ struct TestServer {
             imageDecoder: limits.imageDecoder, logger: logger
         )
         let course = try library.textCollection(creating: "course", model: "e5-small")
-        try course.add(TextDocument(source: "indexes.md", contentHash: "1", passages: [
-            .init(text: "IVF 索引查询时只搜索 nprobe 个最近的簇。", chapter: "索引 > IVF", page: 2, span: 10..<34, metadata: ["level": .string("basic")]),
-            .init(text: "HNSW 的 efSearch 控制查询时的候选列表大小。", chapter: "索引 > HNSW", span: 40..<66),
-        ]))
-        try course.add(TextDocument(source: "pq.md", contentHash: "2", passages: [
-            .init(text: "Product quantization compresses vectors into short codes.", chapter: "Compression"),
-        ]))
+        try course.add(
+            TextDocument(
+                source: "indexes.md", contentHash: "1",
+                passages: [
+                    .init(text: "IVF 索引查询时只搜索 nprobe 个最近的簇。", chapter: "索引 > IVF", page: 2, span: 10..<34, metadata: ["level": .string("basic")]),
+                    .init(text: "HNSW 的 efSearch 控制查询时的候选列表大小。", chapter: "索引 > HNSW", span: 40..<66),
+                ]))
+        try course.add(
+            TextDocument(
+                source: "pq.md", contentHash: "2",
+                passages: [
+                    .init(text: "Product quantization compresses vectors into short codes.", chapter: "Compression")
+                ]))
         configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, dataDirectory: self.dataDirectory, limits: limits, adminToken: adminToken, load: load,
             cache: cache, insecureOpenWrites: insecureOpenWrites, timeouts: timeouts

@@ -64,11 +64,14 @@ extension ImageCollection {
             logger.warning("index returned ids the store does not know", metadata: ["count": "\(unknownIDs)"])
         }
         // Unfiltered, the closest image is the first hit; a filter may have left it out.
-        let duplicate = try request.filter.isEmpty
+        let duplicate =
+            try request.filter.isEmpty
             ? hits.first.flatMap { $0.score >= duplicateThreshold ? ImageSearchHit(rank: 1, image: $0.image, score: $0.score) : nil }
             : nearestDuplicate(of: request.vector, excluding: request.excluding)
         return ImageSearchResult(
-            hits: hits.prefix(request.topK).enumerated().map { ImageSearchHit(rank: $0.offset + 1, image: $0.element.image, score: $0.element.score) },
+            hits: hits.prefix(request.topK).enumerated().map {
+                ImageSearchHit(rank: $0.offset + 1, image: $0.element.image, score: $0.element.score)
+            },
             nprobe: probed, timings: timings, unknownIDs: unknownIDs, duplicateOf: duplicate
         )
     }

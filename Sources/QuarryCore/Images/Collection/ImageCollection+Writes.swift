@@ -30,10 +30,14 @@ extension ImageCollection {
             do {
                 let image = try decoder.decode(input.data)
                 decoded.append(image)
-                prepared.append((offset, NewImage(
-                    path: input.path, category: input.category, price: input.price, title: input.title,
-                    metadata: input.metadata, width: image.width, height: image.height, contentHash: hash, vector: []
-                ), input.data, try thumbnailer.thumbnail(of: image)))
+                prepared.append(
+                    (
+                        offset,
+                        NewImage(
+                            path: input.path, category: input.category, price: input.price, title: input.title,
+                            metadata: input.metadata, width: image.width, height: image.height, contentHash: hash, vector: []
+                        ), input.data, try thumbnailer.thumbnail(of: image)
+                    ))
             } catch let error as ImageDecodingError {
                 result.outcomes[offset] = .failed(reason: "\(input.path): \(error.description)")
             } catch let error as ImageWritingError {
@@ -46,10 +50,10 @@ extension ImageCollection {
         let change = try changingFiles {
             var written: [URL] = []
             for item in prepared {
-                let media = mediaURL.appendingPathComponent(item.image.path)
+                let media = folder.mediaURL.appendingPathComponent(item.image.path)
                 try write(item.data, to: media)
                 written.append(media)
-                let thumbnail = thumbnailsURL.appendingPathComponent(item.image.contentHash + ".jpg")
+                let thumbnail = folder.thumbnailURL(contentHash: item.image.contentHash)
                 if !FileManager.default.fileExists(atPath: thumbnail.path) {
                     try write(item.thumbnail, to: thumbnail)
                     written.append(thumbnail)
@@ -60,7 +64,8 @@ extension ImageCollection {
             let replacedHashes = try prepared.compactMap { try store.contentHash(ofPath: $0.image.path) }
             let (change, ids) = try commit(prepared.map(\.image))
             for (item, id) in zip(prepared, ids) {
-                result.outcomes[item.offset] = id.map { .stored(id: $0) }
+                result.outcomes[item.offset] =
+                    id.map { .stored(id: $0) }
                     ?? (prepared.last { $0.image.path == item.image.path }?.offset == item.offset ? .unchanged : .superseded)
             }
             // Replaced contents, and those of images a later one of the batch superseded.
@@ -105,14 +110,15 @@ extension ImageCollection {
                 guard let image = images[id], try store.contentHash(ofPath: image.path) != image.contentHash,
                     let source = other.mediaFile(for: image)
                 else { continue }
-                files.append((source, mediaURL.appendingPathComponent(image.path)))
+                files.append((source, folder.mediaURL.appendingPathComponent(image.path)))
                 let thumbnail = other.thumbnailFile(for: image)
                 if FileManager.default.fileExists(atPath: thumbnail.path) { files.append((thumbnail, thumbnailFile(for: image))) }
-                batch.append(NewImage(
-                    path: image.path, category: image.category, price: image.price, title: image.title, metadata: image.metadata,
-                    width: image.width, height: image.height, contentHash: image.contentHash,
-                    vector: Array(vectors[offset * store.dimension..<(offset + 1) * store.dimension])
-                ))
+                batch.append(
+                    NewImage(
+                        path: image.path, category: image.category, price: image.price, title: image.title, metadata: image.metadata,
+                        width: image.width, height: image.height, contentHash: image.contentHash,
+                        vector: Array(vectors[offset * store.dimension..<(offset + 1) * store.dimension])
+                    ))
             }
             guard !batch.isEmpty else { return }
             copied += try changingFiles {
@@ -150,10 +156,10 @@ extension ImageCollection {
     /// image uses; the caller holds ``fileChanges``.
     private func removeUnusedFiles(paths: [String], contentHashes: [String]) throws {
         for path in Set(paths) where try !store.isStored(path: path) {
-            if let file = Self.contained(mediaURL.appendingPathComponent(path), in: mediaURL) { removeFile(file) }
+            if let file = Self.contained(folder.mediaURL.appendingPathComponent(path), in: folder.mediaURL) { removeFile(file) }
         }
         for hash in Set(contentHashes) where try !store.isStored(contentHash: hash) {
-            removeFile(thumbnailsURL.appendingPathComponent(hash + ".jpg"))
+            removeFile(folder.thumbnailURL(contentHash: hash))
         }
     }
 
@@ -164,11 +170,12 @@ extension ImageCollection {
             do {
                 let (paths, hashes) = try store.storedPathsAndHashes()
                 var removed = 0
-                for (folder, isUsed) in [(mediaURL, { paths.contains($0) }), (thumbnailsURL, { hashes.contains(String($0.dropLast(4))) })]
-                    as [(URL, (String) -> Bool)]
-                {
-                    for relativePath in Self.files(under: folder) where !isUsed(relativePath) {
-                        removeFile(folder.appendingPathComponent(relativePath))
+                let kinds: [(URL, (String) -> Bool)] = [
+                    (folder.mediaURL, { paths.contains($0) }), (folder.thumbnailsURL, { hashes.contains(String($0.dropLast(4))) }),
+                ]
+                for (directory, isUsed) in kinds {
+                    for relativePath in Self.files(under: directory) where !isUsed(relativePath) {
+                        removeFile(directory.appendingPathComponent(relativePath))
                         removed += 1
                     }
                 }

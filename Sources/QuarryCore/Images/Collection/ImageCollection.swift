@@ -35,10 +35,6 @@ public final class ImageCollection: IndexedCollection {
 
     /// The settings of the collection now (`collection.json`).
     public var configuration: CollectionConfiguration { settings.withLock { $0 } }
-    /// Folder of the image files; stored paths are relative to it.
-    public var mediaURL: URL { folder.url.appendingPathComponent("media", isDirectory: true) }
-    /// Folder of the thumbnails, named by the image's content hash.
-    public var thumbnailsURL: URL { folder.url.appendingPathComponent("thumbnails", isDirectory: true) }
 
     /// The number of IVF lists for `count` images: about 4·√N, at most one list
     /// per ``minimumTrainingPerList`` images so that training has enough samples.
@@ -78,11 +74,13 @@ public final class ImageCollection: IndexedCollection {
         name: String, in dataDirectory: URL, encoder: any ImageEncoder, model: String, factory: String? = nil,
         background: RGBColor? = nil, decoder: ImageDecoder = ImageDecoder(), logger: Logger
     ) throws -> ImageCollection {
-        try CollectionFolder.create(CollectionConfiguration(
-            name: name, kind: .image, model: model, dimension: encoder.dimension,
-            factory: factory ?? defaultFactory(forCount: 0), automaticFactory: factory == nil,
-            searchDefaults: .init(topK: 10), imageBackground: background
-        ), in: dataDirectory) { folder in
+        try CollectionFolder.create(
+            CollectionConfiguration(
+                name: name, kind: .image, model: model, dimension: encoder.dimension,
+                factory: factory ?? defaultFactory(forCount: 0), automaticFactory: factory == nil,
+                searchDefaults: .init(topK: 10), imageBackground: background
+            ), in: dataDirectory
+        ) { folder in
             try open(folder: folder, encoder: encoder, decoder: decoder, logger: logger)
         }
     }
@@ -101,8 +99,8 @@ public final class ImageCollection: IndexedCollection {
             configuration: configuration, folder: folder, store: store, index: index, encoder: encoder, decoder: decoder,
             recovery: recovery, logger: logger
         )
-        try FileManager.default.createDirectory(at: collection.mediaURL, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: collection.thumbnailsURL, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: collection.folder.mediaURL, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: collection.folder.thumbnailsURL, withIntermediateDirectories: true)
         collection.removeOrphanFiles()
         return collection
     }
@@ -147,9 +145,11 @@ public final class ImageCollection: IndexedCollection {
             let automatic = Self.defaultFactory(forCount: count, flatLimit: flatLimit)
             // A trained IVF index keeps its lists while their ideal number stays within 25% of it
             // (the collection's size within about ±55% of the size it was trained for).
-            let keep = automatic.hasPrefix("IVF") && index.current.nlist.map { nlist in
-                (0.8...1.25).contains(Double(Self.nlist(forCount: count)) / Double(nlist))
-            } == true
+            let keep =
+                automatic.hasPrefix("IVF")
+                && index.current.nlist.map { nlist in
+                    (0.8...1.25).contains(Double(Self.nlist(forCount: count)) / Double(nlist))
+                } == true
             if !keep { wanted = automatic }
         }
         guard wanted != current.factory else { return nil }
@@ -161,12 +161,12 @@ public final class ImageCollection: IndexedCollection {
     /// The file of `image` inside the media folder, or nil if its stored path
     /// would lead outside it (only the collection's own files are ever served).
     public func mediaFile(for image: StoredImage) -> URL? {
-        Self.contained(mediaURL.appendingPathComponent(image.path), in: mediaURL)
+        Self.contained(folder.mediaURL.appendingPathComponent(image.path), in: folder.mediaURL)
     }
 
     /// The thumbnail file of `image`.
     public func thumbnailFile(for image: StoredImage) -> URL {
-        thumbnailsURL.appendingPathComponent(image.contentHash + ".jpg")
+        folder.thumbnailURL(contentHash: image.contentHash)
     }
 
     /// `url` with symbolic links resolved, if it lies inside `folder`.

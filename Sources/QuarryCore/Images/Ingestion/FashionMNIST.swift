@@ -35,8 +35,8 @@ public struct FashionMNIST: Sendable {
 
         public var description: String {
             switch self {
-            case let .missing(path): "\(path) not found: install Debian's dataset-fashion-mnist package (scripts/setup.sh does)"
-            case let .malformed(path, reason): "\(path) is not a valid IDX file: \(reason)"
+            case .missing(let path): "\(path) not found: install Debian's dataset-fashion-mnist package (scripts/setup.sh does)"
+            case .malformed(let path, let reason): "\(path) is not a valid IDX file: \(reason)"
             }
         }
     }

@@ -19,10 +19,10 @@ public struct ImageAddResult: Sendable {
     public init() {}
 
     /// Ids of the images stored, in input order.
-    public var storedIDs: [Int64] { outcomes.compactMap { if case let .stored(id) = $0 { id } else { nil } } }
+    public var storedIDs: [Int64] { outcomes.compactMap { if case .stored(let id) = $0 { id } else { nil } } }
     public var storedCount: Int { outcomes.filter { if case .stored = $0 { true } else { false } }.count }
     public var unchangedCount: Int { outcomes.filter { $0 == .unchanged }.count }
     public var failures: [String] {
-        outcomes.compactMap { if case let .failed(reason) = $0 { reason } else { nil } }
+        outcomes.compactMap { if case .failed(let reason) = $0 { reason } else { nil } }
     }
 }

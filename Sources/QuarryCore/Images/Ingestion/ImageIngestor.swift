@@ -56,7 +56,7 @@ public struct ImageIngestor: Sendable {
                 case .unchanged, .superseded:
                     summary.unchanged += 1
                     summary.records[record].status = .unchanged
-                case let .failed(reason):
+                case .failed(let reason):
                     let prefix = summary.records[record].path + ": "
                     summary.records[record].status = .failed
                     summary.records[record].reason = reason.hasPrefix(prefix) ? String(reason.dropFirst(prefix.count)) : reason

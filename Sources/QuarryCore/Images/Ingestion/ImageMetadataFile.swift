@@ -122,7 +122,9 @@ public enum ImageMetadataFile {
         var records: [CSVRecord] = []
         var fields: [String] = []
         var field = String.UnicodeScalarView()
-        var line = 1, recordLine = 1, quoteLine = 1
+        var line = 1
+        var recordLine = 1
+        var quoteLine = 1
         var quoted = false
         var index = 0
 

@@ -17,10 +17,11 @@ extension ImageStore {
         return try database.write("store \(images.count) images") { db in
             var change = StoreChange()
             var ids: [Int64?] = []
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO images (path, content_hash, category, price, title, metadata, width, height, added_at, vector)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try db.makeStatement(
+                sql: """
+                    INSERT INTO images (path, content_hash, category, price, title, metadata, width, height, added_at, vector)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             let now = Date().timeIntervalSince1970
             for image in images {
                 if let existing = try Row.fetchOne(
@@ -145,10 +146,12 @@ extension ImageStore {
     public func images(ids: [Int64]) throws(StoreError) -> [Int64: StoredImage] {
         guard !ids.isEmpty else { return [:] }
         return try database.read("read images") { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT id, path, category, price, title, metadata, width, height, content_hash
-                FROM images WHERE id IN (SELECT value FROM json_each(?))
-                """, arguments: [VectorTable.jsonArray(ids)])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, path, category, price, title, metadata, width, height, content_hash
+                    FROM images WHERE id IN (SELECT value FROM json_each(?))
+                    """, arguments: [VectorTable.jsonArray(ids)])
             var images: [Int64: StoredImage] = [:]
             for row in rows {
                 let image = StoredImage(

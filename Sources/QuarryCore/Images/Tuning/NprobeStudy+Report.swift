@@ -8,13 +8,15 @@ extension NprobeStudy {
         lines.append("| nprobe | recall@\(k) | mean ms | p95 ms | speed-up vs exact |")
         lines.append("|---:|---:|---:|---:|---:|")
         if let exact {
-            lines.append("| exact (Flat) | \(Self.fixed(exact.recall, 3)) | \(Self.milliseconds(exact.meanMilliseconds)) | "
-                + "\(Self.milliseconds(exact.p95Milliseconds)) | 1.0× |")
+            lines.append(
+                "| exact (Flat) | \(Self.fixed(exact.recall, 3)) | \(Self.milliseconds(exact.meanMilliseconds)) | "
+                    + "\(Self.milliseconds(exact.p95Milliseconds)) | 1.0× |")
         }
         for measurement in measurements {
             let label = measurement.nprobe == chosenNprobe ? "**\(measurement.nprobe)** (chosen)" : "\(measurement.nprobe)"
-            lines.append("| \(label) | \(Self.fixed(measurement.recall, 3)) | \(Self.milliseconds(measurement.meanMilliseconds)) | "
-                + "\(Self.milliseconds(measurement.p95Milliseconds)) | \(speedUp(measurement).map { Self.fixed($0, 1) + "×" } ?? "–") |")
+            lines.append(
+                "| \(label) | \(Self.fixed(measurement.recall, 3)) | \(Self.milliseconds(measurement.meanMilliseconds)) | "
+                    + "\(Self.milliseconds(measurement.p95Milliseconds)) | \(speedUp(measurement).map { Self.fixed($0, 1) + "×" } ?? "–") |")
         }
         if let precision = categoryPrecision {
             lines += [
@@ -48,11 +50,13 @@ extension NprobeStudy {
     }
 
     private func summary() -> String {
-        var text = "Collection `\(collection)` holds \(Self.grouped(vectors)) vectors; its index is `\(factory)` (nlist \(nlist)). "
+        var text =
+            "Collection `\(collection)` holds \(Self.grouped(vectors)) vectors; its index is `\(factory)` (nlist \(nlist)). "
             + "Each nprobe was measured with \(Self.grouped(queries)) queries, recall@\(k) counted against exact search; "
             + "the target recall is \(Self.fixed(targetRecall, 2)). "
         if let chosen {
-            text += "The smallest nprobe reaching it is **\(chosen.nprobe)**: recall \(Self.fixed(chosen.recall, 3)) "
+            text +=
+                "The smallest nprobe reaching it is **\(chosen.nprobe)**: recall \(Self.fixed(chosen.recall, 3)) "
                 + "at \(Self.milliseconds(chosen.meanMilliseconds)) ms mean (p95 \(Self.milliseconds(chosen.p95Milliseconds)) ms)"
             if let exact, let speedUp = speedUp(chosen) {
                 text += ", \(Self.fixed(speedUp, 1))× faster than exact search (\(Self.milliseconds(exact.meanMilliseconds)) ms mean)."
@@ -158,24 +162,38 @@ private struct SVGChart {
                 lastLabelX = x
             }
         }
-        add(##"<rect x="\##(Self.number(Self.left))" y="\##(Self.number(Self.top))" width="\##(Self.number(Self.right - Self.left))" "##
-            + ##"height="\##(Self.number(Self.bottom - Self.top))" fill="none" stroke="#888" stroke-width="1"/>"##)
-        add(Self.text("nprobe (log₂ scale)", x: (Self.left + Self.right) / 2, y: Self.bottom + 44,
-                 attributes: ##"font-size="13" fill="#222" text-anchor="middle""##))
-        add(Self.text(recallLabel, x: 22, y: (Self.top + Self.bottom) / 2, attributes:
-            ##"font-size="13" fill="\##(Self.recallColour)" text-anchor="middle" transform="rotate(-90 22 \##(Self.number((Self.top + Self.bottom) / 2)))""##))
+        add(
+            ##"<rect x="\##(Self.number(Self.left))" y="\##(Self.number(Self.top))" width="\##(Self.number(Self.right - Self.left))" "##
+                + ##"height="\##(Self.number(Self.bottom - Self.top))" fill="none" stroke="#888" stroke-width="1"/>"##)
+        add(
+            Self.text(
+                "nprobe (log₂ scale)", x: (Self.left + Self.right) / 2, y: Self.bottom + 44,
+                attributes: ##"font-size="13" fill="#222" text-anchor="middle""##))
+        add(
+            Self.text(
+                recallLabel, x: 22, y: (Self.top + Self.bottom) / 2,
+                attributes:
+                    ##"font-size="13" fill="\##(Self.recallColour)" text-anchor="middle" transform="rotate(-90 22 \##(Self.number((Self.top + Self.bottom) / 2)))""##
+            ))
         let rightLabelX = Self.width - 18
-        add(Self.text("mean latency (ms)", x: rightLabelX, y: (Self.top + Self.bottom) / 2, attributes:
-            ##"font-size="13" fill="\##(Self.latencyColour)" text-anchor="middle" transform="rotate(90 \##(Self.number(rightLabelX)) \##(Self.number((Self.top + Self.bottom) / 2)))""##))
+        add(
+            Self.text(
+                "mean latency (ms)", x: rightLabelX, y: (Self.top + Self.bottom) / 2,
+                attributes:
+                    ##"font-size="13" fill="\##(Self.latencyColour)" text-anchor="middle" transform="rotate(90 \##(Self.number(rightLabelX)) \##(Self.number((Self.top + Self.bottom) / 2)))""##
+            ))
 
         // Target recall.
         let targetY = recallY(study.targetRecall)
-        add(##"<line id="target-recall" x1="\##(Self.number(Self.left))" y1="\##(Self.number(targetY))" x2="\##(Self.number(Self.right))" "##
-            + ##"y2="\##(Self.number(targetY))" stroke="\##(Self.targetColour)" stroke-width="1.5" stroke-dasharray="6 4"/>"##)
+        add(
+            ##"<line id="target-recall" x1="\##(Self.number(Self.left))" y1="\##(Self.number(targetY))" x2="\##(Self.number(Self.right))" "##
+                + ##"y2="\##(Self.number(targetY))" stroke="\##(Self.targetColour)" stroke-width="1.5" stroke-dasharray="6 4"/>"##)
 
         guard !points.isEmpty else {
-            add(Self.text("no measurements", x: (Self.left + Self.right) / 2, y: (Self.top + Self.bottom) / 2,
-                     attributes: ##"font-size="14" fill="#888" text-anchor="middle""##))
+            add(
+                Self.text(
+                    "no measurements", x: (Self.left + Self.right) / 2, y: (Self.top + Self.bottom) / 2,
+                    attributes: ##"font-size="14" fill="#888" text-anchor="middle""##))
             return document(title: title)
         }
 
@@ -202,19 +220,22 @@ private struct SVGChart {
         if let chosen {
             let x = xScale.x(chosen.nprobe, left: Self.left, right: Self.right)
             let y = recallY(chosen.recall)
-            add(##"<circle id="chosen-nprobe" cx="\##(Self.number(x))" cy="\##(Self.number(y))" r="8" fill="none" "##
-                + ##"stroke="\##(Self.chosenColour)" stroke-width="2.5"/>"##)
+            add(
+                ##"<circle id="chosen-nprobe" cx="\##(Self.number(x))" cy="\##(Self.number(y))" r="8" fill="none" "##
+                    + ##"stroke="\##(Self.chosenColour)" stroke-width="2.5"/>"##)
             // The label sits beside the dotted line, halfway between the two curves, where neither runs.
             let middle = (y + latency.y(chosen.meanMilliseconds, top: Self.top, bottom: Self.bottom)) / 2
             let anchorEnd = x > (Self.left + Self.right) / 2
-            let style = ##"fill="\##(Self.chosenColour)" text-anchor="\##(anchorEnd ? "end" : "start")" "##
+            let style =
+                ##"fill="\##(Self.chosenColour)" text-anchor="\##(anchorEnd ? "end" : "start")" "##
                 + ##"stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="stroke""##
             let labelX = anchorEnd ? x - 8 : x + 8
             add(Self.text("nprobe \(chosen.nprobe)", x: labelX, y: middle - 4, attributes: ##"font-size="13" font-weight="bold" "## + style))
-            add(Self.text(
-                "recall \(NprobeStudy.fixed(chosen.recall, 3)) · \(NprobeStudy.milliseconds(chosen.meanMilliseconds)) ms",
-                x: labelX, y: middle + 12, attributes: ##"font-size="12" "## + style
-            ))
+            add(
+                Self.text(
+                    "recall \(NprobeStudy.fixed(chosen.recall, 3)) · \(NprobeStudy.milliseconds(chosen.meanMilliseconds)) ms",
+                    x: labelX, y: middle + 12, attributes: ##"font-size="12" "## + style
+                ))
         }
         return document(title: title)
     }
@@ -223,22 +244,35 @@ private struct SVGChart {
         let y = 70.0
         typealias Sample = (_ x: Double) -> String
         var entries: [(label: String, sample: Sample)] = [
-            (recallLabel, { x in
-                Self.line(x, y, x + 24, y, attributes: ##"stroke="\##(Self.recallColour)" stroke-width="2.5""##)
-                    + ##"<circle cx="\##(Self.number(x + 12))" cy="\##(Self.number(y))" r="4" fill="\##(Self.recallColour)"/>"##
-            }),
-            ("mean latency", { x in
-                Self.line(x, y, x + 24, y, attributes: ##"stroke="\##(Self.latencyColour)" stroke-width="2.5""##)
-                    + ##"<rect x="\##(Self.number(x + 8.5))" y="\##(Self.number(y - 3.5))" width="7" height="7" fill="\##(Self.latencyColour)"/>"##
-            }),
-            ("target recall \(NprobeStudy.fixed(study.targetRecall, 2))", { x in
-                Self.line(x, y, x + 24, y, attributes: ##"stroke="\##(Self.targetColour)" stroke-width="1.5" stroke-dasharray="6 4""##)
-            }),
+            (
+                recallLabel,
+                { x in
+                    Self.line(x, y, x + 24, y, attributes: ##"stroke="\##(Self.recallColour)" stroke-width="2.5""##)
+                        + ##"<circle cx="\##(Self.number(x + 12))" cy="\##(Self.number(y))" r="4" fill="\##(Self.recallColour)"/>"##
+                }
+            ),
+            (
+                "mean latency",
+                { x in
+                    Self.line(x, y, x + 24, y, attributes: ##"stroke="\##(Self.latencyColour)" stroke-width="2.5""##)
+                        + ##"<rect x="\##(Self.number(x + 8.5))" y="\##(Self.number(y - 3.5))" width="7" height="7" fill="\##(Self.latencyColour)"/>"##
+                }
+            ),
+            (
+                "target recall \(NprobeStudy.fixed(study.targetRecall, 2))",
+                { x in
+                    Self.line(x, y, x + 24, y, attributes: ##"stroke="\##(Self.targetColour)" stroke-width="1.5" stroke-dasharray="6 4""##)
+                }
+            ),
         ]
         if let nprobe = study.chosenNprobe {
-            entries.append(("chosen nprobe \(nprobe)", { x in
-                ##"<circle cx="\##(Self.number(x + 12))" cy="\##(Self.number(y))" r="6" fill="none" stroke="\##(Self.chosenColour)" stroke-width="2.5"/>"##
-            }))
+            entries.append(
+                (
+                    "chosen nprobe \(nprobe)",
+                    { x in
+                        ##"<circle cx="\##(Self.number(x + 12))" cy="\##(Self.number(y))" r="6" fill="none" stroke="\##(Self.chosenColour)" stroke-width="2.5"/>"##
+                    }
+                ))
         }
         var x = Self.left
         for (label, sample) in entries {
@@ -255,7 +289,8 @@ private struct SVGChart {
 
     private func document(title: String) -> String {
         let (width, height) = (Int(Self.width), Int(Self.height))
-        let header = ##"<svg xmlns="http://www.w3.org/2000/svg" width="\##(width)" height="\##(height)" viewBox="0 0 \##(width) \##(height)" "##
+        let header =
+            ##"<svg xmlns="http://www.w3.org/2000/svg" width="\##(width)" height="\##(height)" viewBox="0 0 \##(width) \##(height)" "##
             + ##"font-family="DejaVu Sans, Helvetica, Arial, sans-serif" role="img">"##
         return ([header, "<title>\(Self.escape(title))</title>"] + parts + ["</svg>"]).joined(separator: "\n") + "\n"
     }

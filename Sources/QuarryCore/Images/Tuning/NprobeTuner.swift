@@ -22,9 +22,9 @@ public struct NprobeTuner: Sendable {
 
         public var description: String {
             switch self {
-            case let .notIVF(collection, factory):
+            case .notIVF(let collection, let factory):
                 "collection \(collection) uses a \(factory) index, which has no nprobe (IVF starts at \(ImageCollection.flatLimit) images)"
-            case let .tooSmall(collection, images):
+            case .tooSmall(let collection, let images):
                 "collection \(collection) has \(images) images; at least 2 are needed"
             }
         }
@@ -69,9 +69,10 @@ public struct NprobeTuner: Sendable {
         for nprobe in Self.sweep(nlist: nlist) {
             let (found, times) = try timedSearches(index, queryVectors, parameters: SearchParameters(nprobe: nprobe))
             let recall = mean(zip(found, truth).map { Double(Set($0).intersection($1).count) / Double(max($1.count, 1)) })
-            measurements.append(.init(
-                nprobe: nprobe, recall: recall, meanMilliseconds: mean(times), p95Milliseconds: percentile(times.sorted(), 0.95)
-            ))
+            measurements.append(
+                .init(
+                    nprobe: nprobe, recall: recall, meanMilliseconds: mean(times), p95Milliseconds: percentile(times.sorted(), 0.95)
+                ))
             progress("nprobe \(nprobe): recall@\(k) \(String(format: "%.3f", recall)), mean \(String(format: "%.2f", mean(times))) ms")
         }
         let chosen = measurements.first { $0.recall >= targetRecall }?.nprobe
@@ -79,7 +80,8 @@ public struct NprobeTuner: Sendable {
         let precisionNprobe = chosen ?? nlist
         progress("leave-one-out category precision@\(k) (Flat and IVF at nprobe \(precisionNprobe))")
         let categories = try collection.store.categoriesByID()
-        let looSample = ids.count <= precisionQueries
+        let looSample =
+            ids.count <= precisionQueries
             ? Array(ids.indices) : Array(ids.indices.shuffled(using: &generator).prefix(precisionQueries))
         let looQueries = try Matrix(
             rows: looSample.count, columns: dimension,

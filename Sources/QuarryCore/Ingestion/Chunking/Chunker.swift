@@ -49,18 +49,19 @@ public struct Chunker: Sendable {
                 let passageText = text.string(range)
                 let kinds = Set(document.sections[run].map(\.kind))
                 let kind: Section.Kind = first.isCode ? .code : (kinds == [.table] ? .table : .prose)
-                passages.append(Passage(
-                    source: source,
-                    text: passageText,
-                    chapterPath: first.chapterPath,
-                    page: first.page,
-                    span: document.hasVerbatimText ? TextSpan(range) : nil,
-                    textSpan: TextSpan(range),
-                    kind: kind,
-                    codeLanguage: first.codeLanguage,
-                    format: document.format,
-                    ordinal: passages.count,
-                    tokenCount: tokenCounter.tokenCount(passageText)))
+                passages.append(
+                    Passage(
+                        source: source,
+                        text: passageText,
+                        chapterPath: first.chapterPath,
+                        page: first.page,
+                        span: document.hasVerbatimText ? TextSpan(range) : nil,
+                        textSpan: TextSpan(range),
+                        kind: kind,
+                        codeLanguage: first.codeLanguage,
+                        format: document.format,
+                        ordinal: passages.count,
+                        tokenCount: tokenCounter.tokenCount(passageText)))
             }
         }
         return passages
@@ -76,7 +77,8 @@ public struct Chunker: Sendable {
             let previous = sections[index - 1]
             let current = sections[index]
             if current.chapterPath != previous.chapterPath || current.page != previous.page
-                || current.isCode != previous.isCode || current.isCode {
+                || current.isCode != previous.isCode || current.isCode
+            {
                 result.append(start..<index)
                 start = index
             }

@@ -36,8 +36,10 @@ struct SentenceSplitter: Sendable {
             let scalar = text[index]
             if Self.strongTerminators.contains(scalar) || (scalar == "…" && followsEllipsisEnd(text, index, end)) {
                 var after = index + 1
-                while after < end, Self.strongTerminators.contains(text[after]) || Self.asciiTerminators.contains(text[after])
-                    || Self.closers.contains(text[after]) {
+                while after < end,
+                    Self.strongTerminators.contains(text[after]) || Self.asciiTerminators.contains(text[after])
+                        || Self.closers.contains(text[after])
+                {
                     after += 1
                 }
                 cut(at: after)
@@ -91,7 +93,8 @@ struct SentenceSplitter: Sendable {
         // The word before the period.
         var wordStart = terminator
         while wordStart > 0, text[wordStart - 1].isASCII,
-              text[wordStart - 1].properties.isAlphabetic || text[wordStart - 1].properties.numericType != nil || text[wordStart - 1] == "." {
+            text[wordStart - 1].properties.isAlphabetic || text[wordStart - 1].properties.numericType != nil || text[wordStart - 1] == "."
+        {
             wordStart -= 1
         }
         let word = text.string(wordStart..<terminator)

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// A small, immutable XML element tree built with Foundation's `XMLParser`, for reading Office
@@ -159,9 +160,9 @@ final class XMLElementTree: Sendable {
             stack[stack.count - 1].pendingText += string
         }
 
-        func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        func parser(_ parser: XMLParser, foundCDATA block: Data) {
             guard !stack.isEmpty else { return }
-            stack[stack.count - 1].pendingText += String(decoding: CDATABlock, as: UTF8.self)
+            stack[stack.count - 1].pendingText += String(decoding: block, as: UTF8.self)
         }
 
         private func flushText() {

@@ -41,12 +41,13 @@ struct PDFLayout: Sendable {
                 if element.name == "fontspec", let id = element.attribute("id") {
                     fonts[id] = (Double(element.attribute("size") ?? "") ?? 0, element.attribute("family")?.lowercased() ?? "")
                 } else if element.name == "text" {
-                    lines.append(Line(
-                        page: number,
-                        top: Int(element.attribute("top") ?? "") ?? 0,
-                        left: Int(element.attribute("left") ?? "") ?? 0,
-                        font: element.attribute("font") ?? "",
-                        text: element.textContent))
+                    lines.append(
+                        Line(
+                            page: number,
+                            top: Int(element.attribute("top") ?? "") ?? 0,
+                            left: Int(element.attribute("left") ?? "") ?? 0,
+                            font: element.attribute("font") ?? "",
+                            text: element.textContent))
                 }
             }
         }
@@ -106,9 +107,11 @@ struct PDFLayout: Sendable {
         if let doctype = text.range(of: "<!DOCTYPE"), let end = text[doctype.upperBound...].firstIndex(of: ">") {
             text.removeSubrange(doctype.lowerBound...end)
         }
-        let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.filter {
-            $0 == "\n" || $0 == "\t" || $0 == "\r" || $0.value >= 0x20
-        }))
+        let cleaned = String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.filter {
+                    $0 == "\n" || $0 == "\t" || $0 == "\r" || $0.value >= 0x20
+                }))
         return Data(cleaned.utf8)
     }
 }

@@ -84,7 +84,8 @@ public struct PDFReader: DocumentReader {
         var layout = PDFLayout()
         if readsLayout {
             let pdftohtml = ExternalTool(name: "pdftohtml", executablePath: pdftohtmlPath, installHint: Self.installHint)
-            if let xml = try? pdftohtml.run(["-q", "-xml", "-i", "-stdout", "-nodrm", inputURL.path], document: source.displayName, timeout: timeout) {
+            if let xml = try? pdftohtml.run(["-q", "-xml", "-i", "-stdout", "-nodrm", inputURL.path], document: source.displayName, timeout: timeout)
+            {
                 layout = PDFLayout(pdftohtmlXML: xml)
             }
         }
@@ -127,7 +128,8 @@ public struct PDFReader: DocumentReader {
             func flush() {
                 if !current.isEmpty {
                     let text = currentIsCode ? current.joined(separator: "\n") : joinLines(current)
-                    blocks.append(Block(text: text, kind: currentIsCode ? .code : .prose, chapterPath: useHeadings ? headings.map(\.title) : pagePath))
+                    blocks.append(
+                        Block(text: text, kind: currentIsCode ? .code : .prose, chapterPath: useHeadings ? headings.map(\.title) : pagePath))
                 }
                 current.removeAll()
             }
@@ -216,8 +218,9 @@ public struct PDFReader: DocumentReader {
                 continue
             }
             if previous == "-", result.unicodeScalars.count >= 2,
-               result.unicodeScalars.dropLast().last.map({ $0.properties.isLowercase }) == true,
-               next.properties.isLowercase {
+                result.unicodeScalars.dropLast().last.map({ $0.properties.isLowercase }) == true,
+                next.properties.isLowercase
+            {
                 result.unicodeScalars.removeLast()
                 result += line
             } else if CharacterClass.isCJK(previous) && CharacterClass.isCJK(next) {

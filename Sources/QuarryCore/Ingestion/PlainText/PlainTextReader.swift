@@ -38,9 +38,10 @@ public struct PlainTextReader: DocumentReader {
             if let start = paragraphStart {
                 let range = scalars.trimmed(start..<paragraphEnd)
                 if !range.isEmpty {
-                    sections.append(Section(
-                        text: scalars.string(range), chapterPath: chapterPath, page: page,
-                        kind: .prose, textRange: range, span: TextSpan(range)))
+                    sections.append(
+                        Section(
+                            text: scalars.string(range), chapterPath: chapterPath, page: page,
+                            kind: .prose, textRange: range, span: TextSpan(range)))
                 }
             }
             paragraphStart = nil

@@ -39,7 +39,8 @@ public struct PowerPointReader: DocumentReader {
         let slideList = presentation.child("sldIdLst")?.children(named: "sldId") ?? []
         var slidePaths: [(id: String, path: String)] = slideList.compactMap { slide in
             guard let relationshipID = slide.attributes["r:id"] ?? relationshipAttribute(slide),
-                  let target = targets[relationshipID], !target.isExternal else { return nil }
+                let target = targets[relationshipID], !target.isExternal
+            else { return nil }
             return (slide.attribute("id") ?? "", target.target)
         }
         if slideList.isEmpty {
@@ -69,7 +70,8 @@ public struct PowerPointReader: DocumentReader {
             if includeNotes {
                 let slideRelationships = try package.relationships(of: slide.path)
                 if let notes = slideRelationships.first(where: { $0.kind == "notesSlide" && !$0.isExternal }),
-                   package.contains(notes.target) {
+                    package.contains(notes.target)
+                {
                     var notesContent = SlideContent(notes: true)
                     if let tree = try package.xml(notes.target).path("cSld", "spTree") {
                         notesContent.collect(tree)

@@ -5,18 +5,18 @@ enum CharacterClass {
     static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x1100...0x11FF,  // Hangul Jamo
-             0x2E80...0x2FDF,  // CJK radicals, Kangxi radicals
-             0x3000...0x303F,  // CJK symbols and punctuation
-             0x3040...0x30FF,  // Hiragana, Katakana
-             0x3100...0x31FF,  // Bopomofo, Hangul compatibility Jamo, Katakana extensions
-             0x3200...0x4DBF,  // enclosed CJK, compatibility, extension A
-             0x4E00...0x9FFF,  // CJK unified ideographs
-             0xA960...0xA97F,
-             0xAC00...0xD7FF,  // Hangul syllables
-             0xF900...0xFAFF,  // CJK compatibility ideographs
-             0xFE30...0xFE4F,  // CJK compatibility forms
-             0xFF00...0xFFEF,  // half-width and full-width forms
-             0x20000...0x3FFFF:  // extensions B and later
+            0x2E80...0x2FDF,  // CJK radicals, Kangxi radicals
+            0x3000...0x303F,  // CJK symbols and punctuation
+            0x3040...0x30FF,  // Hiragana, Katakana
+            0x3100...0x31FF,  // Bopomofo, Hangul compatibility Jamo, Katakana extensions
+            0x3200...0x4DBF,  // enclosed CJK, compatibility, extension A
+            0x4E00...0x9FFF,  // CJK unified ideographs
+            0xA960...0xA97F,
+            0xAC00...0xD7FF,  // Hangul syllables
+            0xF900...0xFAFF,  // CJK compatibility ideographs
+            0xFE30...0xFE4F,  // CJK compatibility forms
+            0xFF00...0xFFEF,  // half-width and full-width forms
+            0x20000...0x3FFFF:  // extensions B and later
             return true
         default:
             return false

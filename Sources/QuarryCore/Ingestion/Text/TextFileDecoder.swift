@@ -1,10 +1,11 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Decodes the bytes of a text file: UTF-8 (with or without a byte-order mark), UTF-16 with a
@@ -114,31 +115,31 @@ public struct TextFileDecoder: Sendable {
     /// invalid in `encoding`.
     static func iconvDecode(_ bytes: [UInt8], from encoding: String) -> String? {
         #if canImport(Glibc) || canImport(Musl)
-        let converter = iconv_open("UTF-8", encoding)
-        guard let converter, converter != iconv_t(bitPattern: -1) else { return nil }
-        defer { iconv_close(converter) }
-        var input = bytes.map { CChar(bitPattern: $0) }
-        var output = [CChar](repeating: 0, count: bytes.count * 4 + 16)
-        let ok: Bool = input.withUnsafeMutableBufferPointer { inBuffer in
-            output.withUnsafeMutableBufferPointer { outBuffer in
-                var inPointer: UnsafeMutablePointer<CChar>? = inBuffer.baseAddress
-                var inLeft = inBuffer.count
-                var outPointer: UnsafeMutablePointer<CChar>? = outBuffer.baseAddress
-                var outLeft = outBuffer.count
-                let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
-                guard result != -1, inLeft == 0 else { return false }
-                let written = outBuffer.count - outLeft
-                outBuffer[written] = 0
-                return true
+            let converter = iconv_open("UTF-8", encoding)
+            guard let converter, converter != iconv_t(bitPattern: -1) else { return nil }
+            defer { iconv_close(converter) }
+            var input = bytes.map { CChar(bitPattern: $0) }
+            var output = [CChar](repeating: 0, count: bytes.count * 4 + 16)
+            let ok: Bool = input.withUnsafeMutableBufferPointer { inBuffer in
+                output.withUnsafeMutableBufferPointer { outBuffer in
+                    var inPointer: UnsafeMutablePointer<CChar>? = inBuffer.baseAddress
+                    var inLeft = inBuffer.count
+                    var outPointer: UnsafeMutablePointer<CChar>? = outBuffer.baseAddress
+                    var outLeft = outBuffer.count
+                    let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
+                    guard result != -1, inLeft == 0 else { return false }
+                    let written = outBuffer.count - outLeft
+                    outBuffer[written] = 0
+                    return true
+                }
             }
-        }
-        guard ok else { return nil }
-        let end = output.firstIndex(of: 0) ?? output.count
-        return String(validating: output[..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            guard ok else { return nil }
+            let end = output.firstIndex(of: 0) ?? output.count
+            return String(validating: output[..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         #else
-        let cfEncoding = CFStringConvertEncodingToNSStringEncoding(
-            CFStringEncoding(CFStringEncodings.GB_18030_2000.rawValue))
-        return String(data: Data(bytes), encoding: String.Encoding(rawValue: cfEncoding))
+            let cfEncoding = CFStringConvertEncodingToNSStringEncoding(
+                CFStringEncoding(CFStringEncodings.GB_18030_2000.rawValue))
+            return String(data: Data(bytes), encoding: String.Encoding(rawValue: cfEncoding))
         #endif
     }
 }
