@@ -86,20 +86,25 @@ struct CollectionRoutes {
     func addDocuments(_ request: Request, _ context: QuarryRequestContext) async throws -> EditedResponse<DocumentsResponse> {
         let collection = try library.textCollection(context)
         let ingestor = try DocumentIngestor(countingTokensWith: collection.encoder)
-        var documents: [TextDocument] = []
+        let documents: [TextDocument]
+        // Reading (PDF, Office) and chunking run on the executor's threads, not on the request task.
         if MultipartUpload.isMultipart(request) {
-            for file in try await MultipartUpload.files(from: request, limit: limits.maxUploadBytes, shape: limits.multipartShape) {
-                documents.append(
-                    try readable(file.name) { () throws(DocumentReadError) in try ingestor.document(uploaded: file.data, named: file.name) })
+            let files = try await MultipartUpload.files(from: request, limit: limits.maxUploadBytes, shape: limits.multipartShape)
+            documents = try await executor.run {
+                try files.map { file in
+                    try readable(file.name) { () throws(DocumentReadError) in try ingestor.document(uploaded: file.data, named: file.name) }
+                }
             }
         } else {
             let body = try await StrictJSON.decode(DocumentsRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
             try body.validate()
-            for document in body.documents {
-                let prepared = try readable(document.source) { () throws(DocumentReadError) in
-                    try ingestor.document(text: document.text, source: document.source, metadata: document.metadata ?? [:])
+            documents = try await executor.run {
+                try body.documents.map { document in
+                    let prepared = try readable(document.source) { () throws(DocumentReadError) in
+                        try ingestor.document(text: document.text, source: document.source, metadata: document.metadata ?? [:])
+                    }
+                    return document.applied(to: prepared)
                 }
-                documents.append(document.applied(to: prepared))
             }
         }
         var response = DocumentsResponse(collection: collection.name)
