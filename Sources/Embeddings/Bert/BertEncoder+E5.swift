@@ -17,14 +17,14 @@ extension BertEncoder {
 
     /// Builds an encoder from an opened `E5S1` file.
     public static func e5(file: E5ModelFile, name: String = e5SmallName, options: Options = Options()) throws -> BertEncoder {
-        let hd = file.header
-        guard hd.quantBlockSize == 32 else {
-            throw EmbeddingError.unsupportedConfiguration("\(file.path): quantisation block \(hd.quantBlockSize) (only 32 is supported)")
+        let header = file.header
+        guard header.quantBlockSize == 32 else {
+            throw EmbeddingError.unsupportedConfiguration("\(file.path): quantisation block \(header.quantBlockSize) (only 32 is supported)")
         }
         let config = BertConfiguration(
-            hiddenSize: hd.hiddenSize, layerCount: hd.layerCount, headCount: hd.headCount,
-            intermediateSize: hd.intermediateSize, vocabularySize: hd.vocabularySize, maxPositions: hd.maxPositions,
-            tokenTypeCount: hd.tokenTypeCount, layerNormEpsilon: hd.layerNormEpsilon)
+            hiddenSize: header.hiddenSize, layerCount: header.layerCount, headCount: header.headCount,
+            intermediateSize: header.intermediateSize, vocabularySize: header.vocabularySize, maxPositions: header.maxPositions,
+            tokenTypeCount: header.tokenTypeCount, layerNormEpsilon: header.layerNormEpsilon)
         try config.validate()
         let h = config.hiddenSize
         let ff = config.intermediateSize

@@ -38,25 +38,25 @@ extension BertEncoder {
             }
         }
         let configPath = directory.appendingPathComponent("config.json").path
-        let cfg = try json("config.json", required: true)!
+        let configuration = try json("config.json", required: true)!
         func int(_ key: String) throws -> Int {
-            guard let v = cfg[key] as? Int else {
+            guard let value = configuration[key] as? Int else {
                 throw EmbeddingError.invalidModelFile(path: configPath, reason: "missing integer \(key)")
             }
-            return v
+            return value
         }
-        if let act = cfg["hidden_act"] as? String, act != "gelu" {
-            throw EmbeddingError.unsupportedConfiguration("\(configPath): hidden_act \(act) (only exact gelu)")
+        if let activation = configuration["hidden_act"] as? String, activation != "gelu" {
+            throw EmbeddingError.unsupportedConfiguration("\(configPath): hidden_act \(activation) (only exact gelu)")
         }
-        if let pe = cfg["position_embedding_type"] as? String, pe != "absolute" {
-            throw EmbeddingError.unsupportedConfiguration("\(configPath): position_embedding_type \(pe)")
+        if let positionEmbedding = configuration["position_embedding_type"] as? String, positionEmbedding != "absolute" {
+            throw EmbeddingError.unsupportedConfiguration("\(configPath): position_embedding_type \(positionEmbedding)")
         }
         let config = BertConfiguration(
             hiddenSize: try int("hidden_size"), layerCount: try int("num_hidden_layers"),
             headCount: try int("num_attention_heads"), intermediateSize: try int("intermediate_size"),
             vocabularySize: try int("vocab_size"), maxPositions: try int("max_position_embeddings"),
-            tokenTypeCount: (cfg["type_vocab_size"] as? Int) ?? 2,
-            layerNormEpsilon: Float((cfg["layer_norm_eps"] as? Double) ?? 1e-12))
+            tokenTypeCount: (configuration["type_vocab_size"] as? Int) ?? 2,
+            layerNormEpsilon: Float((configuration["layer_norm_eps"] as? Double) ?? 1e-12))
         try config.validate()
 
         let tokConfig = try json("tokenizer_config.json", required: false) ?? [:]

@@ -20,19 +20,19 @@ final class MappedFile: @unchecked Sendable {
 
     init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw EmbeddingError.fileUnreadable(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var st = stat()
-        if fstat(fd, &st) != 0 {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        if descriptor < 0 { throw EmbeddingError.fileUnreadable(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var status = stat()
+        if fstat(descriptor, &status) != 0 {
             throw EmbeddingError.fileUnreadable(path: path, reason: String(cString: strerror(errno)))
         }
-        if (st.st_mode & S_IFMT) != S_IFREG {
+        if (status.st_mode & S_IFMT) != S_IFREG {
             throw EmbeddingError.fileUnreadable(path: path, reason: "not a regular file")
         }
-        let size = Int(st.st_size)
+        let size = Int(status.st_size)
         if size == 0 { throw EmbeddingError.invalidModelFile(path: path, reason: "the file is empty") }
-        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), p != MAP_FAILED else {
             throw EmbeddingError.fileUnreadable(path: path, reason: "mmap failed: \(String(cString: strerror(errno)))")
         }
         base = UnsafeRawPointer(p)

@@ -114,9 +114,9 @@ public enum SafeTensorsError: Error, CustomStringConvertible, Equatable, Sendabl
 /// All methods are read-only, so one instance can be shared by many tasks.
 ///
 /// ```swift
-/// let st = try SafeTensors(contentsOf: url)
-/// let w = try st.floats("encoder.layer.0.attention.self.query.weight")  // [Float], row-major
-/// let shape = try st.shape(of: "encoder.layer.0.attention.self.query.weight")
+/// let tensors = try SafeTensors(contentsOf: url)
+/// let weights = try tensors.floats("encoder.layer.0.attention.self.query.weight")  // [Float], row-major
+/// let shape = try tensors.shape(of: "encoder.layer.0.attention.self.query.weight")
 /// ```
 public final class SafeTensors: @unchecked Sendable {
     /// Largest header accepted (the reference implementation uses the same bound).
@@ -144,15 +144,15 @@ public final class SafeTensors: @unchecked Sendable {
     public init(contentsOf url: URL) throws {
         let path = url.path
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw SafeTensorsError.io(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var st = stat()
-        if fstat(fd, &st) != 0 { throw SafeTensorsError.io(path: path, reason: String(cString: strerror(errno))) }
-        if (st.st_mode & S_IFMT) != S_IFREG { throw SafeTensorsError.io(path: path, reason: "not a regular file") }
-        let size = Int(st.st_size)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        if descriptor < 0 { throw SafeTensorsError.io(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var status = stat()
+        if fstat(descriptor, &status) != 0 { throw SafeTensorsError.io(path: path, reason: String(cString: strerror(errno))) }
+        if (status.st_mode & S_IFMT) != S_IFREG { throw SafeTensorsError.io(path: path, reason: "not a regular file") }
+        let size = Int(status.st_size)
         if size < 8 { throw SafeTensorsError.truncated(path: path, fileSize: size, needed: 8) }
-        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), base != MAP_FAILED else {
             throw SafeTensorsError.io(path: path, reason: "mmap failed: \(String(cString: strerror(errno)))")
         }
         // From here on the mapping must be released on every error path.

@@ -20,7 +20,7 @@ public enum QuarryApplication {
         if !configuration.corsOrigins.isEmpty { router.add(middleware: AllowedOriginsMiddleware(origins: configuration.corsOrigins)) }
         router.add(middleware: JSONErrorMiddleware())
         if let replication { router.add(middleware: ReplicationMiddleware(replication: replication)) }
-        let executor = SearchExecutor(searchDeadline: configuration.load.latencyObjective)
+        let executor = SearchExecutor(searchDeadline: configuration.load.latencyObjective, metrics: metrics)
         let groups = RouteGroups(router: router, load: configuration.load, executor: executor, writeAccess: configuration.writeAccess)
         let limits = configuration.limits
         let cache = SearchCache(capacity: configuration.cache.capacity, timeToLive: configuration.cache.timeToLive)

@@ -6,7 +6,8 @@ import Synchronization
 ///
 /// It measures what load shedding decides on: how long searches take once running (normal and
 /// degraded, as moving averages) and how long work waits for a thread, so that
-/// ``predictedLatency(degraded:)`` is the latency a search submitted now would see.
+/// ``predictedLatency(degraded:)`` is the latency a search submitted now would see. With
+/// `metrics`, it also reports the jobs waiting and how long each waited.
 final class SearchExecutor: @unchecked Sendable {
     /// What a job is, for the measurements.
     enum Work: Sendable {
@@ -14,6 +15,11 @@ final class SearchExecutor: @unchecked Sendable {
         case search(degraded: Bool)
         /// Anything else (document and image uploads): it occupies a thread but is not a search.
         case other
+
+        /// The `kind` label of the executor metrics.
+        var label: String {
+            if case .search = self { "search" } else { "other" }
+        }
     }
 
     // OperationQueue is thread-safe; it is only configured in `init`.
@@ -26,6 +32,7 @@ final class SearchExecutor: @unchecked Sendable {
     private let queuedOther = Atomic(0)
     private let running = Atomic(0)
     private let measured = Mutex(Measurements())
+    private let metrics: QuarryMetrics?
 
     /// Moving averages, in seconds, of the last ~20 jobs of each kind.
     private struct Measurements {
@@ -44,9 +51,10 @@ final class SearchExecutor: @unchecked Sendable {
         }
     }
 
-    init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, searchDeadline: Double = .infinity) {
+    init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, searchDeadline: Double = .infinity, metrics: QuarryMetrics? = nil) {
         self.threads = max(1, threads)
         self.searchDeadline = searchDeadline
+        self.metrics = metrics
         queue.name = "quarry.search"
         queue.maxConcurrentOperationCount = self.threads
         queue.qualityOfService = .userInitiated
@@ -70,6 +78,7 @@ final class SearchExecutor: @unchecked Sendable {
                 countQueued(kind, -1)
                 let started = DispatchTime.now().uptimeNanoseconds
                 let waited = Double(started - submitted) / 1e9
+                metrics?.recordExecutorWait(kind: kind.label, seconds: waited)
                 if case .search = kind, waited > searchDeadline {
                     continuation.resume(throwing: Overloaded(waitedSeconds: waited))
                     return
@@ -87,11 +96,13 @@ final class SearchExecutor: @unchecked Sendable {
     }
 
     private func countQueued(_ kind: Work, _ change: Int) {
-        if case .search = kind {
-            queuedSearches.add(change, ordering: .relaxed)
-        } else {
-            queuedOther.add(change, ordering: .relaxed)
-        }
+        let now =
+            if case .search = kind {
+                queuedSearches.add(change, ordering: .relaxed).newValue
+            } else {
+                queuedOther.add(change, ordering: .relaxed).newValue
+            }
+        metrics?.setExecutorQueue(kind: kind.label, jobs: now)
     }
 
     /// Seconds a search submitted now would take to answer: the work queued ahead of it (each

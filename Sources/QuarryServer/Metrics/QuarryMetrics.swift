@@ -116,6 +116,22 @@ public final class QuarryMetrics: Sendable {
         degradedRequests.increment()
     }
 
+    /// Records how long a job of `kind` (`search` or `other`) waited for an executor thread.
+    func recordExecutorWait(kind: String, seconds: Double) {
+        registry.makeValueHistogram(
+            descriptor: Self.descriptor("quarry_executor_wait_seconds", "Time a job waited for a thread of the search executor in seconds."),
+            labels: [("kind", kind)], buckets: Self.stageBuckets
+        ).record(seconds)
+    }
+
+    /// Sets the number of jobs of `kind` waiting for an executor thread.
+    func setExecutorQueue(kind: String, jobs: Int) {
+        registry.makeGauge(
+            descriptor: Self.descriptor("quarry_executor_queued_jobs", "Jobs waiting for a thread of the search executor."),
+            labels: [("kind", kind)]
+        ).set(Double(jobs))
+    }
+
     /// Counts a search that fell back to another index.
     public func recordIndexFallback() {
         indexFallbacks.increment()

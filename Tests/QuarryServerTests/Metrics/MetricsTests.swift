@@ -65,6 +65,9 @@ import Testing
             let metrics = try await scrape(client)
             let vectors = try #require(server.library.textCollection(named: "course")).index.count
             #expect(sample(metrics, #"quarry_index_vectors{collection="course"}"#) == Double(vectors))
+            // The search waited for an executor thread once, and nothing waits now.
+            #expect(sample(metrics, #"quarry_executor_wait_seconds_count{kind="search"}"#) == 1)
+            #expect(sample(metrics, #"quarry_executor_queued_jobs{kind="search"}"#) == 0)
             for stage in ["embed", "vector", "keyword", "metadata", "fuse", "deduplicate"] {
                 #expect(sample(metrics, #"quarry_search_duration_seconds_count{collection="course",stage="\#(stage)"}"#) == 1, "\(stage)")
             }
