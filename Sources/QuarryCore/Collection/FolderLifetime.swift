@@ -44,11 +44,4 @@ public final class FolderLifetime: @unchecked Sendable {
         while running > 0 { condition.wait() }
         condition.unlock()
     }
-
-    /// Whether ``end()`` was called.
-    public var hasEnded: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return ended
-    }
 }

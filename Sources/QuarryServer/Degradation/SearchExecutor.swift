@@ -16,9 +16,8 @@ final class SearchExecutor: @unchecked Sendable {
         /// Anything else (document and image uploads): it occupies a thread but is not a search.
         case other
 
-        /// The `kind` label of the executor metrics.
-        var label: String {
-            if case .search = self { "search" } else { "other" }
+        var isSearch: Bool {
+            if case .search = self { true } else { false }
         }
     }
 
@@ -78,7 +77,7 @@ final class SearchExecutor: @unchecked Sendable {
                 countQueued(kind, -1)
                 let started = DispatchTime.now().uptimeNanoseconds
                 let waited = Double(started - submitted) / 1e9
-                metrics?.recordExecutorWait(kind: kind.label, seconds: waited)
+                metrics?.recordExecutorWait(search: kind.isSearch, seconds: waited)
                 if case .search = kind, waited > searchDeadline {
                     continuation.resume(throwing: Overloaded(waitedSeconds: waited))
                     return
@@ -97,12 +96,9 @@ final class SearchExecutor: @unchecked Sendable {
 
     private func countQueued(_ kind: Work, _ change: Int) {
         let now =
-            if case .search = kind {
-                queuedSearches.add(change, ordering: .relaxed).newValue
-            } else {
-                queuedOther.add(change, ordering: .relaxed).newValue
-            }
-        metrics?.setExecutorQueue(kind: kind.label, jobs: now)
+            kind.isSearch
+            ? queuedSearches.add(change, ordering: .relaxed).newValue : queuedOther.add(change, ordering: .relaxed).newValue
+        metrics?.setExecutorQueue(search: kind.isSearch, jobs: now)
     }
 
     /// Seconds a search submitted now would take to answer: the work queued ahead of it (each

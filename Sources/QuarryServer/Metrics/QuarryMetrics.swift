@@ -25,6 +25,9 @@ public final class QuarryMetrics: Sendable {
     private let degradedRequests: Counter
     private let indexFallbacks: Counter
     private let unknownIDs: Counter
+    /// The search executor's wait histogram and queue gauge, for searches and for other jobs.
+    private let executorWaits: (search: ValueHistogram, other: ValueHistogram)
+    private let executorQueues: (search: Gauge, other: Gauge)
     /// CPU seconds already added to `processCPU`, and the index gauges by collection name.
     private let scrapeState = Mutex<(cpuSeconds: Double, indexGauges: [String: Gauge])>((0, [:]))
 
@@ -55,6 +58,13 @@ public final class QuarryMetrics: Sendable {
             descriptor: Self.descriptor(
                 "quarry_unknown_ids_total", "Ids returned by an index that the metadata store does not know (dropped)."
             ))
+        let wait = Self.descriptor("quarry_executor_wait_seconds", "Time a job waited for a thread of the search executor in seconds.")
+        let queued = Self.descriptor("quarry_executor_queued_jobs", "Jobs waiting for a thread of the search executor.")
+        let (registry, buckets) = (registry, Self.stageBuckets)
+        func histogram(_ kind: String) -> ValueHistogram { registry.makeValueHistogram(descriptor: wait, labels: [("kind", kind)], buckets: buckets) }
+        func gauge(_ kind: String) -> Gauge { registry.makeGauge(descriptor: queued, labels: [("kind", kind)]) }
+        executorWaits = (histogram("search"), histogram("other"))
+        executorQueues = (gauge("search"), gauge("other"))
     }
 
     // MARK: HTTP
@@ -116,20 +126,14 @@ public final class QuarryMetrics: Sendable {
         degradedRequests.increment()
     }
 
-    /// Records how long a job of `kind` (`search` or `other`) waited for an executor thread.
-    func recordExecutorWait(kind: String, seconds: Double) {
-        registry.makeValueHistogram(
-            descriptor: Self.descriptor("quarry_executor_wait_seconds", "Time a job waited for a thread of the search executor in seconds."),
-            labels: [("kind", kind)], buckets: Self.stageBuckets
-        ).record(seconds)
+    /// Records how long a job (a search, or another job) waited for an executor thread.
+    func recordExecutorWait(search: Bool, seconds: Double) {
+        (search ? executorWaits.search : executorWaits.other).record(seconds)
     }
 
-    /// Sets the number of jobs of `kind` waiting for an executor thread.
-    func setExecutorQueue(kind: String, jobs: Int) {
-        registry.makeGauge(
-            descriptor: Self.descriptor("quarry_executor_queued_jobs", "Jobs waiting for a thread of the search executor."),
-            labels: [("kind", kind)]
-        ).set(Double(jobs))
+    /// Sets the number of jobs (searches, or other jobs) waiting for an executor thread.
+    func setExecutorQueue(search: Bool, jobs: Int) {
+        (search ? executorQueues.search : executorQueues.other).set(Double(jobs))
     }
 
     /// Counts a search that fell back to another index.

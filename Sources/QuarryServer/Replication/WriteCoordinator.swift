@@ -52,17 +52,17 @@ struct WriteCoordinator: Sendable {
     /// Creates collection `name`; unchanged when an identical one exists.
     func createCollection(_ name: String, as specification: CollectionSpecification) async throws -> Outcome {
         guard let replication else {
-            return Outcome(changed: try await changingLocally { try library.create(name, as: specification) })
+            return Outcome(changed: try await onBlockingThread { try library.create(name, as: specification) })
         }
-        guard CollectionConfiguration.isValidName(name) else { throw APIError(CollectionError.invalidName(name)) }
-        try refusalsAsAPIErrors { () throws(CollectionError) in try CollectionLibrary.validate(specification) }
+        guard CollectionConfiguration.isValidName(name) else { throw CollectionError.invalidName(name) }
+        try CollectionLibrary.validate(specification)
         return try await replicated(replication, .createCollection(name: name, specification: specification))
     }
 
     /// Deletes collection `name`; unchanged when there is no such collection.
     func deleteCollection(_ name: String) async throws -> Outcome {
         guard let replication else {
-            return Outcome(changed: try await changingLocally { try library.deleteCollection(named: name) })
+            return Outcome(changed: try await onBlockingThread { try library.deleteCollection(named: name) })
         }
         do {
             return Outcome(replication: try await replication.commit(.deleteCollection(name: name)))
@@ -88,24 +88,6 @@ struct WriteCoordinator: Sendable {
         var unavailable = APIError(.serviceUnavailable, code: "cluster_unavailable", message: "cluster write failed: \(error)")
         unavailable.headers[.retryAfter] = "1"
         return unavailable
-    }
-
-    /// Runs a change of the local library off the request tasks (it writes files, and creating a
-    /// collection may load a model), answering its refusals as API errors.
-    func changingLocally<T: Sendable>(_ change: @escaping @Sendable () throws -> T) async throws -> T {
-        do {
-            return try await onBlockingThread(change)
-        } catch let error as CollectionError {
-            throw APIError(error)
-        }
-    }
-
-    private func refusalsAsAPIErrors(_ body: () throws(CollectionError) -> Void) throws(APIError) {
-        do {
-            try body()
-        } catch {
-            throw APIError(error)
-        }
     }
 }
 

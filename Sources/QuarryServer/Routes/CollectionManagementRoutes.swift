@@ -79,7 +79,7 @@ struct CollectionManagementRoutes {
         try writes.requireSingleServer(for: "setting an alias")
         let alias = try context.parameters.require("alias")
         let body = try await StrictJSON.decode(AliasRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
-        let previous = try await writes.changingLocally { try library.setAlias(alias, to: body.collection) }
+        let previous = try await onBlockingThread { try library.setAlias(alias, to: body.collection) }
         return EditedResponse(
             status: previous == nil ? .created : .ok, response: Alias(alias: alias, collection: body.collection, previous: previous))
     }
@@ -88,7 +88,7 @@ struct CollectionManagementRoutes {
     func removeAlias(_ request: Request, _ context: QuarryRequestContext) async throws -> Alias {
         try writes.requireSingleServer(for: "removing an alias")
         let alias = try context.parameters.require("alias")
-        guard let target = try await writes.changingLocally({ try library.removeAlias(alias) }) else {
+        guard let target = try await onBlockingThread({ try library.removeAlias(alias) }) else {
             throw APIError(.notFound, code: "alias_not_found", message: "alias \"\(alias)\" not found")
         }
         return Alias(alias: alias, collection: target)

@@ -82,7 +82,7 @@ struct MaintenanceRoutes {
         } catch CollectionError.invalidFactory(let factory, let reason) {
             throw APIError.invalidRequest("cannot build index \"\(factory)\": \(reason)")
         } catch let error as CollectionError {
-            guard case .tooFewVectorsToTrain = error else { throw APIError(error) }
+            guard case .tooFewVectorsToTrain = error else { throw error }
             throw APIError(.unprocessableContent, code: "too_few_vectors", message: error.description)
         }
         return Reindexed(

@@ -25,7 +25,6 @@ import Testing
             ended.signal()
         }.start()
         #expect(ended.wait(timeout: .now() + 0.3) == .timedOut, "end() returned while an operation ran")
-        #expect(lifetime.hasEnded)
         #expect(throws: CollectionError.notFound("photos")) { try lifetime.whileOpen {} }
         release.signal()
         #expect(ended.wait(timeout: .now() + 10) == .success)
