@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test.sh — set up, then run every test:
-#   0. `swift format lint --strict` over Sources and Tests (the toolchain's formatter, .swift-format);
+#   0. lint: `swift format lint --strict` over Sources and Tests (the toolchain's formatter, .swift-format),
+#      and a doc comment on every public type (scripts/check-doc-comments.py);
 #   1. the Swift test suite, on one optimised build with testing enabled (the
 #      same build gives the binary that the system tests run);
 #   2. the system tests of that binary (image quality, crash, hostile clients,
@@ -25,8 +26,9 @@ stage "setup"
 scripts/setup.sh --with-test-tools
 source scripts/faiss-env.sh
 
-stage "swift format lint"
+stage "lint: swift format, doc comments"
 swift format lint --strict --recursive --parallel Sources Tests Package.swift
+scripts/check-doc-comments.py
 
 # -enable-testing lets the tests `@testable import` an optimised build.
 RELEASE_TESTABLE=(-c release -Xswiftc -enable-testing)

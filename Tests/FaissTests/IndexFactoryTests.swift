@@ -40,4 +40,13 @@ import Testing
         #expect(throws: FaissError.self) { try IndexFactory.validate("PCA60,PQ16", dimension: 384) }
         try IndexFactory.validate("PQ7", dimension: 98)
     }
+
+    @Test func invertedListsAreReadFromTheFactoryString() {
+        #expect(IndexFactory.invertedLists(in: "IVF1024,Flat") == 1024)
+        #expect(IndexFactory.invertedLists(in: "PCA64,IVF256,PQ16") == 256)
+        #expect(IndexFactory.invertedLists(in: "IVF64_HNSW32,Flat") == 64)
+        #expect(IndexFactory.invertedLists(in: "Flat") == nil)
+        #expect(IndexFactory.invertedLists(in: "HNSW32,Flat") == nil)
+        #expect(IndexFactory.invertedLists(in: "IVFx,Flat") == nil)
+    }
 }

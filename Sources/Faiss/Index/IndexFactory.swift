@@ -113,6 +113,15 @@ public enum IndexFactory {
         }
     }
 
+    /// The number of inverted lists of an IVF factory string (`IVF1024,Flat` and `PCA64,IVF1024_HNSW32,SQ8` → 1024),
+    /// or nil for another type.
+    public static func invertedLists(in factory: String) -> Int? {
+        factory.split(separator: ",").lazy.compactMap { component in
+            // `IVF64_HNSW32`: the lists' coarse quantizer follows the underscore.
+            number(after: "IVF", in: String(component.prefix { $0 != "_" }))
+        }.first
+    }
+
     static func isScalarQuantizer(_ component: String) -> Bool {
         ["SQ4", "SQ6", "SQ8", "SQfp16"].contains(component)
     }

@@ -236,9 +236,10 @@ enum ChangeLog {
             }
             passages.append(
                 NewPassage(
-                    text: text, indexedText: indexedText, chapter: chapter, page: page,
-                    span: start.flatMap { start in end.map { start..<max(start, $0) } },
-                    metadata: JSONValue.decodeObject(passageMetadata), vector: vector, id: id
+                    TextDocument.Passage(
+                        text: text, indexedText: indexedText, chapter: chapter, page: page,
+                        span: start.flatMap { start in end.map { start..<max(start, $0) } }, metadata: JSONValue.decodeObject(passageMetadata)
+                    ), vector: vector, id: id
                 ))
         }
         return EmbeddedDocument(source: source, contentHash: contentHash, metadata: JSONValue.decodeObject(metadata), passages: passages)

@@ -1,5 +1,6 @@
 import Faiss
 import Foundation
+import Logging
 
 /// What text and image collections share: settings in `collection.json`, a
 /// store that holds every vector (the source of truth) and a live FAISS index
@@ -9,18 +10,29 @@ public protocol IndexedCollection: AnyObject, Sendable {
     var index: LiveIndex { get }
     /// What opening the index had to repair.
     var recovery: LiveIndex.Recovery { get }
-    /// The settings now.
-    var configuration: CollectionConfiguration { get }
+    /// The settings, kept in `collection.json`.
+    var settings: CollectionSettings { get }
+    /// Where the collection logs, with its name in the metadata.
+    var logger: Logger { get }
     /// The store, as the source of the index's vectors.
     var vectorSource: any VectorSource { get }
-    /// Changes the settings and writes them to `collection.json`.
-    func updateConfiguration(_ change: (inout CollectionConfiguration) -> Void) throws
-    /// The index type Quarry picks for a collection of this kind and size.
-    static func defaultFactory(forCount count: Int) -> String
+    /// The size from which Quarry picks an approximate index type for this kind of collection.
+    static var flatLimit: Int { get }
+    /// The index type Quarry picks for a collection of this kind with `count` vectors, exact below `flatLimit`.
+    static func defaultFactory(forCount count: Int, flatLimit: Int) -> String
 }
 
 extension IndexedCollection {
+    /// The settings now (`collection.json`).
+    public var configuration: CollectionConfiguration { settings.current }
+
     public var name: String { configuration.name }
+
+    /// Changes the settings and writes them to `collection.json`.
+    /// - Throws: ``CollectionError/notFound(_:)`` once deleted; the write's error, leaving the settings unchanged.
+    public func updateConfiguration(_ change: (inout CollectionConfiguration) -> Void) throws {
+        try whileOpen { try settings.update(change) }
+    }
 
     /// Vectors that searches can return now.
     public var vectorCount: Int { index.count }
@@ -30,6 +42,10 @@ extension IndexedCollection {
 
     /// Grows with every change to the index: an answer cached under an older generation is stale.
     public var generation: Int { index.generation }
+
+    /// Tells this opening of the collection from every other in the process: one of the same name
+    /// created after a deletion, or the collection opened again after a restore.
+    public var instance: Int { index.instance }
 
     /// Runs `operation` unless the collection has been deleted; a deletion waits for it.
     /// - Throws: ``CollectionError/notFound(_:)`` once deleted; whatever `operation` throws.
@@ -48,7 +64,7 @@ extension IndexedCollection {
     public func reindex(factory: String? = nil) throws -> String {
         let current = configuration
         let count = try vectorSource.allIDs().count
-        let target = factory ?? (current.automaticFactory == true ? Self.defaultFactory(forCount: count) : current.factory)
+        let target = factory ?? self.factory(forCount: count)
         do {
             // Refuse an invalid factory string, or one too few vectors are stored to train, before anything changes.
             let needed = try IndexFactory.minimumTrainingVectors(target, dimension: current.dimension)
@@ -60,6 +76,40 @@ extension IndexedCollection {
             throw CollectionError.invalidFactory(target, reason: "\(error)")
         }
         return target
+    }
+
+    /// The index type Quarry picks for a collection of this kind with `count` vectors.
+    public static func defaultFactory(forCount count: Int) -> String {
+        defaultFactory(forCount: count, flatLimit: flatLimit)
+    }
+
+    /// Quarry's one policy for index types: the index type the collection calls for with `count`
+    /// vectors. That is the type it was given, or for a type Quarry chose, the kind's default for
+    /// that size (see ``defaultFactory(forCount:flatLimit:)``).
+    public func factory(forCount count: Int, flatLimit: Int = Self.flatLimit) -> String {
+        let current = configuration
+        return current.automaticFactory == true ? Self.defaultFactory(forCount: count, flatLimit: flatLimit) : current.factory
+    }
+
+    /// Moves a collection whose index type Quarry chose to the type its size calls for
+    /// (``factory(forCount:flatLimit:)``), rebuilding the index from the stored vectors and
+    /// swapping it in. A trained IVF index keeps its lists while their ideal number stays within
+    /// 25% of it (the collection's size within about ±55% of the size it was trained for); drift
+    /// retraining (``retrainIfDrifted(under:)``) handles growth beyond that. Returns the new
+    /// factory string when it changed.
+    @discardableResult
+    public func adaptIndexType(flatLimit: Int = Self.flatLimit) throws -> String? {
+        let current = configuration
+        let wanted = factory(forCount: index.count, flatLimit: flatLimit)
+        guard wanted != current.factory else { return nil }
+        if let wantedLists = IndexFactory.invertedLists(in: wanted), let lists = index.current.nlist,
+            (0.8...1.25).contains(Double(wantedLists) / Double(lists))
+        {
+            return nil
+        }
+        logger.notice("changing index type for the collection's size", metadata: ["from": "\(current.factory)", "to": "\(wanted)"])
+        try rebuildIndex(factory: wanted)
+        return wanted
     }
 
     /// Rebuilds the index as `factory` from the stored vectors, swaps it in and

@@ -11,7 +11,7 @@ import Synchronization
 /// Safe to share across tasks: searches run concurrently; writes are
 /// committed to the store first, then applied to the index.
 public final class TextCollection: IndexedCollection {
-    let settings: Mutex<CollectionConfiguration>
+    public let settings: CollectionSettings
     public let folder: CollectionFolder
     public let store: PassageStore
     public let index: LiveIndex
@@ -20,7 +20,7 @@ public final class TextCollection: IndexedCollection {
     public let recovery: LiveIndex.Recovery
     /// Embeddings of recent questions (a question's embedding never changes for a given model).
     public let queryEmbeddings = LRUCache<String, [Float]>(capacity: 4_096, timeToLive: 86_400)
-    let logger: Logger
+    public let logger: Logger
 
     /// Collections up to this many passages use an exact `Flat` index; larger ones `HNSW32,Flat`.
     public static let flatLimit = 50_000
@@ -72,7 +72,7 @@ public final class TextCollection: IndexedCollection {
         configuration: CollectionConfiguration, folder: CollectionFolder, store: PassageStore, index: LiveIndex,
         encoder: any TextEncoder, recovery: LiveIndex.Recovery, logger: Logger
     ) {
-        settings = Mutex(configuration)
+        settings = CollectionSettings(configuration, in: folder)
         self.folder = folder
         self.store = store
         self.index = index
@@ -81,19 +81,7 @@ public final class TextCollection: IndexedCollection {
         self.logger = logger
     }
 
-    /// The settings of the collection now (`collection.json`).
-    public var configuration: CollectionConfiguration { settings.withLock { $0 } }
-
     public var vectorSource: any VectorSource { store }
-
-    public func updateConfiguration(_ change: (inout CollectionConfiguration) -> Void) throws {
-        try whileOpen {
-            try settings.withLock { configuration in
-                change(&configuration)
-                try folder.writeConfiguration(configuration)
-            }
-        }
-    }
 
     public static func defaultFactory(forCount count: Int) -> String {
         defaultFactory(forCount: count, flatLimit: flatLimit)

@@ -14,6 +14,7 @@ public struct EvaluationReport: Codable, Sendable {
     /// Smallest k whose hybrid (or first mode's) Hit@k reaches 95% of its Hit@10.
     public var recommendedTopK: Int
 
+    /// Hit@k and MRR@10 of one search mode over a set of questions.
     public struct ModeSummary: Codable, Sendable {
         public var mode: SearchMode
         /// Hit@k for each k of ``EvaluationReport/ks`` (as strings "1", "3", …).
@@ -30,6 +31,7 @@ public struct EvaluationReport: Codable, Sendable {
         public var modes: [ModeSummary]
     }
 
+    /// One question: what was expected, and the rank each mode found it at.
     public struct QuestionOutcome: Codable, Sendable {
         public var id: String
         public var question: String

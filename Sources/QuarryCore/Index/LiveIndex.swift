@@ -24,6 +24,9 @@ public final class LiveIndex: Sendable {
     private let writes = Mutex<Void>(())
     private let changedSinceCheckpoint = Atomic(false)
     private let changes = Atomic(0)
+    private static let instances = Atomic(0)
+    /// Tells this index from every other opened in the process, one of a same-name collection included.
+    public let instance: Int
     let files: IndexFiles
     /// The writes into the collection's folder; ended when the collection is deleted.
     public let lifetime: FolderLifetime
@@ -38,6 +41,7 @@ public final class LiveIndex: Sendable {
         self.source = source
         self.files = files
         self.lifetime = lifetime
+        instance = Self.instances.add(1, ordering: .relaxed).newValue
     }
 
     /// The index searches should use now.

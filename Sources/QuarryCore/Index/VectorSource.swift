@@ -9,4 +9,4 @@ public protocol VectorSource: Sendable {
     func forEachVectorBatch(ids: [Int64]?, batchSize: Int, _ body: ([Int64], [Float]) throws -> Void) throws
 }
 
-extension PassageStore: VectorSource {}
+extension VectorStore: VectorSource {}

@@ -5,6 +5,7 @@ import Foundation
 /// Quarry connects to the first listed host that accepts writes (the primary), so after a
 /// failover the promoted standby is found without changing the URL.
 public struct ClusterURL: Sendable, Equatable, CustomStringConvertible {
+    /// One PostgreSQL server of the URL.
     public struct Host: Sendable, Equatable {
         public let name: String
         public let port: Int

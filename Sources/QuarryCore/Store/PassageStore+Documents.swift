@@ -15,12 +15,7 @@ extension PassageStore {
     public func replaceDocument(
         source: String, contentHash: String, metadata: [String: JSONValue] = [:], passages: [NewPassage]
     ) throws(StoreError) -> StoreChange {
-        for passage in passages where passage.vector.count != dimension {
-            throw StoreError(
-                operation: "store \(source)", path: path,
-                underlying: EmbeddingDimensionMismatch(expected: dimension, actual: passage.vector.count)
-            )
-        }
+        for passage in passages { try checkDimension(of: passage.vector, storing: source) }
         return try database.write("store \(source)") { db in
             var change = StoreChange()
             change.removedIDs = try removeDocument(source: source, db)

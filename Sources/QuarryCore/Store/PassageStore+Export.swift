@@ -32,11 +32,11 @@ extension PassageStore {
                 }
                 let start: Int? = row["span_start"]
                 let end: Int? = row["span_end"]
-                return NewPassage(
+                let content = TextDocument.Passage(
                     text: row["text"], indexedText: row["indexed_text"], chapter: row["chapter"], page: row["page"],
-                    span: start.flatMap { start in end.map { start..<max(start, $0) } },
-                    metadata: JSONValue.decodeObject(row["metadata"]), vector: vector
+                    span: start.flatMap { start in end.map { start..<max(start, $0) } }, metadata: JSONValue.decodeObject(row["metadata"])
                 )
+                return NewPassage(content, vector: vector)
             }
             return EmbeddedDocument(
                 source: source, contentHash: document["content_hash"], metadata: JSONValue.decodeObject(document["metadata"]),

@@ -37,18 +37,4 @@ extension PassageStore {
     public func documentCount() throws(StoreError) -> Int {
         try database.read("count documents") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM documents") ?? 0 }
     }
-
-    /// The highest passage id ever stored, or 0.
-    public func highestID() throws(StoreError) -> Int64 { try vectors.highestID() }
-
-    /// Every passage id, ascending.
-    public func allIDs() throws(StoreError) -> [Int64] { try vectors.allIDs() }
-
-    /// Calls `body` with batches of (ids, row-major vectors) of the passages whose
-    /// id is in `ids` (all passages when nil), in id order.
-    public func forEachVectorBatch(
-        ids: [Int64]? = nil, batchSize: Int = 4_096, _ body: ([Int64], [Float]) throws -> Void
-    ) throws {
-        try vectors.forEachVectorBatch(ids: ids, batchSize: batchSize, body)
-    }
 }

@@ -29,7 +29,7 @@ public enum QuarryApplication {
         MetricsRoutes(metrics: metrics, library: library).register(on: groups)
         CollectionRoutes(library: library, limits: limits, metrics: metrics, cache: cache, executor: executor, writes: writes).register(on: groups)
         ImageRoutes(library: library, limits: limits, executor: executor, metrics: metrics, writes: writes).register(on: groups)
-        MaintenanceRoutes(library: library, limits: limits, writes: writes).register(on: groups)
+        MaintenanceRoutes(library: library, limits: limits, executor: executor, writes: writes).register(on: groups)
         CollectionManagementRoutes(library: library, limits: limits, cache: cache, writes: writes).register(on: groups)
         WebRoutes().register(on: groups)
         DocsRoutes().register(on: groups)

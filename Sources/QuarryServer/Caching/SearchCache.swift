@@ -1,15 +1,15 @@
 import Foundation
 import QuarryCore
 
-/// Recent search answers, keyed by collection, the collection index's generation
-/// (so any write to the collection makes its old entries unreachable) and the
-/// normalised request. Deleting a collection empties the cache; the key's creation
-/// time (whole seconds once read back) also keeps out an answer a search of the
-/// deleted collection stores afterwards, unless it is created again within that second.
+/// Recent search answers, keyed by collection instance, the collection index's generation
+/// (so any write to the collection makes its old entries unreachable) and the normalised
+/// request. Deleting a collection empties the cache, and an answer a search of the deleted
+/// collection stores afterwards is never found: a collection created again under the same
+/// name is another instance.
 struct SearchCache: Sendable {
     struct Key: Hashable, Sendable {
         let collection: String
-        let createdAt: Date
+        let instance: Int
         let generation: Int
         let request: String
     }
@@ -23,8 +23,7 @@ struct SearchCache: Sendable {
 
     func key(_ collection: TextCollection, _ request: TextSearchRequest) -> Key {
         Key(
-            collection: collection.name, createdAt: collection.configuration.createdAt, generation: collection.generation,
-            request: "\(request)"
+            collection: collection.name, instance: collection.instance, generation: collection.generation, request: "\(request)"
         )
     }
 }

@@ -15,6 +15,9 @@ final class SearchExecutor: @unchecked Sendable {
         case search(degraded: Bool)
         /// Anything else (document and image uploads): it occupies a thread but is not a search.
         case other
+        /// An index rebuild: it holds a thread for seconds or minutes, so it is left out of the
+        /// moving averages, which it would swamp; the work queued behind it still counts.
+        case rebuild
 
         var isSearch: Bool {
             if case .search = self { true } else { false }
@@ -46,6 +49,7 @@ final class SearchExecutor: @unchecked Sendable {
             case .search(degraded: false): searchSeconds += Self.weight * (seconds - searchSeconds)
             case .search(degraded: true): degradedSearchSeconds += Self.weight * (seconds - degradedSearchSeconds)
             case .other: otherSeconds += Self.weight * (seconds - otherSeconds)
+            case .rebuild: break
             }
         }
     }

@@ -32,39 +32,25 @@ public final class QuarryMetrics: Sendable {
     private let scrapeState = Mutex<(cpuSeconds: Double, indexGauges: [String: Gauge])>((0, [:]))
 
     public init() {
-        requestsInProgress = registry.makeGauge(
-            descriptor: Self.descriptor(
-                "http_requests_in_progress", "HTTP requests being handled (excluding /health and /metrics)."
-            ))
-        processCPU = registry.makeCounter(
-            descriptor: Self.descriptor(
-                "process_cpu_seconds_total", "Total user and system CPU time spent in seconds."
-            ))
-        processMemory = registry.makeGauge(
-            descriptor: Self.descriptor(
-                "process_resident_memory_bytes", "Resident memory size in bytes."
-            ))
-        cacheHits = registry.makeCounter(descriptor: Self.descriptor("quarry_cache_hits_total", "Cache lookups that found an entry."))
-        cacheMisses = registry.makeCounter(descriptor: Self.descriptor("quarry_cache_misses_total", "Cache lookups that found no entry."))
-        degradedRequests = registry.makeCounter(
-            descriptor: Self.descriptor(
-                "quarry_degraded_requests_total", "Requests answered in a degraded mode (e.g. keyword only)."
-            ))
-        indexFallbacks = registry.makeCounter(
-            descriptor: Self.descriptor(
-                "quarry_index_fallbacks_total", "Searches that fell back from the configured index to another one."
-            ))
-        unknownIDs = registry.makeCounter(
-            descriptor: Self.descriptor(
-                "quarry_unknown_ids_total", "Ids returned by an index that the metadata store does not know (dropped)."
-            ))
+        let registry = registry
+        func counter(_ name: String, _ help: String) -> Counter { registry.makeCounter(descriptor: Self.descriptor(name, help)) }
+        func gauge(_ name: String, _ help: String) -> Gauge { registry.makeGauge(descriptor: Self.descriptor(name, help)) }
+        requestsInProgress = gauge("http_requests_in_progress", "HTTP requests being handled (excluding /health and /metrics).")
+        processCPU = counter("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.")
+        processMemory = gauge("process_resident_memory_bytes", "Resident memory size in bytes.")
+        cacheHits = counter("quarry_cache_hits_total", "Cache lookups that found an entry.")
+        cacheMisses = counter("quarry_cache_misses_total", "Cache lookups that found no entry.")
+        degradedRequests = counter("quarry_degraded_requests_total", "Requests answered in a degraded mode (e.g. keyword only).")
+        indexFallbacks = counter("quarry_index_fallbacks_total", "Searches that fell back from the configured index to another one.")
+        unknownIDs = counter("quarry_unknown_ids_total", "Ids returned by an index that the metadata store does not know (dropped).")
         let wait = Self.descriptor("quarry_executor_wait_seconds", "Time a job waited for a thread of the search executor in seconds.")
         let queued = Self.descriptor("quarry_executor_queued_jobs", "Jobs waiting for a thread of the search executor.")
-        let (registry, buckets) = (registry, Self.stageBuckets)
-        func histogram(_ kind: String) -> ValueHistogram { registry.makeValueHistogram(descriptor: wait, labels: [("kind", kind)], buckets: buckets) }
-        func gauge(_ kind: String) -> Gauge { registry.makeGauge(descriptor: queued, labels: [("kind", kind)]) }
-        executorWaits = (histogram("search"), histogram("other"))
-        executorQueues = (gauge("search"), gauge("other"))
+        func waits(_ kind: String) -> ValueHistogram {
+            registry.makeValueHistogram(descriptor: wait, labels: [("kind", kind)], buckets: Self.stageBuckets)
+        }
+        func queue(_ kind: String) -> Gauge { registry.makeGauge(descriptor: queued, labels: [("kind", kind)]) }
+        executorWaits = (waits("search"), waits("other"))
+        executorQueues = (queue("search"), queue("other"))
     }
 
     // MARK: HTTP
@@ -103,12 +89,14 @@ public final class QuarryMetrics: Sendable {
         recordUnknownIDs(count)
     }
 
-    /// Records the time `model` took to embed one input.
-    public func recordEmbedding(model: String, seconds: Double) {
-        registry.makeValueHistogram(
+    /// Records the time `model` took to embed `inputs` inputs together, as that many inputs of equal share.
+    public func recordEmbedding(model: String, seconds: Double, inputs: Int = 1) {
+        guard inputs > 0 else { return }
+        let histogram = registry.makeValueHistogram(
             descriptor: Self.descriptor("quarry_embedding_duration_seconds", "Time spent embedding one input in seconds."),
             labels: [("model", model)], buckets: Self.stageBuckets
-        ).record(seconds)
+        )
+        for _ in 0..<inputs { histogram.record(seconds / Double(inputs)) }
     }
 
     /// Counts ids returned by an index that the store does not know.

@@ -5,7 +5,7 @@ import QuarryCore
 struct ImageItemResponse: ResponseEncodable {
     let id: Int64
     let category: String
-    let price: Double?
+    @NullEncoded var price: Double?
     let title: String
     let width: Int
     let height: Int
@@ -32,19 +32,6 @@ struct ImageItemResponse: ResponseEncodable {
         case id, category, price, title, width, height, metadata
         case imageURL = "image_url"
         case thumbnailURL = "thumbnail_url"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(category, forKey: .category)
-        try container.encode(price, forKey: .price)
-        try container.encode(title, forKey: .title)
-        try container.encode(width, forKey: .width)
-        try container.encode(height, forKey: .height)
-        try container.encode(imageURL, forKey: .imageURL)
-        try container.encode(thumbnailURL, forKey: .thumbnailURL)
-        try container.encode(metadata, forKey: .metadata)
     }
 }
 

@@ -6,13 +6,13 @@ struct ImageSearchResponse: ResponseEncodable {
     let collection: String
     let tookMilliseconds: Double
     /// Inverted lists visited; nil for a Flat index.
-    let nprobe: Int?
+    @NullEncoded var nprobe: Int?
     /// Whether the server was under load and ran a cheaper search.
     let degraded: Bool
     /// The item the search started from (`…/items/{id}/similar`).
     let queryID: Int64?
     /// The stored image the query nearly duplicates, or nil.
-    let duplicateOf: DuplicateResponse?
+    @NullEncoded var duplicateOf: DuplicateResponse?
     let results: [Result]
 
     /// A ranked image: its rank and score, and the fields of ``ImageItemResponse``.
@@ -52,16 +52,5 @@ struct ImageSearchResponse: ResponseEncodable {
         case tookMilliseconds = "took_ms"
         case queryID = "query_id"
         case duplicateOf = "duplicate_of"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(collection, forKey: .collection)
-        try container.encode(tookMilliseconds, forKey: .tookMilliseconds)
-        try container.encode(nprobe, forKey: .nprobe)
-        try container.encode(degraded, forKey: .degraded)
-        try container.encodeIfPresent(queryID, forKey: .queryID)
-        try container.encode(duplicateOf, forKey: .duplicateOf)
-        try container.encode(results, forKey: .results)
     }
 }

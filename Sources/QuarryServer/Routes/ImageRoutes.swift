@@ -33,8 +33,7 @@ struct ImageRoutes {
         let result: ImageSearchResult
         do {
             result = try await executor.runSharing(.search(degraded: context.isDegraded)) { threads in
-                let vector = try collection.queryVector(imageData: data, threads: threads)
-                return try collection.search(ImageSearchRequest(vector: vector, topK: query.topK, nprobe: query.nprobe, filter: query.filter))
+                try collection.search(imageData: data, topK: query.topK, nprobe: query.nprobe, filter: query.filter, threads: threads)
             }
         } catch let error as ImageDecodingError {
             throw APIError(error)
@@ -113,6 +112,7 @@ struct ImageRoutes {
             let result = try collection.add(inputs)
             return (result, try collection.nearestDuplicates(ofStored: result.storedIDs))
         }
+        metrics.recordEmbedding(model: collection.configuration.model, seconds: result.embeddingSeconds, inputs: result.embeddedImages)
         var response = ImagesResponse(collection: collection.name)
         for (file, outcome) in zip(form.files, result.outcomes) {
             switch outcome {

@@ -8,6 +8,7 @@ import QuarryCore
 struct MaintenanceRoutes {
     let library: CollectionLibrary
     let limits: RequestLimits
+    let executor: SearchExecutor
     let writes: WriteCoordinator
 
     struct Deletion: ResponseEncodable {
@@ -77,8 +78,7 @@ struct MaintenanceRoutes {
         let start = DispatchTime.now().uptimeNanoseconds
         let factory: String
         do {
-            // Building can take long: keep it off the tasks that serve requests.
-            factory = try await onBlockingThread { try collection.reindex(factory: body?.factory) }
+            factory = try await executor.run(.rebuild) { try collection.reindex(factory: body?.factory) }
         } catch CollectionError.invalidFactory(let factory, let reason) {
             throw APIError.invalidRequest("cannot build index \"\(factory)\": \(reason)")
         } catch let error as CollectionError {

@@ -55,12 +55,7 @@ struct IngestCommand: AsyncParsableCommand {
         for failure in summary.failures {
             FileHandle.standardError.write(Data("skipped \(failure.source): \(failure.reason)\n".utf8))
         }
-        if target.configuration.automaticFactory == true,
-            TextCollection.defaultFactory(forCount: target.index.count) != target.configuration.factory
-        {
-            // Move the collection to the index type its new size calls for.
-            try target.reindex()
-        }
+        try target.adaptIndexType()
         let indexType =
             target.index.pendingFactory.map {
                 "\(target.index.factory); \($0) once enough vectors are stored to train it"

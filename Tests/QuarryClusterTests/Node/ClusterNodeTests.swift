@@ -22,8 +22,8 @@ import Testing
         return EmbeddedDocument(
             source: "notes/\(number).md", contentHash: "\(number)-v\(version)",
             passages: [
-                NewPassage(text: "note \(number) version \(version), first", indexedText: "note \(number) first", vector: axis(number)),
-                NewPassage(text: "note \(number) version \(version), second", indexedText: "note \(number) second", vector: axis(number + 1)),
+                NewPassage(.init(text: "note \(number) version \(version), first", indexedText: "note \(number) first"), vector: axis(number)),
+                NewPassage(.init(text: "note \(number) version \(version), second", indexedText: "note \(number) second"), vector: axis(number + 1)),
             ])
     }
 

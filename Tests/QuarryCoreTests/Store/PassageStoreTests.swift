@@ -11,8 +11,10 @@ import Testing
 
     static func passage(_ text: String, chapter: String = "Intro", seed: Int) -> NewPassage {
         NewPassage(
-            text: text, indexedText: "\(chapter)\n\(text)", chapter: chapter, page: 3, span: seed..<(seed + text.count),
-            metadata: ["lang": .string("zh")], vector: vector(seed))
+            TextDocument.Passage(
+                text: text, indexedText: "\(chapter)\n\(text)", chapter: chapter, page: 3, span: seed..<(seed + text.count),
+                metadata: ["lang": .string("zh")]),
+            vector: vector(seed))
     }
 
     @Test func replaceDeleteAndDeduplicate() throws {

@@ -2,8 +2,10 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
-import QuarryServer
+import QuarryCore
 import Testing
+
+@testable import QuarryServer
 
 @Suite(.serialized) struct SearchCacheTests {
     func search(_ client: some TestClientProtocol, _ query: String) async throws -> [String] {
@@ -38,5 +40,24 @@ import Testing
             // The write made the cached answer stale: the new document shows up at once.
             #expect(Set(try await search(client, "quantization")) == ["pq.md", "sq.md"])
         }
+    }
+
+    /// Two openings of one folder have the same name, creation time (whole seconds on disk) and
+    /// generation, as a collection deleted and created again within a second can: their
+    /// answers must never be confused.
+    @Test func collectionsOfTheSameNameNeverShareCacheKeys() throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        let course = try #require(server.library.textCollection(named: "course"))
+        try course.checkpoint()
+        let first = try TextCollection.open(folder: course.folder, encoder: course.encoder, logger: course.logger)
+        let second = try TextCollection.open(folder: course.folder, encoder: course.encoder, logger: course.logger)
+        #expect(first.name == second.name)
+        #expect(first.generation == second.generation)
+        #expect(first.configuration.createdAt == second.configuration.createdAt)
+        let cache = SearchCache(capacity: 8, timeToLive: 60)
+        let request = TextSearchRequest(query: "quantization")
+        #expect(cache.key(first, request) != cache.key(second, request))
+        #expect(cache.key(first, request) == cache.key(first, request))
     }
 }

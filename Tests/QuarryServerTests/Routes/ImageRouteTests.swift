@@ -267,4 +267,33 @@ import Testing
             #expect(try await upload(client, badPrice).status == .badRequest)
         }
     }
+
+    /// Every image the server embeds, for a search or an upload, is timed in `quarry_embedding_duration_seconds`.
+    @Test func imageEmbeddingsAreTimed() async throws {
+        let server = try ImageTestServer()
+        defer { server.remove() }
+        try await server.application.test(.router) { client in
+            func embeddings() async throws -> Double {
+                let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+                return metrics.split(separator: "\n").filter { $0.hasPrefix("quarry_embedding_duration_seconds_count{") }
+                    .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
+            }
+            func search(_ picture: Data) async throws -> HTTPResponse.Status {
+                try await client.execute(
+                    uri: "/v1/collections/products/search/image", method: .post, headers: [.contentType: "image/png"],
+                    body: ByteBuffer(bytes: picture)
+                ).status
+            }
+            #expect(try await embeddings() == 0)
+            #expect(try await search(try ImageTestServer.picture(seed: 4)) == .ok)
+            #expect(try await embeddings() == 0, "a stored image's vector is reused, not embedded")
+            #expect(try await search(try ImageTestServer.picture(seed: 9)) == .ok)
+            #expect(try await embeddings() == 1)
+            var body = MultipartBody()
+            body.addFile(field: "image", name: "a.png", data: Array(try ImageTestServer.picture(seed: 10)), contentType: "image/png")
+            body.addFile(field: "image", name: "b.png", data: Array(try ImageTestServer.picture(seed: 11)), contentType: "image/png")
+            #expect(try await upload(client, body).status == .created)
+            #expect(try await embeddings() == 3)
+        }
+    }
 }

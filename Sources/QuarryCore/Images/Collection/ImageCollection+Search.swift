@@ -9,8 +9,26 @@ extension ImageCollection {
     /// using up to `threads` threads.
     /// - Throws: ``ImageDecodingError`` for data that is not a usable image.
     public func queryVector(imageData: Data, threads: Int = 1) throws -> [Float] {
+        var timings: [String: Double] = [:]
+        return try queryVector(imageData: imageData, threads: threads, timings: &timings)
+    }
+
+    /// The `topK` images most similar to the image in `imageData` (see ``search(_:)`` and
+    /// ``queryVector(imageData:threads:)``), embedded with up to `threads` threads. The timings
+    /// have an "embed" stage when the image had to be embedded.
+    /// - Throws: ``ImageDecodingError`` for data that is not a usable image.
+    public func search(imageData: Data, topK: Int, nprobe: Int?, filter: ImageFilter, threads: Int) throws -> ImageSearchResult {
+        var timings: [String: Double] = [:]
+        let vector = try queryVector(imageData: imageData, threads: threads, timings: &timings)
+        var result = try search(ImageSearchRequest(vector: vector, topK: topK, nprobe: nprobe, filter: filter))
+        result.timings.merge(timings) { $0 + $1 }
+        return result
+    }
+
+    private func queryVector(imageData: Data, threads: Int, timings: inout [String: Double]) throws -> [Float] {
         if let stored = try store.vector(contentHash: ContentHash.sha256(imageData)) { return stored }
-        return try encoder.embed(decoder.decode(imageData), threads: threads)
+        let image = try decoder.decode(imageData)
+        return try measure("embed", into: &timings) { try encoder.embed(image, threads: threads) }
     }
 
     /// The images most similar to `request.vector`. A filter returns min(`topK`, matching)

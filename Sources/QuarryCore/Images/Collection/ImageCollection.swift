@@ -20,21 +20,18 @@ public final class ImageCollection: IndexedCollection {
     public let decoder: ImageDecoder
     /// What opening the index had to repair.
     public let recovery: LiveIndex.Recovery
-    let settings: Mutex<CollectionConfiguration>
+    public let settings: CollectionSettings
     /// Held while image files are written or removed together with the rows that use them, so
     /// that no file is removed between its write and the commit of its row.
     let fileChanges = Mutex<Void>(())
     /// The neighbours that near-duplicate groups come from, kept until the index changes.
     let neighbourGraph = Mutex<NeighbourGraph?>(nil)
-    let logger: Logger
+    public let logger: Logger
 
     /// Collections below this many images use an exact `Flat` index.
     public static let flatLimit = 10_000
     /// Fewest training vectors per IVF list (FAISS warns below 39).
     public static let minimumTrainingPerList = 39
-
-    /// The settings of the collection now (`collection.json`).
-    public var configuration: CollectionConfiguration { settings.withLock { $0 } }
 
     /// The number of IVF lists for `count` images: about 4·√N, at most one list
     /// per ``minimumTrainingPerList`` images so that training has enough samples.
@@ -48,20 +45,7 @@ public final class ImageCollection: IndexedCollection {
         count < flatLimit ? "Flat" : "IVF\(nlist(forCount: count)),Flat"
     }
 
-    public static func defaultFactory(forCount count: Int) -> String {
-        defaultFactory(forCount: count, flatLimit: flatLimit)
-    }
-
     public var vectorSource: any VectorSource { store }
-
-    public func updateConfiguration(_ change: (inout CollectionConfiguration) -> Void) throws {
-        try whileOpen {
-            try settings.withLock { configuration in
-                change(&configuration)
-                try folder.writeConfiguration(configuration)
-            }
-        }
-    }
 
     /// The nprobe used when neither the request nor the collection sets one:
     /// an eighth of the lists (`quarry tune` measures a better one).
@@ -109,7 +93,7 @@ public final class ImageCollection: IndexedCollection {
         configuration: CollectionConfiguration, folder: CollectionFolder, store: ImageStore, index: LiveIndex,
         encoder: any ImageEncoder, decoder: ImageDecoder, recovery: LiveIndex.Recovery, logger: Logger
     ) {
-        settings = Mutex(configuration)
+        settings = CollectionSettings(configuration, in: folder)
         self.folder = folder
         self.store = store
         self.index = index
@@ -130,32 +114,6 @@ public final class ImageCollection: IndexedCollection {
     /// Stores `nprobe` as the collection's default (in `collection.json`).
     public func setDefaultNprobe(_ nprobe: Int) throws {
         try updateConfiguration { $0.searchDefaults.nprobe = nprobe }
-    }
-
-    /// Moves a collection whose index type Quarry chose to the type its size
-    /// calls for (`Flat` below ``flatLimit`` images, trained IVF above), rebuilding
-    /// it from the stored vectors and swapping it in. Returns the new factory
-    /// string when it changed.
-    @discardableResult
-    public func adaptIndexType(flatLimit: Int = ImageCollection.flatLimit) throws -> String? {
-        let count = try store.imageCount()
-        let current = configuration
-        var wanted = current.factory
-        if current.automaticFactory == true {
-            let automatic = Self.defaultFactory(forCount: count, flatLimit: flatLimit)
-            // A trained IVF index keeps its lists while their ideal number stays within 25% of it
-            // (the collection's size within about ±55% of the size it was trained for).
-            let keep =
-                automatic.hasPrefix("IVF")
-                && index.current.nlist.map { nlist in
-                    (0.8...1.25).contains(Double(Self.nlist(forCount: count)) / Double(nlist))
-                } == true
-            if !keep { wanted = automatic }
-        }
-        guard wanted != current.factory else { return nil }
-        logger.notice("rebuilding index", metadata: ["from": "\(current.factory)", "to": "\(wanted)", "images": "\(count)"])
-        try rebuildIndex(factory: wanted)
-        return wanted
     }
 
     /// The file of `image` inside the media folder, or nil if its stored path

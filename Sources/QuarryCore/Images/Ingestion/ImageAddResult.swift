@@ -15,6 +15,9 @@ public struct ImageAddResult: Sendable {
     public var outcomes: [Outcome] = []
     /// Ids of earlier versions of replaced images (removed from the index).
     public var replacedIDs: [Int64] = []
+    /// Images embedded, and the seconds their embedding took in all.
+    public var embeddedImages = 0
+    public var embeddingSeconds = 0.0
 
     public init() {}
 

@@ -27,6 +27,7 @@ public struct ImageIngestSummary: Sendable {
 
 /// What ingestion did with one file; a line of `quarry ingest-images --report`.
 public struct ImageIngestRecord: Sendable, Equatable, Codable {
+    /// What became of the file.
     public enum Status: String, Sendable, Codable {
         case stored, unchanged, duplicate, failed
     }

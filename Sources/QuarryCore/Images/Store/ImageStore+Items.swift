@@ -8,12 +8,7 @@ extension ImageStore {
     /// the batch stored it. Returns the change and each image's id, in input
     /// order (nil when skipped or replaced within the batch).
     public func insert(_ images: [NewImage]) throws(StoreError) -> (change: StoreChange, ids: [Int64?]) {
-        for image in images where image.vector.count != dimension {
-            throw StoreError(
-                operation: "store \(image.path)", path: path,
-                underlying: EmbeddingDimensionMismatch(expected: dimension, actual: image.vector.count)
-            )
-        }
+        for image in images { try checkDimension(of: image.vector, storing: image.path) }
         return try database.write("store \(images.count) images") { db in
             var change = StoreChange()
             var ids: [Int64?] = []
@@ -168,11 +163,6 @@ extension ImageStore {
     /// The image `id`, if it exists.
     public func image(id: Int64) throws(StoreError) -> StoredImage? {
         try images(ids: [id])[id]
-    }
-
-    /// The stored vector of image `id`, if it exists.
-    public func vector(id: Int64) throws -> [Float]? {
-        try vectors.vector(id: id)
     }
 
     /// Number of stored images (= vectors).

@@ -7,7 +7,7 @@ import Foundation
 ///
 /// The document text is the file's decoded text, and every section is an exact slice of it:
 /// ``Section/span`` equals ``Section/textRange``.
-public struct MarkdownReader: DocumentReader {
+public struct MarkdownReader: TextFileReader {
     public var format: DocumentFormat { .markdown }
 
     /// Limits on the input.
@@ -16,12 +16,6 @@ public struct MarkdownReader: DocumentReader {
     /// Creates a reader.
     public init(limits: DocumentReaderLimits = .default) {
         self.limits = limits
-    }
-
-    public func read(_ source: DocumentSource) throws(DocumentReadError) -> DocumentContent {
-        let data = try source.loadData(limit: limits.maxFileBytes)
-        let decoded = try TextFileDecoder().decode(data, name: source.displayName)
-        return parse(decoded.text, contentHash: ContentHash.sha256(data))
     }
 
     /// Parses Markdown text that is already in memory (the hash defaults to the text's own).

@@ -115,13 +115,15 @@ struct OfficePackage {
     }
 
     /// The main document part named by the package relationships (`_rels/.rels`, type
-    /// `officeDocument`), or `fallback` if the package does not name one.
-    func mainDocumentPart(fallback: String) throws(DocumentReadError) -> String {
+    /// `officeDocument`), or `fallback` if the package does not name one: its path and its
+    /// parsed XML, whose root element must be named `root`.
+    func mainDocument(root: String, fallback: String) throws(DocumentReadError) -> (path: String, xml: XMLElementTree) {
         let relationships = try relationships(of: "")
-        if let main = relationships.first(where: { $0.kind == "officeDocument" && !$0.isExternal }), contains(main.target) {
-            return main.target
-        }
-        return fallback
+        let main = relationships.first { $0.kind == "officeDocument" && !$0.isExternal }
+        let path = main.map(\.target).flatMap { contains($0) ? $0 : nil } ?? fallback
+        let document = try xml(path)
+        guard document.name == root else { throw .missingPart(path: name, part: fallback) }
+        return (path, document)
     }
 
     private static func describe(_ error: any Error) -> String {

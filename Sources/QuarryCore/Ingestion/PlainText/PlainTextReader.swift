@@ -5,7 +5,7 @@ import Foundation
 ///
 /// The text is decoded as UTF-8, else GB18030 when it looks like Chinese, else Latin-1; the
 /// document text is the decoded file, and every section is an exact slice of it.
-public struct PlainTextReader: DocumentReader {
+public struct PlainTextReader: TextFileReader {
     public var format: DocumentFormat { .plainText }
 
     /// Limits on the input.
@@ -16,20 +16,8 @@ public struct PlainTextReader: DocumentReader {
         self.limits = limits
     }
 
-    public func read(_ source: DocumentSource) throws(DocumentReadError) -> DocumentContent {
-        let data = try source.loadData(limit: limits.maxFileBytes)
-        let decoded = try TextFileDecoder().decode(data, name: source.displayName)
-        return parse(decoded.text, contentHash: ContentHash.sha256(data))
-    }
-
-    /// Splits text already in memory into paragraph sections, optionally under a chapter and page
-    /// (for documents posted as JSON).
-    public func parse(
-        _ text: String,
-        chapterPath: [String] = [],
-        page: Int? = nil,
-        contentHash: String? = nil
-    ) -> DocumentContent {
+    /// Splits text already in memory into paragraph sections (the hash defaults to the text's own).
+    public func parse(_ text: String, contentHash: String? = nil) -> DocumentContent {
         let scalars = ScalarText(text)
         var sections: [Section] = []
         var paragraphStart: Int?
@@ -40,7 +28,7 @@ public struct PlainTextReader: DocumentReader {
                 if !range.isEmpty {
                     sections.append(
                         Section(
-                            text: scalars.string(range), chapterPath: chapterPath, page: page,
+                            text: scalars.string(range), chapterPath: [], page: nil,
                             kind: .prose, textRange: range, span: TextSpan(range)))
                 }
             }

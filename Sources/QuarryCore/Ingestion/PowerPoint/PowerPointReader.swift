@@ -28,11 +28,7 @@ public struct PowerPointReader: DocumentReader {
 
     public func read(_ source: DocumentSource) throws(DocumentReadError) -> DocumentContent {
         let package = try OfficePackage(source, limits: limits)
-        let presentationPath = try package.mainDocumentPart(fallback: "ppt/presentation.xml")
-        let presentation = try package.xml(presentationPath)
-        guard presentation.name == "presentation" else {
-            throw .missingPart(path: source.displayName, part: "ppt/presentation.xml")
-        }
+        let (presentationPath, presentation) = try package.mainDocument(root: "presentation", fallback: "ppt/presentation.xml")
         let relationships = try package.relationships(of: presentationPath)
         let targets = Dictionary(relationships.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
 

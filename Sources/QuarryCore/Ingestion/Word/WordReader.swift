@@ -25,11 +25,7 @@ public struct WordReader: DocumentReader {
 
     public func read(_ source: DocumentSource) throws(DocumentReadError) -> DocumentContent {
         let package = try OfficePackage(source, limits: limits)
-        let documentPath = try package.mainDocumentPart(fallback: "word/document.xml")
-        let document = try package.xml(documentPath)
-        guard document.name == "document" else {
-            throw .missingPart(path: source.displayName, part: "word/document.xml")
-        }
+        let (documentPath, document) = try package.mainDocument(root: "document", fallback: "word/document.xml")
         guard let body = document.child("body") else {
             throw .malformedXML(path: source.displayName, part: documentPath, line: 1, reason: "no w:body element")
         }

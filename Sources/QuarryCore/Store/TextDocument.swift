@@ -9,11 +9,14 @@ public struct TextDocument: Sendable {
 
     /// One passage before embedding.
     public struct Passage: Sendable, Equatable {
+        /// The passage as shown to users.
         public var text: String
-        /// What is embedded and keyword-indexed.
+        /// What is embedded and keyword-indexed (e.g. the heading path plus the text without code).
         public var indexedText: String
+        /// Heading path joined with " > ".
         public var chapter: String
         public var page: Int?
+        /// Unicode-scalar offsets of `text` in the source's text, when known.
         public var span: Range<Int>?
         public var metadata: [String: JSONValue]
 
