@@ -30,7 +30,7 @@ public enum QuarryApplication {
         CollectionRoutes(library: library, limits: limits, metrics: metrics, cache: cache, executor: executor, writes: writes).register(on: groups)
         ImageRoutes(library: library, limits: limits, executor: executor, metrics: metrics, writes: writes).register(on: groups)
         MaintenanceRoutes(library: library, limits: limits, executor: executor, writes: writes).register(on: groups)
-        CollectionManagementRoutes(library: library, limits: limits, cache: cache, writes: writes).register(on: groups)
+        CollectionManagementRoutes(library: library, limits: limits, cache: cache, executor: executor, writes: writes).register(on: groups)
         WebRoutes().register(on: groups)
         DocsRoutes().register(on: groups)
         SeedCompatibilityRoutes(

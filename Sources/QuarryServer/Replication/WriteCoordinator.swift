@@ -41,10 +41,12 @@ struct WriteCoordinator: Sendable {
     }
 
     /// Deletes document `source` of `collection`; unchanged when there is no such document.
-    func deleteDocument(source: String, in collection: TextCollection) async throws -> Outcome {
+    func deleteDocument(source: String, in collection: TextCollection, executor: SearchExecutor) async throws -> Outcome {
         guard let replication else {
-            guard try collection.containsDocument(source: source) else { return Outcome(changed: false) }
-            return Outcome(changed: true, passages: try await onBlockingThread { try collection.deleteDocument(source: source) })
+            return try await executor.run {
+                guard try collection.containsDocument(source: source) else { return Outcome(changed: false) }
+                return Outcome(changed: true, passages: try collection.deleteDocument(source: source))
+            }
         }
         return try await replicated(replication, .deleteDocument(collection: collection.name, source: source))
     }

@@ -21,12 +21,13 @@ extension CollectionLibrary {
         return collection
     }
 
-    /// What `GET /v1/collections/{name}` reports of the collection of either kind named by the
-    /// route's `name` parameter (image categories only when `detailed`), or a 404 or 503 API error.
-    func summary(_ context: QuarryRequestContext, detailed: Bool) throws -> CollectionSummary {
-        let name = try context.parameters.require("name")
-        if let images = imageCollection(named: name) { return try CollectionSummary(images, detailed: detailed) }
-        return try CollectionSummary(textCollection(context))
+    /// What `GET /v1/collections/{name}` reports of the collection `name` of either kind (image
+    /// categories only when `detailed`), or a 404 or 503 API error. The store's counts run on
+    /// `executor`: on a large store they take long.
+    func summary(named name: String, detailed: Bool, executor: SearchExecutor) async throws -> CollectionSummary {
+        if let images = imageCollection(named: name) { return try await executor.run { try CollectionSummary(images, detailed: detailed) } }
+        guard let text = textCollection(named: name) else { throw absentCollection(name) }
+        return try await executor.run { try CollectionSummary(text) }
     }
 
     /// The error for a collection `name` that is not open: 503 when it exists but could not be

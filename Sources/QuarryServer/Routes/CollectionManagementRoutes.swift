@@ -8,6 +8,7 @@ struct CollectionManagementRoutes {
     let library: CollectionLibrary
     let limits: RequestLimits
     let cache: SearchCache
+    let executor: SearchExecutor
     let writes: WriteCoordinator
 
     struct Deleted: ResponseEncodable {
@@ -50,7 +51,7 @@ struct CollectionManagementRoutes {
         let body = try await StrictJSON.decode(CollectionCreationBody.self, from: request, limit: limits.maxJSONBodyBytes)
         let specification = try body.specification(limits: limits)
         let outcome = try await writes.createCollection(name, as: specification)
-        var summary = try library.summary(context, detailed: false)
+        var summary = try await library.summary(named: name, detailed: false, executor: executor)
         summary.seq = WriteSequence(outcome.sequence)
         return EditedResponse(status: outcome.changed ? .created : .ok, response: summary)
     }

@@ -14,11 +14,15 @@ struct CollectionRoutes {
     func register(on groups: RouteGroups) {
         let collections = groups.reads.group("v1/collections")
         collections.get { _, _ in
-            let text = try library.allTextCollections.map(CollectionSummary.init)
-            let images = try library.allImageCollections.map { try CollectionSummary($0, detailed: false) }
-            return CollectionList(collections: (text + images).sorted { $0.name < $1.name })
+            let (text, images) = (library.allTextCollections, library.allImageCollections)
+            let summaries = try await executor.run {
+                try text.map(CollectionSummary.init) + images.map { try CollectionSummary($0, detailed: false) }
+            }
+            return CollectionList(collections: summaries.sorted { $0.name < $1.name })
         }
-        collections.get(":name") { _, context in try library.summary(context, detailed: true) }
+        collections.get(":name") { _, context in
+            try await library.summary(named: try context.parameters.require("name"), detailed: true, executor: executor)
+        }
         groups.searches.group("v1/collections").post(":name/search") { request, context in
             let collection = try library.textCollection(context)
             let body = try await StrictJSON.decode(SearchRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)

@@ -40,7 +40,7 @@ struct MaintenanceRoutes {
         guard let source = request.uri.queryParameters["source"].map(String.init), !source.isEmpty else {
             throw APIError.invalidRequest("give the document as ?source=<path>")
         }
-        let outcome = try await writes.deleteDocument(source: source, in: collection)
+        let outcome = try await writes.deleteDocument(source: source, in: collection, executor: executor)
         guard outcome.changed else {
             throw APIError(.notFound, code: "document_not_found", message: "collection \"\(name)\" has no document \"\(source)\"")
         }
@@ -55,11 +55,12 @@ struct MaintenanceRoutes {
         guard let id = Int64(text), id > 0 else { throw APIError.itemNotFound(text, collection: name) }
         let removed: [Int64]
         let vectors: Int
+        // Removing ids from an index can move every vector after them: CPU work, for the executor.
         if let collection = library.textCollection(named: name) {
-            removed = try collection.deletePassages(ids: [id])
+            removed = try await executor.run { try collection.deletePassages(ids: [id]) }
             vectors = collection.vectorCount
         } else if let collection = library.imageCollection(named: name) {
-            removed = try collection.delete(ids: [id])
+            removed = try await executor.run { try collection.delete(ids: [id]) }
             vectors = collection.vectorCount
         } else {
             throw library.absentCollection(name)

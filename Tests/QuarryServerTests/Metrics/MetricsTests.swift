@@ -81,6 +81,27 @@ import Testing
         }
     }
 
+    /// Summaries (store counts), deletions and rebuilds are jobs of the search executor, not of the request task.
+    @Test func summariesDeletionsAndRebuildsRunOnTheExecutor() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.application.test(.router) { client in
+            func otherJobs() async throws -> Double {
+                sample(try await scrape(client), #"quarry_executor_wait_seconds_count{kind="other"}"#) ?? 0
+            }
+            let admin: HTTPFields = [.authorization: "Bearer \(TestServer.adminToken)"]
+            let before = try await otherJobs()
+            #expect(try await client.execute(uri: "/v1/collections", method: .get).status == .ok)
+            #expect(try await client.execute(uri: "/v1/collections/course", method: .get).status == .ok)
+            #expect(try await otherJobs() == before + 2)
+            let found = try json(try await search(client))
+            let id = try #require((found["results"] as? [[String: Any]])?.first?["id"] as? Int)
+            #expect(try await client.execute(uri: "/v1/collections/course/items/\(id)", method: .delete, headers: admin).status == .ok)
+            #expect(try await client.execute(uri: "/v1/collections/course/reindex", method: .post, headers: admin).status == .ok)
+            #expect(try await otherJobs() == before + 4)
+        }
+    }
+
     @Test func recordedEngineEventsAreExposed() async throws {
         let server = try TestServer()
         defer { server.remove() }
