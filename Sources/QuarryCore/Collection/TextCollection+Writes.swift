@@ -8,8 +8,13 @@ extension TextCollection {
     /// write survives a crash (the index is repaired from the store on open).
     @discardableResult
     public func add(_ document: TextDocument) throws -> StoreChange? {
-        if try store.contentHash(of: document.source) == document.contentHash { return nil }
+        guard try needsStoring(document) else { return nil }
         return try save(document.embedded(by: encoder))
+    }
+
+    /// Whether `document` is new or changed: the collection does not hold its source with its content hash.
+    public func needsStoring(_ document: TextDocument) throws -> Bool {
+        try store.contentHash(of: document.source) != document.contentHash
     }
 
     /// Stores an embedded document with its vectors as they are, replacing the passages its

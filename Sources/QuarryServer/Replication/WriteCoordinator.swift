@@ -1,3 +1,4 @@
+import Dispatch
 import HTTPTypes
 import Hummingbird
 import QuarryCore
@@ -30,14 +31,29 @@ struct WriteCoordinator: Sendable {
         }
     }
 
-    /// Stores `document` in `collection`; unchanged when its content hash is.
-    func store(_ document: TextDocument, in collection: TextCollection, executor: SearchExecutor) async throws -> Outcome {
+    /// Stores `document` in `collection`; unchanged when its content hash is. The embedding time
+    /// goes to `metrics`.
+    func store(
+        _ document: TextDocument, in collection: TextCollection, executor: SearchExecutor, metrics: QuarryMetrics
+    ) async throws -> Outcome {
         guard let replication else {
-            let change = try await executor.run { try collection.add(document) }
+            let change = try await executor.run { () -> StoreChange? in
+                guard try collection.needsStoring(document) else { return nil }
+                return try collection.save(Self.embed(document, by: collection, metrics: metrics))
+            }
             return Outcome(changed: change != nil, passages: change?.addedIDs.count ?? 0)
         }
-        let embedded = try await executor.run { try document.embedded(by: collection.encoder) }
+        let embedded = try await executor.run { try Self.embed(document, by: collection, metrics: metrics) }
         return try await replicated(replication, .storeDocument(collection: collection.name, document: embedded))
+    }
+
+    /// `document` embedded by `collection`'s encoder; the time it took is recorded as one share per passage.
+    private static func embed(_ document: TextDocument, by collection: TextCollection, metrics: QuarryMetrics) throws -> EmbeddedDocument {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let embedded = try document.embedded(by: collection.encoder)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        metrics.recordEmbedding(model: collection.configuration.model, seconds: seconds, inputs: document.passages.count)
+        return embedded
     }
 
     /// Deletes document `source` of `collection`; unchanged when there is no such document.

@@ -113,7 +113,7 @@ struct CollectionRoutes {
         }
         var response = DocumentsResponse(collection: collection.name)
         for document in documents {
-            let outcome = try await writes.store(document, in: collection, executor: executor)
+            let outcome = try await writes.store(document, in: collection, executor: executor, metrics: metrics)
             response.documents.append(.init(source: document.source, status: outcome.changed ? "stored" : "unchanged", passages: outcome.passages))
             response.seq = WriteSequence(outcome.sequence ?? response.seq.value)
         }

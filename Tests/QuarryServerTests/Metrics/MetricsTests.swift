@@ -102,6 +102,36 @@ import Testing
         }
     }
 
+    /// A stored document's passages are timed in `quarry_embedding_duration_seconds`, once each; an unchanged one is not embedded.
+    @Test func documentUploadsTimeTheirEmbeddings() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.application.test(.router) { client in
+            func embeddings() async throws -> Double {
+                sample(try await scrape(client), #"quarry_embedding_duration_seconds_count{model="e5-small"}"#) ?? 0
+            }
+            func upload() async throws -> [[String: Any]] {
+                let response = try await client.execute(
+                    uri: "/v1/collections/course/documents", method: .post,
+                    headers: [.contentType: "application/json", .authorization: "Bearer \(TestServer.adminToken)"],
+                    body: ByteBuffer(
+                        string:
+                            #"{"documents": [{"source": "sq.md", "text": "Scalar quantization keeps 8 bits a component.\n\nProduct quantization splits a vector into parts."}]}"#
+                    )
+                )
+                return try #require(try json(response)["documents"] as? [[String: Any]])
+            }
+            let before = try await embeddings()
+            let stored = try await upload()
+            #expect(stored.first?["status"] as? String == "stored")
+            let passages = try #require(stored.first?["passages"] as? Int)
+            #expect(passages > 0)
+            #expect(try await embeddings() == before + Double(passages))
+            #expect(try await upload().first?["status"] as? String == "unchanged")
+            #expect(try await embeddings() == before + Double(passages))
+        }
+    }
+
     @Test func recordedEngineEventsAreExposed() async throws {
         let server = try TestServer()
         defer { server.remove() }
