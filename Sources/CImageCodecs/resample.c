@@ -79,17 +79,18 @@ static inline uint8_t clamp8(int32_t v) {
     return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
 }
 
-/// Horizontal pass over rows [row0, row0 + rows) of src (width sw) into dst (width dw).
-static void pass_horizontal(const uint8_t *src, int sw, int row0, int rows, uint8_t *dst, int dw,
+/// Horizontal pass: `rows` rows of src (`sw` pixels wide, its first column being input column
+/// `col0`), from src row `row0`, into `count` output columns from output column `x0`.
+static void pass_horizontal(const uint8_t *src, int sw, int col0, int row0, int rows, uint8_t *dst, int x0, int count,
                             const cic_kernel *k) {
     for (int y = 0; y < rows; y++) {
         const uint8_t *s = src + ((size_t)(row0 + y) * (size_t)sw) * 3;
-        uint8_t *d = dst + (size_t)y * (size_t)dw * 3;
-        for (int x = 0; x < dw; x++) {
-            const int32_t *w = k->weight + (size_t)x * (size_t)k->taps;
-            const uint8_t *p = s + (size_t)k->first[x] * 3;
+        uint8_t *d = dst + (size_t)y * (size_t)count * 3;
+        for (int x = 0; x < count; x++) {
+            const int32_t *w = k->weight + (size_t)(x0 + x) * (size_t)k->taps;
+            const uint8_t *p = s + (size_t)(k->first[x0 + x] - col0) * 3;
             int32_t r = 1 << (FRACTION_BITS - 1), g = r, b = r;
-            const int n = k->count[x];
+            const int n = k->count[x0 + x];
             for (int j = 0; j < n; j++) {
                 r += p[3 * j] * w[j];
                 g += p[3 * j + 1] * w[j];
@@ -102,19 +103,22 @@ static void pass_horizontal(const uint8_t *src, int sw, int row0, int rows, uint
     }
 }
 
-/// Vertical pass: src has rows starting at input row `row0`; dst is dh rows of width w.
-static void pass_vertical(const uint8_t *src, int w, int row0, uint8_t *dst, int dh, const cic_kernel *k) {
+/// Vertical pass: src rows are `src_stride` bytes apart, the first being input row `row0`, and
+/// hold `w` pixels from the first read; dst gets `count` rows of w pixels, from output row `y0`.
+static void pass_vertical(const uint8_t *src, size_t src_stride, int w, int row0, uint8_t *dst, int y0, int count,
+                          const cic_kernel *k) {
     const size_t stride = (size_t)w * 3;
     int32_t *acc = malloc(sizeof(int32_t) * stride);
-    for (int y = 0; y < dh; y++) {
-        const int32_t *wt = k->weight + (size_t)y * (size_t)k->taps;
-        const uint8_t *s = src + (size_t)(k->first[y] - row0) * stride;
+    for (int y = 0; y < count; y++) {
+        const int32_t *wt = k->weight + (size_t)(y0 + y) * (size_t)k->taps;
+        const uint8_t *s = src + (size_t)(k->first[y0 + y] - row0) * src_stride;
         uint8_t *d = dst + (size_t)y * stride;
+        const int n = k->count[y0 + y];
         if (acc) {
             // Row-wise accumulation: contiguous, vectorisable inner loops.
             for (size_t i = 0; i < stride; i++) acc[i] = 1 << (FRACTION_BITS - 1);
-            for (int j = 0; j < k->count[y]; j++) {
-                const uint8_t *r = s + (size_t)j * stride;
+            for (int j = 0; j < n; j++) {
+                const uint8_t *r = s + (size_t)j * src_stride;
                 const int32_t c = wt[j];
                 for (size_t i = 0; i < stride; i++) acc[i] += r[i] * c;
             }
@@ -122,7 +126,7 @@ static void pass_vertical(const uint8_t *src, int w, int row0, uint8_t *dst, int
         } else {
             for (size_t i = 0; i < stride; i++) {
                 int32_t v = 1 << (FRACTION_BITS - 1);
-                for (int j = 0; j < k->count[y]; j++) v += s[(size_t)j * stride + i] * wt[j];
+                for (int j = 0; j < n; j++) v += s[(size_t)j * src_stride + i] * wt[j];
                 d[i] = clamp8(v);
             }
         }
@@ -132,10 +136,20 @@ static void pass_vertical(const uint8_t *src, int w, int row0, uint8_t *dst, int
 
 cic_status cic_resize_bilinear_rgb(const uint8_t *src, int32_t sw, int32_t sh, uint8_t *dst, int32_t dw,
                                    int32_t dh, cic_pass_order order) {
+    return cic_resize_bilinear_rgb_window(src, sw, sh, dw, dh, 0, 0, dw, dh, dst, order);
+}
+
+cic_status cic_resize_bilinear_rgb_window(const uint8_t *src, int32_t sw, int32_t sh, int32_t dw, int32_t dh,
+                                          int32_t left, int32_t top, int32_t width, int32_t height, uint8_t *dst,
+                                          cic_pass_order order) {
     if (!src || !dst || sw <= 0 || sh <= 0 || dw <= 0 || dh <= 0) return CIC_ERR_ARGUMENT;
+    if (left < 0 || top < 0 || width <= 0 || height <= 0 || left > dw - width || top > dh - height) return CIC_ERR_ARGUMENT;
     const int horizontal = sw != dw, vertical = sh != dh;
+    const size_t src_stride = (size_t)sw * 3;
     if (!horizontal && !vertical) {
-        memcpy(dst, src, (size_t)sw * (size_t)sh * 3);
+        for (int y = 0; y < height; y++)
+            memcpy(dst + (size_t)y * (size_t)width * 3, src + (size_t)(top + y) * src_stride + (size_t)left * 3,
+                   (size_t)width * 3);
         return CIC_OK;
     }
     cic_kernel kh = {0}, kv = {0};
@@ -157,31 +171,34 @@ cic_status cic_resize_bilinear_rgb(const uint8_t *src, int32_t sw, int32_t sh, u
             break;
         }
         if (vertical_first) {
-            uint8_t *tmp = malloc((size_t)sw * (size_t)dh * 3);
+            // Only the input columns that the window's horizontal pass reads need the vertical pass.
+            const int col0 = kh.first[left];
+            const int col1 = kh.first[left + width - 1] + kh.count[left + width - 1];
+            uint8_t *tmp = malloc((size_t)(col1 - col0) * (size_t)height * 3);
             if (!tmp) {
                 status = CIC_ERR_NO_MEMORY;
             } else {
-                pass_vertical(src, sw, 0, tmp, dh, &kv);
-                pass_horizontal(tmp, sw, 0, dh, dst, dw, &kh);
+                pass_vertical(src + (size_t)col0 * 3, src_stride, col1 - col0, 0, tmp, top, height, &kv);
+                pass_horizontal(tmp, col1 - col0, col0, 0, height, dst, left, width, &kh);
                 free(tmp);
             }
         } else {
-            // Only the input rows that the vertical pass reads need the horizontal pass.
-            const int row0 = kv.first[0];
-            const int row1 = kv.first[dh - 1] + kv.count[dh - 1];
-            uint8_t *tmp = malloc((size_t)(row1 - row0) * (size_t)dw * 3);
+            // Only the input rows that the window's vertical pass reads need the horizontal pass.
+            const int row0 = kv.first[top];
+            const int row1 = kv.first[top + height - 1] + kv.count[top + height - 1];
+            uint8_t *tmp = malloc((size_t)(row1 - row0) * (size_t)width * 3);
             if (!tmp) {
                 status = CIC_ERR_NO_MEMORY;
             } else {
-                pass_horizontal(src, sw, row0, row1 - row0, tmp, dw, &kh);
-                pass_vertical(tmp, dw, row0, dst, dh, &kv);
+                pass_horizontal(src, sw, 0, row0, row1 - row0, tmp, left, width, &kh);
+                pass_vertical(tmp, (size_t)width * 3, width, row0, dst, top, height, &kv);
                 free(tmp);
             }
         }
     } else if (horizontal) {
-        pass_horizontal(src, sw, 0, sh, dst, dw, &kh);
+        pass_horizontal(src, sw, 0, top, height, dst, left, width, &kh);
     } else {
-        pass_vertical(src, sw, 0, dst, dh, &kv);
+        pass_vertical(src + (size_t)left * 3, src_stride, width, 0, dst, top, height, &kv);
     }
     if (horizontal) kernel_free(&kh);
     if (vertical) kernel_free(&kv);

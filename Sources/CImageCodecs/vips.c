@@ -234,18 +234,35 @@ static inline uint8_t composite(unsigned colour, unsigned alpha, unsigned backgr
 }
 
 /// Packs `bands`-channel 8-bit pixels (gray, gray+alpha, RGB, RGBA, CMYK, CMYK+alpha) into RGB
-/// with alpha composited onto `background`.
+/// with alpha composited onto `background`. RGB and RGBA, the common layouts, have loops of
+/// their own.
 static void to_rgb(const uint8_t *src, size_t count, int bands, int cmyk, const uint8_t background[3], uint8_t *dst) {
     const int colours = cmyk ? 4 : bands >= 3 ? 3 : 1;
     const int has_alpha = bands > colours;
+    if (!cmyk && bands == 3) {
+        memcpy(dst, src, count * 3);
+        return;
+    }
+    if (!cmyk && bands == 4) {
+        // Most pixels of drawings and cut-outs are opaque or fully transparent.
+        for (size_t i = 0; i < count; i++) {
+            const unsigned alpha = src[4 * i + 3];
+            if (alpha == 255) {
+                memcpy(dst + 3 * i, src + 4 * i, 3);
+            } else if (alpha == 0) {
+                memcpy(dst + 3 * i, background, 3);
+            } else {
+                for (int c = 0; c < 3; c++) dst[3 * i + c] = composite(src[4 * i + c], alpha, background[c]);
+            }
+        }
+        return;
+    }
     for (size_t i = 0; i < count; i++, src += bands, dst += 3) {
         unsigned rgb[3];
         if (cmyk) {
             for (int c = 0; c < 3; c++) rgb[c] = cmyk_channel(src[c], src[3]);
-        } else if (colours == 1) {
-            rgb[0] = rgb[1] = rgb[2] = src[0];
         } else {
-            rgb[0] = src[0], rgb[1] = src[1], rgb[2] = src[2];
+            rgb[0] = rgb[1] = rgb[2] = src[0];
         }
         if (has_alpha) {
             const unsigned alpha = src[colours];

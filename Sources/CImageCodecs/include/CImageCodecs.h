@@ -129,6 +129,14 @@ typedef enum {
 cic_status cic_resize_bilinear_rgb(const uint8_t *src, int32_t src_width, int32_t src_height,
                                    uint8_t *dst, int32_t dst_width, int32_t dst_height, cic_pass_order order);
 
+/// The `width` × `height` window at (`left`, `top`) of what cic_resize_bilinear_rgb makes at
+/// `dst_width` × `dst_height`, pixel for pixel, computing only what the window needs; windows
+/// of one resize may be computed on different threads.
+/// Returns CIC_OK, CIC_ERR_ARGUMENT (bad size, or a window outside the image) or CIC_ERR_NO_MEMORY.
+cic_status cic_resize_bilinear_rgb_window(const uint8_t *src, int32_t src_width, int32_t src_height, int32_t dst_width,
+                                          int32_t dst_height, int32_t left, int32_t top, int32_t width, int32_t height,
+                                          uint8_t *dst, cic_pass_order order);
+
 /// Encodes packed RGB as baseline JPEG (quality 1…100, 4:2:0) into a buffer released with cic_free.
 cic_status cic_encode_jpeg(const uint8_t *rgb, int32_t width, int32_t height, int quality,
                            uint8_t **out, size_t *out_length, char *message);

@@ -1,6 +1,5 @@
 import CBLAS
 import CImageCodecs
-import Dispatch
 
 /// The numeric kernels of the image network, on NHWC float tensors (row, column, channel;
 /// channels contiguous). Pointwise and standard convolutions are matrix products through
@@ -61,13 +60,13 @@ enum ConvolutionKernels {
         if parts == 1 {
             job.run(rows: 0..<rows, columns: 0..<n)
         } else if rows >= parts * minimumRowsPerPart {
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
+            ForkJoinPool.shared.run(parts: parts) { part in
                 job.run(rows: part * rows / parts..<(part + 1) * rows / parts, columns: 0..<n)
             }
         } else {
             // Column blocks stay whole SIMD vectors for the epilogue.
             let vectors = n / lanes
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
+            ForkJoinPool.shared.run(parts: parts) { part in
                 job.run(rows: 0..<rows, columns: part * vectors / parts * lanes..<(part + 1) * vectors / parts * lanes)
             }
         }
@@ -164,7 +163,7 @@ enum ConvolutionKernels {
         if parts == 1 {
             job.run(rows: 0, total)
         } else {
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
+            ForkJoinPool.shared.run(parts: parts) { part in
                 job.run(rows: part * total / parts, (part + 1) * total / parts)
             }
         }

@@ -235,7 +235,7 @@ public final class EfficientNetLite0: ImageEncoder, @unchecked Sendable {
             let n = min(maxBatch, images.count - start)
             try input.withUnsafeMutableBufferPointer { buffer in
                 for i in 0..<n {
-                    try preprocessor.write(images[start + i], into: buffer.baseAddress! + i * per)
+                    try preprocessor.write(images[start + i], into: buffer.baseAddress! + i * per, threads: threads)
                 }
             }
             results += input.withUnsafeBufferPointer { forward($0.baseAddress!, count: n, logits: logits, threads: threads) }

@@ -59,12 +59,14 @@ public struct ImagePreprocessor: Sendable, Equatable {
         ((width - cropSize) / 2, (height - cropSize) / 2)
     }
 
-    /// Resizes and crops: the `cropSize × cropSize` RGB image the network sees.
-    public func resizeAndCrop(_ image: DecodedImage) throws(ImageDecodingError) -> DecodedImage {
+    /// Resizes and crops: the `cropSize × cropSize` RGB image the network sees, computed by up
+    /// to `threads` threads.
+    public func resizeAndCrop(_ image: DecodedImage, threads: Int = 1) throws(ImageDecodingError) -> DecodedImage {
         let size = resizedSize(width: image.width, height: image.height)
-        let resized = try ImageResampler.resizeBilinear(image, width: size.width, height: size.height, passOrder: passOrder)
-        let o = cropOrigin(width: resized.width, height: resized.height)
-        return resized.cropped(x: o.x, y: o.y, width: cropSize, height: cropSize)
+        let origin = cropOrigin(width: size.width, height: size.height)
+        let crop = ImageResampler.Window(x: origin.x, y: origin.y, width: cropSize, height: cropSize)
+        return try ImageResampler.resizeBilinear(
+            image, width: size.width, height: size.height, window: crop, passOrder: passOrder, threads: threads)
     }
 
     /// The normalised HWC tensor of an image.
@@ -76,9 +78,10 @@ public struct ImagePreprocessor: Sendable, Equatable {
         }
     }
 
-    /// Writes the normalised HWC tensor of an image into `destination` (``elementCount`` floats).
-    public func write(_ image: DecodedImage, into destination: UnsafeMutablePointer<Float>) throws(ImageDecodingError) {
-        normalize(try resizeAndCrop(image), into: destination)
+    /// Writes the normalised HWC tensor of an image into `destination` (``elementCount`` floats),
+    /// resized by up to `threads` threads.
+    public func write(_ image: DecodedImage, into destination: UnsafeMutablePointer<Float>, threads: Int = 1) throws(ImageDecodingError) {
+        normalize(try resizeAndCrop(image, threads: threads), into: destination)
     }
 
     private func normalize(_ cropped: DecodedImage, into destination: UnsafeMutablePointer<Float>) {

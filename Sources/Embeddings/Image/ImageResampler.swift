@@ -31,25 +31,62 @@ public enum ImageResampler {
         _ image: DecodedImage, width: Int, height: Int,
         passOrder: PassOrder = .pillow
     ) throws(ImageDecodingError) -> DecodedImage {
-        precondition(width > 0 && height > 0, "target size must be positive (got \(width)×\(height))")
         if width == image.width && height == image.height { return image }
-        var out = [UInt8](repeating: 0, count: width * height * 3)
-        let status = image.pixels.withUnsafeBufferPointer { src in
+        return try resizeBilinear(image, width: width, height: height, window: Window(x: 0, y: 0, width: width, height: height), passOrder: passOrder)
+    }
+
+    /// A rectangle of a resized image.
+    public struct Window: Sendable, Equatable {
+        public var x: Int
+        public var y: Int
+        public var width: Int
+        public var height: Int
+
+        /// The rectangle of `width` × `height` pixels whose top-left pixel is (`x`, `y`).
+        public init(x: Int, y: Int, width: Int, height: Int) {
+            self.x = x
+            self.y = y
+            self.width = width
+            self.height = height
+        }
+    }
+
+    /// The `window` of what ``resizeBilinear(_:width:height:passOrder:)`` makes, pixel for
+    /// pixel, computing only what the window needs; its rows are split among up to `threads`
+    /// threads.
+    /// - Precondition: `width > 0`, `height > 0`, and the window lies inside the resized image.
+    /// - Throws: ``ImageDecodingError/outOfMemory(reason:)`` when the filter's buffers cannot be allocated.
+    public static func resizeBilinear(
+        _ image: DecodedImage, width: Int, height: Int, window: Window,
+        passOrder: PassOrder = .pillow, threads: Int = 1
+    ) throws(ImageDecodingError) -> DecodedImage {
+        precondition(width > 0 && height > 0, "target size must be positive (got \(width)×\(height))")
+        precondition(
+            window.x >= 0 && window.y >= 0 && window.width > 0 && window.height > 0 && window.x + window.width <= width
+                && window.y + window.height <= height, "window \(window) outside a \(width)×\(height) image")
+        var out = [UInt8](repeating: 0, count: window.width * window.height * 3)
+        let rowBytes = window.width * 3
+        let statuses = image.pixels.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                cic_resize_bilinear_rgb(
-                    src.baseAddress, Int32(image.width), Int32(image.height),
-                    dst.baseAddress, Int32(width), Int32(height), passOrder.cValue)
+                let source = UncheckedSendable(src.baseAddress)
+                let destination = UncheckedSendable(dst.baseAddress!)
+                return parallelMapRanges(window.height, threads: threads) { rows in
+                    cic_resize_bilinear_rgb_window(
+                        source.value, Int32(image.width), Int32(image.height), Int32(width), Int32(height),
+                        Int32(window.x), Int32(window.y + rows.lowerBound), Int32(window.width), Int32(rows.count),
+                        destination.value + rows.lowerBound * rowBytes, passOrder.cValue)
+                }
             }
         }
-        switch status {
+        switch statuses.first(where: { $0 != CIC_OK }) ?? CIC_OK {
         case CIC_OK: break
         case CIC_ERR_NO_MEMORY:
             throw .outOfMemory(reason: "resizing \(image.width)×\(image.height) to \(width)×\(height)")
-        default:
+        case let status:
             throw .corrupt(reason: "resizing \(image.width)×\(image.height) to \(width)×\(height) failed (status \(status.rawValue))")
         }
         return DecodedImage(
-            width: width, height: height, pixels: out, sourceFormat: image.sourceFormat,
+            width: window.width, height: window.height, pixels: out, sourceFormat: image.sourceFormat,
             exifOrientation: image.exifOrientation)
     }
 }

@@ -1,7 +1,5 @@
-import Dispatch
-
 /// Runs `body` over `0 ..< count` split into at most `threads` contiguous ranges, in
-/// parallel when `threads > 1` (on Dispatch's worker threads) and inline otherwise.
+/// parallel when `threads > 1` (on ``ForkJoinPool/shared``) and inline otherwise.
 /// Returns when every range is done.
 @inline(__always)
 func parallelRanges(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
@@ -10,12 +8,9 @@ func parallelRanges(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
         if count > 0 { body(0..<count) }
         return
     }
-    withoutActuallyEscaping(body) { body in
-        let box = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let range = partRange(part, of: parts, count: count)
-            if !range.isEmpty { box.value(range) }
-        }
+    ForkJoinPool.shared.run(parts: parts) { part in
+        let range = partRange(part, of: parts, count: count)
+        if !range.isEmpty { body(range) }
     }
 }
 

@@ -36,6 +36,31 @@ final class ImageResamplerTests: XCTestCase {
         }
     }
 
+    /// A window of a resize, computed alone and split among threads, equals that part of the
+    /// whole resize, in both pass orders, downscaling and upscaling.
+    func testAWindowEqualsTheSamePartOfTheWholeResize() throws {
+        for (w, h, dw, dh, _) in Self.pillowReference {
+            let src = Self.pattern(width: w, height: h)
+            for order in [ImageResampler.PassOrder.horizontalFirst, .verticalFirst, .pillow] {
+                let whole = try ImageResampler.resizeBilinear(src, width: dw, height: dh, passOrder: order)
+                let windows = [
+                    ImageResampler.Window(x: 0, y: 0, width: dw, height: dh),
+                    ImageResampler.Window(x: dw / 3, y: dh / 4, width: dw / 2, height: dh / 2),
+                    ImageResampler.Window(x: dw - 1, y: dh - 1, width: 1, height: 1),
+                ]
+                for window in windows {
+                    for threads in [1, 2, 3] {
+                        let part = try ImageResampler.resizeBilinear(
+                            src, width: dw, height: dh, window: window, passOrder: order, threads: threads)
+                        XCTAssertEqual(
+                            part, whole.cropped(x: window.x, y: window.y, width: window.width, height: window.height),
+                            "\(w)×\(h) → \(dw)×\(dh), \(order), \(window), \(threads) threads")
+                    }
+                }
+            }
+        }
+    }
+
     func testPassOrderMattersOnlyInRounding() throws {
         let src = Self.pattern(width: 64, height: 300)
         let a = try ImageResampler.resizeBilinear(src, width: 40, height: 50, passOrder: .horizontalFirst)
