@@ -6,7 +6,7 @@
 #      same build gives the binary that the system tests run);
 #   2. the system tests of that binary (image quality, crash, hostile clients,
 #      web UI in Chromium, API and raw-HTTP fuzzing);
-#   3. the concurrency stress tests, and one image embedded with its layers split
+#   3. the concurrency stress tests, the fork-join pool, and one image embedded with its layers split
 #      among threads, again under ThreadSanitizer, on the engine layers only
 #      (QUARRY_PACKAGE_SCOPE=engine, see Package.swift).
 # Each stage prints how long it took. The libFuzzer targets run under `make fuzz`.
@@ -45,5 +45,5 @@ export QUARRY_PACKAGE_SCOPE=engine
 swift build --build-tests --sanitize=thread --scratch-path .build-tsan
 stage "swift test --sanitize=thread (concurrency stress tests)"
 swift test --skip-build --sanitize=thread --scratch-path .build-tsan \
-    --filter 'FaissTests\.ConcurrencyTests|LiveUpdateStressTests|testRowSplittingAcrossThreadsGivesTheSameEmbedding'
+    --filter 'FaissTests\.ConcurrencyTests|LiveUpdateStressTests|testRowSplittingAcrossThreadsGivesTheSameEmbedding|ForkJoinPoolTests'
 stage "all tests passed in $((SECONDS - started)) s"

@@ -46,11 +46,17 @@ def side_summary(name, results, work):
             row["images"] = db.execute("SELECT COUNT(*) FROM images").fetchone()[0]
         with open(os.path.join(results, "%s-%s-query.json" % (name, r))) as f:
             row["query"] = json.load(f)
+        upload = os.path.join(results, "%s-%s-upload.json" % (name, r))
+        if os.path.exists(upload):
+            with open(upload) as f:
+                row["upload"] = json.load(f)
         row["round"] = int(r)
         rounds.append(row)
     best = min(rounds, key=lambda row: row["wall"])
     query = min((row["query"] for row in rounds), key=lambda q: q["p50_ms"])
-    return dict(best, label=label, rounds=len(rounds), query=query,
+    uploads = [row["upload"] for row in rounds if "upload" in row]
+    upload = min(uploads, key=lambda u: u["p50_ms"]) if uploads else None
+    return dict(best, label=label, rounds=len(rounds), query=query, upload=upload,
                 factory=index_factory(name, results, work, best["round"]),
                 median_wall=statistics.median(row["wall"] for row in rounds),
                 all_walls=[row["wall"] for row in sorted(rounds, key=lambda row: row["round"])],
@@ -93,6 +99,20 @@ def main():
     print("Goals: Quarry ≥ 1× the reference's images/s: %s (%.2f×); query latency no worse: %s "
           "(p50 %.2f×, p95 %.2f× the reference's)." % (
               "met" if speed >= 1 else "NOT met", speed, "met" if p50 <= 1 and p95 <= 1 else "NOT met", p50, p95))
+    if q["upload"] and p["upload"]:
+        print()
+        print("100 KB PNG uploads (%d openclipart drawings of 90 to 115 KiB, one at a time, each side's "
+              "lowest-p50 round; Quarry over HTTP, the reference in-process):" % q["upload"]["queries"])
+        print()
+        print("| side | p50 ms | p95 ms |")
+        print("|---|---:|---:|")
+        for s in (q, p):
+            print("| %s | %.1f | %.1f |" % (s["label"], s["upload"]["p50_ms"], s["upload"]["p95_ms"]))
+        print("| Quarry ÷ reference | **%.2f×** | %.2f× |" % (
+            q["upload"]["p50_ms"] / p["upload"]["p50_ms"], q["upload"]["p95_ms"] / p["upload"]["p95_ms"]))
+        print()
+        print("Goal: a 100 KB PNG upload answered in ≤ 20 ms p50: %s (%.1f ms)." % (
+            "met" if q["upload"]["p50_ms"] <= 20 else "NOT met", q["upload"]["p50_ms"]))
     print()
     with open(os.path.join(a.results, "machine.txt")) as f:
         for line in f:

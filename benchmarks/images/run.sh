@@ -63,6 +63,13 @@ step "Fashion-MNIST: $images PNG files and $queries queries in $data"
 out="$here/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 ls "$data/queries" > "$out/queries.txt"
+# 100 KB PNG uploads (the latency goal of issue #13): the first 40 PNGs of 90 to 115 KiB of
+# Debian's openclipart-png when it is installed, drawings with transparency of a few hundred
+# pixels a side; neither side stores them.
+uploads="$out/uploads.txt"
+if [[ -d /usr/share/openclipart/png ]]; then
+    find /usr/share/openclipart/png -type f -name '*.png' -size +90k -size -115k | sort | head -n 40 > "$uploads"
+fi
 # Each round's collections go to a fresh folder here, read by report.py, then removed.
 work="$(mktemp -d "${TMPDIR:-/tmp}/quarry-images-bench.XXXXXX")"
 server=""
@@ -91,6 +98,10 @@ for ((r = 1; r <= rounds; r++)); do
     server=$!
     "$python" "$here/query_http.py" --port "$port" --collection c --folder "$data/queries" \
         --queries "$out/queries.txt" | tee "$out/quarry-$r-query.json"
+    if [[ -s "$uploads" ]]; then
+        "$python" "$here/query_http.py" --port "$port" --collection c --folder / --queries "$uploads" \
+            | tee "$out/quarry-$r-upload.json"
+    fi
     kill "$server"
     wait "$server" || true
     server=""
@@ -102,6 +113,10 @@ for ((r = 1; r <= rounds; r++)); do
     step "round $r/$rounds: reference queries in-process"
     "$python" benchmarks/reference/images.py query --folder "$data/queries" --out "$work/reference-$r" \
         --queries "$out/queries.txt" --threads 1 | tee "$out/reference-$r-query.json"
+    if [[ -s "$uploads" ]]; then
+        "$python" benchmarks/reference/images.py query --folder / --out "$work/reference-$r" \
+            --queries "$uploads" --threads 1 | tee "$out/reference-$r-upload.json"
+    fi
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 

@@ -20,7 +20,7 @@ public final class ForkJoinPool: Sendable {
     private let helpers: [ForkJoinHelper]
     private let isHeld = Atomic<Bool>(false)
 
-    /// A pool with `helpers` helper threads, started on first use.
+    /// A pool with `helpers` helper threads, each started on first use; they live as long as the process.
     public init(helpers: Int) {
         self.helpers = (0..<helpers).map { _ in ForkJoinHelper() }
     }
