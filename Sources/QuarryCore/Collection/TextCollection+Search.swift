@@ -142,7 +142,7 @@ extension TextCollection {
 
 /// Runs `body` and records its duration in seconds under `stage`.
 func measure<T>(_ stage: String, into timings: inout [String: Double], _ body: () throws -> T) rethrows -> T {
-    let start = DispatchTime.now().uptimeNanoseconds
-    defer { timings[stage, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+    let start = Stopwatch()
+    defer { timings[stage, default: 0] += start.seconds }
     return try body()
 }

@@ -34,9 +34,9 @@ public struct Evaluator {
                 expectedHeading: question.heading, firstHitRank: [:], topResult: [:]
             )
             for mode in modes {
-                let start = DispatchTime.now().uptimeNanoseconds
+                let start = Stopwatch()
                 let result = try collection.search(TextSearchRequest(query: question.question, topK: depth, mode: mode))
-                latencies[mode, default: []].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                latencies[mode, default: []].append(start.milliseconds)
                 let rank = result.hits.first { Self.isHit($0.passage, expected: expected) }?.rank
                 ranks[mode, default: []].append(rank)
                 outcome.firstHitRank[mode.rawValue] = rank

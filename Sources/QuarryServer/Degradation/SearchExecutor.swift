@@ -1,4 +1,5 @@
 import Foundation
+import QuarryCore
 import Synchronization
 
 /// Runs CPU-bound work (embedding, FAISS) on its own threads, at most one per core, so the
@@ -74,13 +75,13 @@ final class SearchExecutor: @unchecked Sendable {
     /// the executor when it is the only job running and none waits (one user sees the lowest
     /// latency), otherwise one.
     func runSharing<T: Sendable>(_ kind: Work = .other, _ work: @escaping @Sendable (_ threads: Int) throws -> T) async throws -> T {
-        let submitted = DispatchTime.now().uptimeNanoseconds
+        let submitted = Stopwatch()
         countQueued(kind, 1)
         return try await withCheckedThrowingContinuation { continuation in
             queue.addOperation { [self] in
                 countQueued(kind, -1)
-                let started = DispatchTime.now().uptimeNanoseconds
-                let waited = Double(started - submitted) / 1e9
+                let waited = submitted.seconds
+                let started = Stopwatch()
                 metrics?.recordExecutorWait(search: kind.isSearch, seconds: waited)
                 if case .search = kind, waited > searchDeadline {
                     continuation.resume(throwing: Overloaded(waitedSeconds: waited))
@@ -91,7 +92,7 @@ final class SearchExecutor: @unchecked Sendable {
                     && queuedSearches.load(ordering: .relaxed) == 0 && queuedOther.load(ordering: .relaxed) == 0
                 let result = Result { try work(alone ? threads : 1) }
                 running.subtract(1, ordering: .relaxed)
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                let seconds = started.seconds
                 measured.withLock { $0.record(seconds, of: kind) }
                 continuation.resume(with: result)
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import QuarryCore
 
 /// Counts requests and records their latency by method, matched route pattern
 /// (e.g. `/v1/collections/{name}/search`, or `unmatched`) and status.
@@ -16,13 +17,13 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         if let route = context.endpointPath, Self.excludedRoutes.contains(route) {
             return try await next(request, context)
         }
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = Stopwatch()
         metrics.requestStarted()
         func finish(_ status: HTTPResponse.Status) {
             metrics.requestFinished(
                 method: Self.knownMethods.contains(request.method) ? request.method.rawValue : "other",
                 route: Self.route(context), status: status.code,
-                seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                seconds: start.seconds
             )
         }
         do {

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import QuarryCore
 
 /// Gives each request an id and logs one line per request.
 ///
@@ -15,7 +16,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     static var header: HTTPField.Name { HTTPField.Name("X-Request-Id")! }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = Stopwatch()
         let id = request.headers[Self.header].flatMap { Self.isSaneID($0) ? $0 : nil } ?? UUID().uuidString.lowercased()
         var context = context
         context.logger[metadataKey: "request_id"] = .string(id)
@@ -34,7 +35,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
                 "route": .string(MetricsMiddleware<Context>.route(context)),
                 "path": .string(request.uri.path),
                 "status": .stringConvertible(response.status.code),
-                "latency_ms": .string(String(format: "%.3f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)),
+                "latency_ms": .string(String(format: "%.3f", start.milliseconds)),
             ])
         return response
     }

@@ -1,4 +1,3 @@
-import Dispatch
 import HTTPTypes
 import Hummingbird
 import QuarryCore
@@ -49,9 +48,9 @@ struct WriteCoordinator: Sendable {
 
     /// `document` embedded by `collection`'s encoder; the time it took is recorded as one share per passage.
     private static func embed(_ document: TextDocument, by collection: TextCollection, metrics: QuarryMetrics) throws -> EmbeddedDocument {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = Stopwatch()
         let embedded = try document.embedded(by: collection.encoder)
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let seconds = start.seconds
         metrics.recordEmbedding(model: collection.configuration.model, seconds: seconds, inputs: document.passages.count)
         return embedded
     }

@@ -27,12 +27,12 @@ struct CollectionRoutes {
             let collection = try library.textCollection(context)
             let body = try await StrictJSON.decode(SearchRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
             var searchRequest = try body.validated(limits: limits, defaultTopK: collection.configuration.searchDefaults.topK)
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = Stopwatch()
             // A full answer from the cache first, loaded or not.
             var key = cache.key(collection, searchRequest)
             if var cached = cache.entries.value(for: key) {
                 metrics.recordCacheLookup(hit: true)
-                cached.tookMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+                cached.tookMilliseconds = start.milliseconds
                 cached.degraded = false
                 return cached
             }
@@ -43,7 +43,7 @@ struct CollectionRoutes {
                 metrics.recordDegradedRequest()
                 key = cache.key(collection, searchRequest)
                 if var cached = cache.entries.value(for: key) {
-                    cached.tookMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+                    cached.tookMilliseconds = start.milliseconds
                     return cached
                 }
             }
@@ -51,7 +51,7 @@ struct CollectionRoutes {
             let result = try await executor.search(request, in: collection, degraded: degraded, limits: limits, metrics: metrics)
             let response = SearchResponse(
                 collection: collection.name, query: searchRequest.query, mode: searchRequest.mode,
-                tookMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6,
+                tookMilliseconds: start.milliseconds,
                 degraded: degraded, results: result.hits.map(SearchResponse.Result.init)
             )
             cache.entries.store(response, for: key)
@@ -74,10 +74,10 @@ struct CollectionRoutes {
             return degraded ? validated.degraded(defaults: defaults) : validated
         }
         if degraded { metrics.recordDegradedRequest() }
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = Stopwatch()
         let results = try await executor.search(batch: requests, in: collection, degraded: degraded, limits: limits, metrics: metrics)
         return BatchSearchResponse(
-            collection: collection.name, tookMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6,
+            collection: collection.name, tookMilliseconds: start.milliseconds,
             degraded: degraded,
             searches: zip(requests, results).map { request, result in
                 .init(query: request.query, mode: request.mode, results: result.hits.map(SearchResponse.Result.init))

@@ -29,7 +29,7 @@ struct ImageRoutes {
         let collection = try library.imageCollection(context)
         let query = try imageQuery(request, collection, context)
         let data = try await uploadedImage(request)
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = Stopwatch()
         let result: ImageSearchResult
         do {
             result = try await executor.runSharing(.search(degraded: context.isDegraded)) { threads in
@@ -41,7 +41,7 @@ struct ImageRoutes {
         metrics.recordSearch(
             collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)
         return ImageSearchResponse(
-            collection: collection.name, tookMilliseconds: milliseconds(since: start), result: result, degraded: context.isDegraded
+            collection: collection.name, tookMilliseconds: start.milliseconds, result: result, degraded: context.isDegraded
         )
     }
 
@@ -50,7 +50,7 @@ struct ImageRoutes {
         let collection = try library.imageCollection(context)
         let id = try itemID(context, in: collection)
         let query = try imageQuery(request, collection, context)
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = Stopwatch()
         guard
             let result = try await executor.run(
                 .search(degraded: context.isDegraded),
@@ -61,7 +61,7 @@ struct ImageRoutes {
         metrics.recordSearch(
             collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)
         return ImageSearchResponse(
-            collection: collection.name, tookMilliseconds: milliseconds(since: start), result: result, degraded: context.isDegraded,
+            collection: collection.name, tookMilliseconds: start.milliseconds, result: result, degraded: context.isDegraded,
             queryID: id
         )
     }
@@ -211,9 +211,5 @@ struct ImageRoutes {
             headers: [.contentType: contentType, .cacheControl: "public, max-age=3600", .init("X-Content-Type-Options")!: "nosniff"],
             body: .init(byteBuffer: ByteBuffer(bytes: data))
         )
-    }
-
-    func milliseconds(since start: UInt64) -> Double {
-        Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
     }
 }

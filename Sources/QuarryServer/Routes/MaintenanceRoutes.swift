@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Hummingbird
 import QuarryCore
@@ -76,7 +75,7 @@ struct MaintenanceRoutes {
         let body: ReindexRequestBody? =
             request.headers[.contentLength] == "0" || request.headers[.contentType] == nil
             ? nil : try await StrictJSON.decode(ReindexRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = Stopwatch()
         let factory: String
         do {
             factory = try await executor.run(.rebuild) { try collection.reindex(factory: body?.factory) }
@@ -88,7 +87,7 @@ struct MaintenanceRoutes {
         }
         return Reindexed(
             collection: name, index: factory, vectors: collection.vectorCount,
-            seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            seconds: start.seconds
         )
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Embeddings
 import Foundation
+import QuarryCore
 
 struct EmbedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,30 +37,31 @@ struct EmbedCommand: ParsableCommand {
     func run() throws {
         let entry = try ModelRegistry.entry(named: model)
         let modelsDirectory = URL(fileURLWithPath: models)
-        let loadStart = DispatchTime.now().uptimeNanoseconds
+        let loading = Stopwatch()
         let vector: [Float]
-        let embedStart: UInt64
+        let loadMilliseconds: Double
+        let embedding: Stopwatch
         switch entry.kind {
         case .text:
             guard image == nil else { throw ValidationError("\(model) embeds text; use --query or --passage") }
             let encoder = try ModelRegistry.textEncoder(model, modelsDirectory: modelsDirectory)
-            embedStart = DispatchTime.now().uptimeNanoseconds
+            (loadMilliseconds, embedding) = (loading.milliseconds, Stopwatch())
             vector = try query.map { try encoder.embed($0, role: .query) } ?? encoder.embed(passage!, role: .passage)
         case .image:
             guard let image else { throw ValidationError("\(model) embeds images; use --image") }
             let encoder = try ModelRegistry.imageEncoder(model, modelsDirectory: modelsDirectory)
             let data = try Data(contentsOf: URL(fileURLWithPath: image))
-            embedStart = DispatchTime.now().uptimeNanoseconds
+            (loadMilliseconds, embedding) = (loading.milliseconds, Stopwatch())
             vector = try encoder.embed(imageData: data)
         }
-        let end = DispatchTime.now().uptimeNanoseconds
+        let embedMilliseconds = embedding.milliseconds
         if stats {
             let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
             print(
                 String(
                     format: "model %@ (%@), dimension %d, norm %.6f, load %.1f ms, embed %.2f ms",
                     model, entry.kind.rawValue, vector.count, norm,
-                    Double(embedStart - loadStart) / 1e6, Double(end - embedStart) / 1e6))
+                    loadMilliseconds, embedMilliseconds))
         } else {
             print(String(decoding: try JSONEncoder().encode(vector), as: UTF8.self))
         }

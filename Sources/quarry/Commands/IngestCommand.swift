@@ -80,7 +80,7 @@ struct IngestCommand: AsyncParsableCommand {
 
     /// Embeds every file here and commits it to the cluster at `url`, creating the collection there when it is new.
     func ingestIntoCluster(url: ClusterURL) async throws {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = Stopwatch()
         let encoder = try ModelRegistry.textEncoder(model, modelsDirectory: options.modelsDirectory)
         let ingestor = try ingestor(for: encoder)
         let writer = try await ClusterWriter.connect(url: url, name: "cli-\(ProcessInfo.processInfo.hostName)", logger: commandLogger())
@@ -112,7 +112,7 @@ struct IngestCommand: AsyncParsableCommand {
             String(
                 format: "%@: %d files (%d committed, %d unchanged, %d failed), %d passages, last seq %@, %.1f s",
                 collection, files.count, stored, unchanged, failed, passages, last.map { String($0) } ?? "none",
-                Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                start.seconds
             ))
     }
 }

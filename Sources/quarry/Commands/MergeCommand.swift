@@ -23,7 +23,7 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         let library = try CollectionLibrary(dataDirectory: options.dataDirectory, modelsDirectory: options.modelsDirectory, logger: commandLogger())
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = Stopwatch()
         let copied: Int
         let target: any IndexedCollection
         if let source = library.textCollection(named: from), let destination = library.textCollection(named: into) {
@@ -40,7 +40,7 @@ struct MergeCommand: ParsableCommand {
             String(
                 format: "%@ → %@: %d %@ copied, %d vectors in %@ (%.1f s)", from, into, copied,
                 target.configuration.kind == .text ? "documents" : "images", target.index.count, into,
-                Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                start.seconds
             ))
     }
 }

@@ -26,12 +26,12 @@ struct ReindexCommand: ParsableCommand {
         guard let target = library.collection(named: collection) else {
             throw ValidationError("no collection \"\(collection)\" in \(options.data)")
         }
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = Stopwatch()
         let built = try target.reindex(factory: factory)
         print(
             String(
                 format: "%@: %d vectors reindexed as %@ in %.1f s", collection, target.index.count, built,
-                Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                start.seconds
             ))
     }
 }

@@ -45,10 +45,10 @@ extension ImageCollection {
             }
         }
         guard !prepared.isEmpty else { return result }
-        let embeddingStart = DispatchTime.now().uptimeNanoseconds
+        let embeddingStart = Stopwatch()
         let vectors = try storedEmbeddings(of: decoded)
         result.embeddedImages = decoded.count
-        result.embeddingSeconds = Double(DispatchTime.now().uptimeNanoseconds - embeddingStart) / 1e9
+        result.embeddingSeconds = embeddingStart.seconds
         for position in prepared.indices { prepared[position].image.vector = vectors[position] }
         let change = try changingFiles {
             var written: [URL] = []

@@ -20,7 +20,7 @@ public struct ImageIngestor: Sendable {
         count: Int, into collection: ImageCollection, progress: (IngestProgress) -> Void = { _ in },
         input: (Int) throws -> ImageInput
     ) throws -> ImageIngestSummary {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = Stopwatch()
         var summary = ImageIngestSummary()
         summary.files = count
         var firstPathOfContent: [String: String] = [:]
@@ -72,7 +72,7 @@ public struct ImageIngestor: Sendable {
         }
         try collection.checkpoint()
         summary.factory = collection.index.factory
-        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        summary.seconds = start.seconds
         return summary
     }
 }

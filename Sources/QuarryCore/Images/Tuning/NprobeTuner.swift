@@ -117,9 +117,9 @@ public struct NprobeTuner: Sendable {
         var results: [[Int64]] = []
         var times: [Double] = []
         for query in queries {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = Stopwatch()
             let neighbors = try index.search(query, k: k, parameters: parameters)
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            times.append(start.milliseconds)
             results.append(neighbors.map(\.id))
         }
         return (results, times)

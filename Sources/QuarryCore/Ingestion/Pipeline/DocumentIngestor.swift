@@ -67,7 +67,7 @@ public struct DocumentIngestor: Sendable {
     public func ingest(
         paths: [URL], into collection: TextCollection, progress: (IngestProgress) -> Void = { _ in }
     ) throws -> IngestSummary {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = Stopwatch()
         var summary = IngestSummary()
         let files = files(in: paths)
         summary.files = files.count
@@ -94,7 +94,7 @@ public struct DocumentIngestor: Sendable {
         }
         try collection.index.compactIfNeeded()
         try collection.checkpoint()
-        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        summary.seconds = start.seconds
         return summary
     }
 }
