@@ -255,6 +255,17 @@ def main():
               f"{cli.stdout.strip() or cli.stderr.strip()[-300:]}; documents per node: "
               f"{[count.get('documents') if isinstance(count, dict) else count for count in counts]}")
 
+        # Aliases: set through one node, they name the collection on every node.
+        status, alias = call(nodes[0].base, "PUT", "/v1/aliases/current", {"collection": COLLECTION})
+        alias_seq = {"Quarry-Min-Seq": str(alias.get("seq") if isinstance(alias, dict) else 0)}
+        views = [call(node.base, "GET", "/v1/aliases", headers=alias_seq)[1] for node in nodes]
+        named = [call(node.base, "GET", "/v1/collections/current", headers=alias_seq)[1] for node in nodes]
+        agreed = all(isinstance(view, dict) and {"alias": "current", "collection": COLLECTION} in view.get("aliases", [])
+                     for view in views) and all(isinstance(summary, dict) and summary.get("name") == COLLECTION for summary in named)
+        check("an alias set through one node names the collection on every node", status == 201 and agreed,
+              f"PUT /v1/aliases/current on node1: HTTP {status}, seq {alias_seq['Quarry-Min-Seq']}; "
+              f"GET /v1/collections/current names {[summary.get('name') if isinstance(summary, dict) else summary for summary in named]}")
+
         # 2. SIGKILL of a node while a second client writes through it; it catches up after restart.
         victim = nodes[1]
         write_phase(args.seconds, [(writer, live(nodes[0], nodes[2])), (second, live(victim))], event=victim.kill)
@@ -324,10 +335,13 @@ def main():
         fresh_ids = ids_by_source(fresh, sample[:15])
         if fresh_ids != ids_by_source(nodes[0], sample[:15]):
             problems.append("node4's passage ids differ from node1's")
+        fresh_aliases = call(fresh.base, "GET", "/v1/aliases")[1]
+        if not isinstance(fresh_aliases, dict) or fresh_aliases.get("aliases") != [{"alias": "current", "collection": COLLECTION}]:
+            problems.append(f"node4's aliases are {fresh_aliases}")
         report["bootstrap"] = {"converged_s": round(converged, 2), "log_entries": latest}
         check("a node started on an empty folder converges", not problems,
               "; ".join(problems[:5]) or f"node4 bootstrapped from the rows to seq {latest} in {converged:.1f} s (including "
-              f"start-up); documents, versions and passage ids agree")
+              f"start-up); documents, versions, passage ids and aliases agree")
     except Exception as error:  # a setup failure is a failed check with its reason
         check("cluster set-up", False, f"{type(error).__name__}: {error}")
     finally:

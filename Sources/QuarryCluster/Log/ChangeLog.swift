@@ -9,12 +9,15 @@ enum ChangeLog {
     /// The PostgreSQL channel a commit notifies, with the new sequence number as payload.
     static let channel = "quarry_changes"
 
-    /// What an entry did; its `key` is the document's source for document operations.
+    /// What an entry did; its `key` is the document's source for document operations, the
+    /// alias for alias operations (whose `collection` is the collection it names or named).
     enum Operation: String, Sendable {
         case createCollection = "create_collection"
         case deleteCollection = "delete_collection"
         case storeDocument = "store_document"
         case deleteDocument = "delete_document"
+        case setAlias = "set_alias"
+        case removeAlias = "remove_alias"
     }
 
     /// One entry of the change log.
@@ -28,7 +31,17 @@ enum ChangeLog {
     /// Thrown inside a write's transaction when the write changes nothing, so that it rolls back
     /// (giving back its sequence number) and is answered without a log entry.
     private struct Unchanged: Error {
-        let passages: Int
+        var passages = 0
+        var previousTarget: String?
+    }
+
+    /// The rows a write wrote: its log entry's collection, operation and key, and what its answer reports.
+    private struct Written {
+        let collection: String
+        let operation: Operation
+        let key: String
+        var passages = 0
+        var previousTarget: String?
     }
 
     /// Commits `write` in one transaction: the next sequence number, the rows, the log entry and
@@ -38,17 +51,19 @@ enum ChangeLog {
         do {
             return try await connection.withTransaction(logger: logger) { connection in
                 let sequence = try await nextSequence(connection, logger: logger)
-                let (collection, operation, key, passages) = try await writeRows(write, sequence: sequence, connection, logger: logger)
+                let written = try await writeRows(write, sequence: sequence, connection, logger: logger)
                 try await connection.query(
                     """
                     INSERT INTO quarry_changes (seq, collection, operation, key, node)
-                    VALUES (\(sequence), \(collection), \(operation.rawValue), \(key), \(node))
+                    VALUES (\(sequence), \(written.collection), \(written.operation.rawValue), \(written.key), \(node))
                     """, logger: logger)
                 try await connection.query("SELECT pg_notify(\(channel), \(String(sequence)))", logger: logger)
-                return CommittedWrite(sequence: sequence, passages: passages)
+                return CommittedWrite(sequence: sequence, passages: written.passages, previousTarget: written.previousTarget)
             }
         } catch let error as PostgresTransactionError {
-            if let unchanged = error.closureError as? Unchanged { return CommittedWrite(sequence: nil, passages: unchanged.passages) }
+            if let unchanged = error.closureError as? Unchanged {
+                return CommittedWrite(sequence: nil, passages: unchanged.passages, previousTarget: unchanged.previousTarget)
+            }
             if let refusal = error.closureError as? CollectionError { throw refusal }
             throw error
         }
@@ -60,29 +75,32 @@ enum ChangeLog {
         throw ClusterError.statementFailed(operation: "next sequence number", reason: "quarry_log_head has no row")
     }
 
-    /// Writes the rows of `write`; returns its collection, operation, key and passage count.
+    /// Writes the rows of `write`.
     /// - Throws: ``CollectionError`` refusals; `Unchanged` when there is nothing to write.
     private static func writeRows(
         _ write: ReplicatedWrite, sequence: Int64, _ connection: PostgresConnection, logger: Logger
-    ) async throws -> (String, Operation, String, Int) {
+    ) async throws -> Written {
         switch write {
         case .createCollection(let name, let specification):
             if let existing = try await storedSpecification(name, connection, logger: logger) {
                 guard existing == specification else { throw CollectionError.alreadyExists(name) }
-                throw Unchanged(passages: 0)
+                throw Unchanged()
             }
+            guard try await aliasTarget(name, connection, logger: logger) == nil else { throw CollectionError.alreadyExists(name) }
             try await connection.query(
                 """
                 INSERT INTO quarry_collections (name, specification, seq)
                 VALUES (\(name), \(try specificationJSON(specification)), \(sequence))
                 """, logger: logger)
-            return (name, .createCollection, "", 0)
+            return Written(collection: name, operation: .createCollection, key: "")
         case .deleteCollection(let name):
+            let naming = try await aliases(of: name, connection, logger: logger)
+            guard naming.isEmpty else { throw CollectionError.aliased(name: name, aliases: naming) }
             let deleted = try await connection.query("DELETE FROM quarry_collections WHERE name = \(name) RETURNING name", logger: logger)
             var found = false
             for try await _ in deleted.decode(String.self) { found = true }
             guard found else { throw CollectionError.notFound(name) }
-            return (name, .deleteCollection, "", 0)
+            return Written(collection: name, operation: .deleteCollection, key: "")
         case .storeDocument(let collection, let document):
             try await requireCollection(collection, connection, logger: logger)
             let hashes = try await connection.query(
@@ -90,7 +108,7 @@ enum ChangeLog {
                 SELECT content_hash FROM quarry_documents WHERE collection = \(collection) AND source = \(document.source)
                 """, logger: logger)
             for try await hash in hashes.decode(String.self) where hash == document.contentHash {
-                throw Unchanged(passages: 0)
+                throw Unchanged()
             }
             try await connection.query(
                 """
@@ -113,7 +131,7 @@ enum ChangeLog {
                             \(passage.span?.upperBound), \(JSONValue.encodeObject(passage.metadata)), \(VectorCoding.encode(passage.vector)))
                     """, logger: logger)
             }
-            return (collection, .storeDocument, document.source, document.passages.count)
+            return Written(collection: collection, operation: .storeDocument, key: document.source, passages: document.passages.count)
         case .deleteDocument(let collection, let source):
             try await requireCollection(collection, connection, logger: logger)
             let removed = try await connection.query(
@@ -128,9 +146,42 @@ enum ChangeLog {
                 """, logger: logger)
             var found = false
             for try await _ in deleted.decode(String.self) { found = true }
-            guard found else { throw Unchanged(passages: 0) }
-            return (collection, .deleteDocument, source, passages)
+            guard found else { throw Unchanged() }
+            return Written(collection: collection, operation: .deleteDocument, key: source, passages: passages)
+        case .setAlias(let alias, let collection):
+            guard try await storedSpecification(alias, connection, logger: logger) == nil else { throw CollectionError.alreadyExists(alias) }
+            try await requireCollection(collection, connection, logger: logger)
+            let previous = try await aliasTarget(alias, connection, logger: logger)
+            guard previous != collection else { throw Unchanged(previousTarget: previous) }
+            try await connection.query(
+                """
+                INSERT INTO quarry_aliases (alias, collection, seq) VALUES (\(alias), \(collection), \(sequence))
+                ON CONFLICT (alias) DO UPDATE SET collection = excluded.collection, seq = excluded.seq
+                """, logger: logger)
+            return Written(collection: collection, operation: .setAlias, key: alias, previousTarget: previous)
+        case .removeAlias(let alias):
+            let removed = try await connection.query("DELETE FROM quarry_aliases WHERE alias = \(alias) RETURNING collection", logger: logger)
+            var previous: String?
+            for try await collection in removed.decode(String.self) { previous = collection }
+            guard let previous else { throw Unchanged() }
+            return Written(collection: previous, operation: .removeAlias, key: alias, previousTarget: previous)
         }
+    }
+
+    /// The collection `alias` names, if it is an alias; read inside the caller's transaction.
+    private static func aliasTarget(_ alias: String, _ connection: PostgresConnection, logger: Logger) async throws -> String? {
+        let rows = try await connection.query("SELECT collection FROM quarry_aliases WHERE alias = \(alias)", logger: logger)
+        for try await collection in rows.decode(String.self) { return collection }
+        return nil
+    }
+
+    /// The aliases that name `collection`, sorted.
+    private static func aliases(of collection: String, _ connection: PostgresConnection, logger: Logger) async throws -> [String] {
+        var naming: [String] = []
+        let rows = try await connection.query(
+            "SELECT alias FROM quarry_aliases WHERE collection = \(collection) ORDER BY alias", logger: logger)
+        for try await alias in rows.decode(String.self) { naming.append(alias) }
+        return naming
     }
 
     /// `specification` as the JSON text `quarry_collections.specification` holds.
@@ -187,6 +238,14 @@ enum ChangeLog {
             SELECT specification FROM quarry_collections WHERE name = \(name) AND seq = \(sequence)
             """, logger: logger)
         for try await json in rows.decode(String.self) { return try JSONDecoder().decode(CollectionSpecification.self, from: Data(json.utf8)) }
+        return nil
+    }
+
+    /// The collection alias `alias` names if the entry of `sequence` set it and no later one changed it.
+    static func aliasSet(_ alias: String, sequence: Int64, on connection: PostgresConnection, logger: Logger) async throws -> String? {
+        let rows = try await connection.query(
+            "SELECT collection FROM quarry_aliases WHERE alias = \(alias) AND seq = \(sequence)", logger: logger)
+        for try await collection in rows.decode(String.self) { return collection }
         return nil
     }
 
@@ -265,6 +324,17 @@ enum ChangeLog {
             collections[name] = try JSONDecoder().decode(CollectionSpecification.self, from: Data(json.utf8))
         }
         return collections
+    }
+
+    /// Every alias with the collection it names.
+    static func aliasTargets(on connection: PostgresConnection, logger: Logger) async throws -> [String: String] {
+        var targets: [String: String] = [:]
+        for try await (alias, collection) in try await connection.query(
+            "SELECT alias, collection FROM quarry_aliases", logger: logger
+        ).decode((String, String).self) {
+            targets[alias] = collection
+        }
+        return targets
     }
 
     /// The content hash of every document of `collection`, by source.

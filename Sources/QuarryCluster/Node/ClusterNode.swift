@@ -188,10 +188,10 @@ public final class ClusterNode: ChangeReplication, Service {
         }
     }
 
-    /// Makes the local collections exactly what PostgreSQL holds, read in one snapshot, and
-    /// records that snapshot's sequence number as applied: documents whose content hash differs
-    /// are stored with their rows' ids and vectors, those PostgreSQL lacks are deleted, and so are
-    /// collections.
+    /// Makes the local collections and aliases exactly what PostgreSQL holds, read in one
+    /// snapshot, and records that snapshot's sequence number as applied: documents whose content
+    /// hash differs are stored with their rows' ids and vectors, those PostgreSQL lacks are
+    /// deleted, and so are collections and aliases.
     private func bootstrap() async throws {
         let (library, logger) = (library, logger)
         let started = ContinuousClock.now
@@ -200,6 +200,14 @@ public final class ClusterNode: ChangeReplication, Service {
                 try await ChangeLog.useOneSnapshot(connection, logger: logger)
                 let sequence = try await ChangeLog.bounds(on: connection, logger: logger).latest
                 let collections = try await ChangeLog.collections(on: connection, logger: logger)
+                let aliases = try await ChangeLog.aliasTargets(on: connection, logger: logger)
+                // Aliases go first and come back last: a collection an alias names cannot be deleted.
+                let replaced = Set(
+                    library.allCollections.filter { local in collections[local.name].map { !$0.matches(local.configuration) } ?? true }
+                        .map(\.name))
+                for (alias, target) in library.aliasTargets where aliases[alias] != target || replaced.contains(target) {
+                    _ = try await onBlockingThread { try library.removeAlias(alias) }
+                }
                 for local in library.allCollections where collections[local.name] == nil {
                     _ = try await onBlockingThread { try library.deleteCollection(named: local.name) }
                 }
@@ -223,6 +231,9 @@ public final class ClusterNode: ChangeReplication, Service {
                         _ = try await onBlockingThread { try collection.save(document) }
                         stored += 1
                     }
+                }
+                for (alias, target) in aliases.sorted(by: { $0.key < $1.key }) where library.aliasTargets[alias] != target {
+                    _ = try await onBlockingThread { try library.setAlias(alias, to: target) }
                 }
                 return (sequence, stored)
             }
@@ -309,6 +320,15 @@ public final class ClusterNode: ChangeReplication, Service {
         case .deleteDocument:
             guard let collection = library.textCollection(named: entry.collection) else { return }
             try await onBlockingThread { _ = try collection.deleteDocument(source: entry.key) }
+        case .setAlias:
+            guard
+                let target = try await database.run(
+                    "read an alias", patience: .seconds(5),
+                    { connection in try await ChangeLog.aliasSet(entry.key, sequence: entry.sequence, on: connection, logger: logger) })
+            else { return }
+            try await onBlockingThread { _ = try library.setAlias(entry.key, to: target) }
+        case .removeAlias:
+            try await onBlockingThread { _ = try library.removeAlias(entry.key) }
         }
     }
 

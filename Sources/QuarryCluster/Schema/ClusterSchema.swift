@@ -13,6 +13,8 @@ import PostgresNIO
 ///   sequence number of the write that made it; passages keep their vectors as `bytea`
 ///   (little-endian `Float32`) and the ids every node gives them in FAISS.
 /// - `quarry_nodes`: each node's last applied sequence number, reported as it advances.
+/// - `quarry_aliases` (version 2): each alias with the collection it names and the sequence
+///   number of the write that set it.
 enum ClusterSchema {
     /// The migrations, in order; version N is the N-th.
     static let migrations: [[String]] = [
@@ -72,7 +74,16 @@ enum ClusterSchema {
                 seen_at timestamptz NOT NULL DEFAULT now()
             )
             """,
-        ]
+        ],
+        [
+            """
+            CREATE TABLE quarry_aliases (
+                alias text PRIMARY KEY,
+                collection text NOT NULL REFERENCES quarry_collections (name),
+                seq bigint NOT NULL
+            )
+            """
+        ],
     ]
 
     /// The advisory lock key held while migrating (any constant other tools are unlikely to use).

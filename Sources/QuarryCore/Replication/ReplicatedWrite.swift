@@ -9,6 +9,10 @@ public enum ReplicatedWrite: Sendable {
     case storeDocument(collection: String, document: EmbeddedDocument)
     /// Deletes a document of a text collection.
     case deleteDocument(collection: String, source: String)
+    /// Points an alias at a collection, creating it or moving it in one step.
+    case setAlias(alias: String, collection: String)
+    /// Removes an alias (never its collection).
+    case removeAlias(alias: String)
 }
 
 /// What committing a ``ReplicatedWrite`` did.
@@ -17,9 +21,12 @@ public struct CommittedWrite: Sendable, Equatable {
     public var sequence: Int64?
     /// Passages stored (a document written) or removed (a document deleted); 0 otherwise.
     public var passages: Int
+    /// For alias writes, the collection the alias named before (nil when it did not exist).
+    public var previousTarget: String?
 
-    public init(sequence: Int64?, passages: Int = 0) {
+    public init(sequence: Int64?, passages: Int = 0, previousTarget: String? = nil) {
         self.sequence = sequence
         self.passages = passages
+        self.previousTarget = previousTarget
     }
 }

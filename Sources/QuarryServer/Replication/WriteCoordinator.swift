@@ -17,6 +17,8 @@ struct WriteCoordinator: Sendable {
         var passages = 0
         /// The change-log sequence number it reached; nil on a single server, or when nothing changed.
         var sequence: Int64?
+        /// For alias writes, the collection the alias named before.
+        var previousTarget: String?
     }
 
     /// Refuses `write` in cluster mode, which does not replicate it.
@@ -25,7 +27,7 @@ struct WriteCoordinator: Sendable {
             throw APIError(
                 .conflict, code: "not_replicated",
                 message:
-                    "\(write) is not available in cluster mode: cluster mode replicates text collections, their documents, and creating and deleting collections"
+                    "\(write) is not available in cluster mode: cluster mode replicates text collections, their documents, creating and deleting collections, and aliases"
             )
         }
     }
@@ -90,6 +92,25 @@ struct WriteCoordinator: Sendable {
         }
     }
 
+    /// Points `alias` at collection `collection`, creating or moving it; unchanged when it named it already.
+    func setAlias(_ alias: String, to collection: String) async throws -> Outcome {
+        guard let replication else {
+            let previous = try await onBlockingThread { try library.setAlias(alias, to: collection) }
+            return Outcome(changed: previous != collection, previousTarget: previous)
+        }
+        guard CollectionConfiguration.isValidName(alias) else { throw CollectionError.invalidName(alias) }
+        return try await replicated(replication, .setAlias(alias: alias, collection: collection))
+    }
+
+    /// Removes `alias`; unchanged when there is no such alias.
+    func removeAlias(_ alias: String) async throws -> Outcome {
+        guard let replication else {
+            let previous = try await onBlockingThread { try library.removeAlias(alias) }
+            return Outcome(changed: previous != nil, previousTarget: previous)
+        }
+        return try await replicated(replication, .removeAlias(alias: alias))
+    }
+
     /// Commits `write` through the change log.
     private func replicated(_ replication: any ChangeReplication, _ write: ReplicatedWrite) async throws(APIError) -> Outcome {
         do {
@@ -111,6 +132,8 @@ struct WriteCoordinator: Sendable {
 extension WriteCoordinator.Outcome {
     /// A committed write: changed when it logged an entry.
     init(replication committed: CommittedWrite) {
-        self.init(changed: committed.sequence != nil, passages: committed.sequence == nil ? 0 : committed.passages, sequence: committed.sequence)
+        self.init(
+            changed: committed.sequence != nil, passages: committed.sequence == nil ? 0 : committed.passages, sequence: committed.sequence,
+            previousTarget: committed.previousTarget)
     }
 }

@@ -22,7 +22,7 @@ struct CollectionManagementRoutes {
         let collection: String
         /// The collection the alias named before this change, if any.
         var previous: String?
-        let seq = WriteSequence()
+        var seq = WriteSequence()
     }
 
     struct AliasList: ResponseEncodable {
@@ -77,21 +77,21 @@ struct CollectionManagementRoutes {
     /// `PUT /v1/aliases/{alias}`: points the alias at a collection in one atomic step; 201 when
     /// the alias is new, else 200 with the collection it named before.
     func setAlias(_ request: Request, _ context: QuarryRequestContext) async throws -> EditedResponse<Alias> {
-        try writes.requireSingleServer(for: "setting an alias")
         let alias = try context.parameters.require("alias")
         let body = try await StrictJSON.decode(AliasRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
-        let previous = try await onBlockingThread { try library.setAlias(alias, to: body.collection) }
+        let outcome = try await writes.setAlias(alias, to: body.collection)
         return EditedResponse(
-            status: previous == nil ? .created : .ok, response: Alias(alias: alias, collection: body.collection, previous: previous))
+            status: outcome.previousTarget == nil ? .created : .ok,
+            response: Alias(alias: alias, collection: body.collection, previous: outcome.previousTarget, seq: WriteSequence(outcome.sequence)))
     }
 
     /// `DELETE /v1/aliases/{alias}`: removes the alias (never its collection).
     func removeAlias(_ request: Request, _ context: QuarryRequestContext) async throws -> Alias {
-        try writes.requireSingleServer(for: "removing an alias")
         let alias = try context.parameters.require("alias")
-        guard let target = try await onBlockingThread({ try library.removeAlias(alias) }) else {
+        let outcome = try await writes.removeAlias(alias)
+        guard let target = outcome.previousTarget else {
             throw APIError(.notFound, code: "alias_not_found", message: "alias \"\(alias)\" not found")
         }
-        return Alias(alias: alias, collection: target)
+        return Alias(alias: alias, collection: target, seq: WriteSequence(outcome.sequence))
     }
 }

@@ -127,6 +127,57 @@ import Testing
         await writer.close()
     }
 
+    @Test func aliasesReachEveryNodeByTheLogAndByABootstrap() async throws {
+        let postgres = try TestPostgres()
+        defer { postgres.stop() }
+        let (first, second) = (try emptyLibrary(), try emptyLibrary())
+        let a = try await ClusterNode.join(url: postgres.url, name: "a", library: first, logger: logger)
+        let b = try await ClusterNode.join(url: postgres.url, name: "b", library: second, logger: logger)
+        let following = [Task { await a.run() }, Task { await b.run() }]
+        defer { for task in following { task.cancel() } }
+        _ = try await a.commit(.createCollection(name: "notes", specification: Self.notes))
+        _ = try await a.commit(.createCollection(name: "archive", specification: Self.notes))
+
+        let set = try await a.commit(.setAlias(alias: "current", collection: "notes"))
+        #expect(set.previousTarget == nil)
+        #expect(first.aliasTargets == ["current": "notes"])
+        #expect(try await b.waitUntilApplied(#require(set.sequence), timeout: .seconds(30)))
+        #expect(second.aliasTargets == ["current": "notes"])
+
+        let moved = try await b.commit(.setAlias(alias: "current", collection: "archive"))
+        #expect(moved.previousTarget == "notes")
+        #expect(try await a.waitUntilApplied(#require(moved.sequence), timeout: .seconds(30)))
+        #expect(first.aliasTargets == ["current": "archive"])
+        #expect(try await b.commit(.setAlias(alias: "current", collection: "archive")) == CommittedWrite(sequence: nil, previousTarget: "archive"))
+
+        // The refusals of a single server: an alias named like a collection, of a missing
+        // collection, a collection named like an alias, deleting a collection an alias names.
+        for refused in [
+            ReplicatedWrite.setAlias(alias: "notes", collection: "archive"), .setAlias(alias: "other", collection: "missing"),
+            .createCollection(name: "current", specification: Self.notes), .deleteCollection(name: "archive"),
+        ] {
+            await #expect(throws: CollectionError.self) { try await a.commit(refused) }
+        }
+        #expect(try postgres.query("SELECT alias, collection FROM quarry_aliases") == ["current|archive"])
+
+        let removed = try await a.commit(.removeAlias(alias: "current"))
+        #expect(removed.previousTarget == "archive")
+        #expect(try await b.waitUntilApplied(#require(removed.sequence), timeout: .seconds(30)))
+        #expect(second.aliasTargets.isEmpty)
+        #expect(try await a.commit(.removeAlias(alias: "current")) == CommittedWrite(sequence: nil))
+
+        // A node that finds the log pruned gets the aliases from the rows.
+        let latest = try await a.commit(.setAlias(alias: "latest", collection: "notes"))
+        _ = try postgres.query("DELETE FROM quarry_changes")
+        let third = try emptyLibrary()
+        let c = try await ClusterNode.join(url: postgres.url, name: "c", library: third, logger: logger)
+        let followingC = Task { await c.run() }
+        defer { followingC.cancel() }
+        #expect(try await c.waitUntilApplied(#require(latest.sequence), timeout: .seconds(30)))
+        #expect(third.aliasTargets == ["latest": "notes"])
+        #expect(third.textCollection(named: "latest")?.name == "notes")
+    }
+
     @Test func aDataFolderWithCollectionsThatWasNeverANodesIsRefused() async throws {
         let postgres = try TestPostgres()
         defer { postgres.stop() }
