@@ -9,9 +9,13 @@ nginx with deploy/cluster/nginx.conf, and three `quarry serve --cluster-url` nod
   3. SIGKILL of the PostgreSQL primary during writes, then `pg_ctl promote` of the standby:
      writes resume within 10 s and no acknowledged write is lost;
   4. the log is pruned of entries every node has applied, and a node started on an empty
-     data folder bootstraps from the rows and converges with the others;
+     data folder bootstraps from the rows and converges with the others (aliases included);
   5. reads through nginx keep working while one node is down;
-  6. `quarry ingest --cluster-url` commits documents that every node applies.
+  6. `quarry ingest --cluster-url` commits documents that every node applies, and an alias set
+     through one node names the collection on every node;
+  7. with the database stopped for longer than a write's 20 s patience, searches keep working on
+     every node, /health reports the outage, the write answers 503 `cluster_unavailable`, and
+     writes resume once the database is back.
 
 The cluster is started by cluster_harness.py.
 
@@ -342,6 +346,49 @@ def main():
         check("a node started on an empty folder converges", not problems,
               "; ".join(problems[:5]) or f"node4 bootstrapped from the rows to seq {latest} in {converged:.1f} s (including "
               f"start-up); documents, versions, passage ids and aliases agree")
+
+        # 6. The database away for longer than a write's patience (20 s): searches go on from each
+        #    node's local view, /health reports the outage, the write answers 503
+        #    cluster_unavailable, and writes resume once the database is back.
+        standby.stop()
+        outage_started = time.time()
+        waiting = Writer(seed=19, first_number=90_000)
+        waited = threading.Thread(target=lambda: waiting.write(nodes[0].base))
+        waited.start()
+        searched, health = [], {}
+        while waited.is_alive() and time.time() - outage_started < 60:
+            for node in nodes:
+                searched.append(call(node.base, "POST", f"/v1/collections/{COLLECTION}/search", {"query": "向量检索", "top_k": 5})[0])
+            if not health and time.time() - outage_started > 5:
+                health = call(nodes[0].base, "GET", "/health")[1]
+            time.sleep(0.5)
+        waited.join()
+        write_seconds = time.time() - outage_started
+        refused = waiting.failures[0] if waiting.failures else (None, None, None)
+        refusal_code = refused[2].get("error", {}).get("code") if isinstance(refused[2], dict) else refused[2]
+        standby.start()
+        back = time.time()
+        resumed = None
+        while resumed is None and time.time() - back < 30:
+            if waiting.write(nodes[0].base):
+                resumed = time.time() - back
+            else:
+                time.sleep(0.5)
+        health_after = call(nodes[0].base, "GET", "/health")[1]
+        cluster_health = health.get("cluster", {}) if isinstance(health, dict) else {}
+        report["outage"] = {"write_answered_s": round(write_seconds, 1), "write_status": refused[1],
+                            "searches": len(searched), "searches_ok": searched.count(200),
+                            "writes_resumed_s": round(resumed, 1) if resumed is not None else None}
+        check("database away for 20 s: searches go on, /health degraded, the write answers 503, writes resume",
+              refused[1] == 503 and refusal_code == "cluster_unavailable" and 18 <= write_seconds <= 45
+              and searched and searched.count(200) == len(searched)
+              and health.get("status") == "degraded" and cluster_health.get("database_reachable") is False
+              and resumed is not None and isinstance(health_after, dict) and health_after.get("status") == "ok",
+              f"write answered {refused[1]} {refusal_code} after {write_seconds:.1f} s; {searched.count(200)}/{len(searched)} "
+              f"searches answered 200 on 4 nodes meanwhile; /health {health.get('status') if isinstance(health, dict) else health}, "
+              f"database_reachable {cluster_health.get('database_reachable')}; after restart a write succeeded in "
+              f"{resumed if resumed is None else round(resumed, 1)} s and /health is "
+              f"{health_after.get('status') if isinstance(health_after, dict) else health_after}")
     except Exception as error:  # a setup failure is a failed check with its reason
         check("cluster set-up", False, f"{type(error).__name__}: {error}")
     finally:

@@ -84,6 +84,7 @@ public final class ClusterNode: ChangeReplication, Service {
             record(error)
             throw error
         }
+        recordReachable()
         guard let sequence = committed.sequence else { return committed }
         progress.withLock { $0.latest = max($0.latest, sequence) }
         wake.yield()
@@ -177,10 +178,7 @@ public final class ClusterNode: ChangeReplication, Service {
                     try await ChangeLog.report(node: name, applied: last.sequence, on: connection, logger: logger)
                 }
             }
-            progress.withLock {
-                $0.databaseReachable = true
-                $0.lastError = nil
-            }
+            recordReachable()
         } catch is CancellationError {
             return
         } catch {
@@ -274,6 +272,14 @@ public final class ClusterNode: ChangeReplication, Service {
             progress.lastError = reason
             if unreachable { progress.databaseReachable = false }
             return isNew
+        }
+    }
+
+    /// Records that the database took this node's statements, ending an outage for `/health`.
+    private func recordReachable() {
+        progress.withLock {
+            $0.databaseReachable = true
+            $0.lastError = nil
         }
     }
 
