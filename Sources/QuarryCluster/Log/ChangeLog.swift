@@ -317,35 +317,29 @@ enum ChangeLog {
 
     /// Every collection with its specification.
     static func collections(on connection: PostgresConnection, logger: Logger) async throws -> [String: CollectionSpecification] {
-        var collections: [String: CollectionSpecification] = [:]
-        for try await (name, json) in try await connection.query(
-            "SELECT name, specification FROM quarry_collections", logger: logger
-        ).decode((String, String).self) {
-            collections[name] = try JSONDecoder().decode(CollectionSpecification.self, from: Data(json.utf8))
+        try await dictionary("SELECT name, specification FROM quarry_collections", on: connection, logger: logger).mapValues { json in
+            try JSONDecoder().decode(CollectionSpecification.self, from: Data(json.utf8))
         }
-        return collections
     }
 
     /// Every alias with the collection it names.
     static func aliasTargets(on connection: PostgresConnection, logger: Logger) async throws -> [String: String] {
-        var targets: [String: String] = [:]
-        for try await (alias, collection) in try await connection.query(
-            "SELECT alias, collection FROM quarry_aliases", logger: logger
-        ).decode((String, String).self) {
-            targets[alias] = collection
-        }
-        return targets
+        try await dictionary("SELECT alias, collection FROM quarry_aliases", on: connection, logger: logger)
     }
 
     /// The content hash of every document of `collection`, by source.
     static func documentHashes(collection: String, on connection: PostgresConnection, logger: Logger) async throws -> [String: String] {
-        var hashes: [String: String] = [:]
-        for try await (source, hash) in try await connection.query(
-            "SELECT source, content_hash FROM quarry_documents WHERE collection = \(collection)", logger: logger
-        ).decode((String, String).self) {
-            hashes[source] = hash
+        try await dictionary(
+            "SELECT source, content_hash FROM quarry_documents WHERE collection = \(collection)", on: connection, logger: logger)
+    }
+
+    /// The rows of a query of two text columns, the first column's values as keys.
+    private static func dictionary(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [String: String] {
+        var rows: [String: String] = [:]
+        for try await (key, value) in try await connection.query(query, logger: logger).decode((String, String).self) {
+            rows[key] = value
         }
-        return hashes
+        return rows
     }
 
     /// Deletes the entries that every node seen within `retention` has applied; returns how many.
