@@ -1,5 +1,5 @@
 # Quarry's two commands. The work lives in scripts/.
-.PHONY: run test format fuzz setup bench-soak bench-faiss bench-embeddings bench-http bench-ingest bench-images bench-filters bench-batch bench-scale bench-replicas bench-cluster
+.PHONY: run test format fuzz setup bench-soak bench-faiss bench-embeddings bench-http bench-ingest bench-images bench-filters bench-batch bench-scale bench-replicas bench-cluster bench-patroni
 
 ## Install what is missing, build a release binary, serve ./data on 127.0.0.1:8080.
 run:
@@ -70,3 +70,7 @@ bench-replicas:
 ## Cluster mode: a node against a single server, 1-3 nodes behind nginx, writes and replication lag.
 bench-cluster:
 	benchmarks/cluster/run.sh
+
+## The documented Patroni deployment on loopback: three members, the leader killed under writes.
+bench-patroni:
+	benchmarks/cluster/patroni.sh
