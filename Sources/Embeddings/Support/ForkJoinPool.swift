@@ -76,10 +76,15 @@ private final class ForkJoinHelper: @unchecked Sendable {
         wakeUp.unlock()
     }
 
-    /// Returns once the part handed over last has run.
+    /// Returns once the part handed over last has run. After a short spin it yields its core at
+    /// each look, so that a long part (a whole image of a batch) leaves the core to other work.
     func waitUntilFinished() {
         let wanted = started.load(ordering: .relaxed)
-        while finished.load(ordering: .acquiring) != wanted {}
+        var spins = 0
+        while finished.load(ordering: .acquiring) != wanted {
+            spins += 1
+            if spins > 4096 { sched_yield() }
+        }
         part = nil
     }
 
