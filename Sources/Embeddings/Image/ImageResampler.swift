@@ -68,13 +68,11 @@ public enum ImageResampler {
         let rowBytes = window.width * 3
         let statuses = image.pixels.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                let source = UncheckedSendable(src.baseAddress)
-                let destination = UncheckedSendable(dst.baseAddress!)
-                return parallelMapRanges(window.height, threads: threads) { rows in
+                parallelMapRanges(window.height, threads: threads) { rows in
                     cic_resize_bilinear_rgb_window(
-                        source.value, Int32(image.width), Int32(image.height), Int32(width), Int32(height),
+                        src.baseAddress, Int32(image.width), Int32(image.height), Int32(width), Int32(height),
                         Int32(window.x), Int32(window.y + rows.lowerBound), Int32(window.width), Int32(rows.count),
-                        destination.value + rows.lowerBound * rowBytes, passOrder.cValue)
+                        dst.baseAddress! + rows.lowerBound * rowBytes, passOrder.cValue)
                 }
             }
         }

@@ -31,7 +31,7 @@ enum ChangeLog {
     /// Thrown inside a write's transaction when the write changes nothing, so that it rolls back
     /// (giving back its sequence number) and is answered without a log entry.
     private struct Unchanged: Error {
-        var passages = 0
+        /// For an alias set again to the collection it names, that collection.
         var previousTarget: String?
     }
 
@@ -62,7 +62,7 @@ enum ChangeLog {
             }
         } catch let error as PostgresTransactionError {
             if let unchanged = error.closureError as? Unchanged {
-                return CommittedWrite(sequence: nil, passages: unchanged.passages, previousTarget: unchanged.previousTarget)
+                return CommittedWrite(sequence: nil, previousTarget: unchanged.previousTarget)
             }
             if let refusal = error.closureError as? CollectionError { throw refusal }
             throw error

@@ -199,21 +199,19 @@ public final class ClusterNode: ChangeReplication, Service {
                 let sequence = try await ChangeLog.bounds(on: connection, logger: logger).latest
                 let collections = try await ChangeLog.collections(on: connection, logger: logger)
                 let aliases = try await ChangeLog.aliasTargets(on: connection, logger: logger)
-                // Aliases go first and come back last: a collection an alias names cannot be deleted.
+                // The local collections PostgreSQL lacks or holds differently go, after the aliases
+                // that name them (a collection an alias names cannot be deleted); aliases come back last.
                 let replaced = Set(
                     library.allCollections.filter { local in collections[local.name].map { !$0.matches(local.configuration) } ?? true }
                         .map(\.name))
                 for (alias, target) in library.aliasTargets where aliases[alias] != target || replaced.contains(target) {
                     _ = try await onBlockingThread { try library.removeAlias(alias) }
                 }
-                for local in library.allCollections where collections[local.name] == nil {
-                    _ = try await onBlockingThread { try library.deleteCollection(named: local.name) }
+                for name in replaced.sorted() {
+                    _ = try await onBlockingThread { try library.deleteCollection(named: name) }
                 }
                 var stored = 0
                 for (name, specification) in collections.sorted(by: { $0.key < $1.key }) {
-                    if let local = library.collection(named: name), !specification.matches(local.configuration) {
-                        _ = try await onBlockingThread { try library.deleteCollection(named: name) }
-                    }
                     _ = try await onBlockingThread { try library.create(name, as: specification) }
                     guard specification.kind == .text, let collection = library.textCollection(named: name) else { continue }
                     let hashes = try await ChangeLog.documentHashes(collection: name, on: connection, logger: logger)
