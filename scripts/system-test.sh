@@ -30,7 +30,8 @@
 #      Tests/System/cluster_test.py — a PostgreSQL primary with a synchronous
 #        standby, nginx and three `quarry serve --cluster-url` nodes: writes through
 #        random nodes visible everywhere, SIGKILL of a node and of the primary (then
-#        promotion) losing no acknowledged write, a node started empty converging;
+#        promotion) losing no acknowledged write, a node started empty converging, a
+#        collection of 2 shards x 2 replicas answering what one Flat index answers;
 #      clients/python/tests — the Python client (pip-installed with its LangChain and
 #        LlamaIndex extras, and built as a wheel) against a server of its own: every
 #        method, error mapping, retries, an alias moved 100 times under searches, both

@@ -14,6 +14,8 @@ public enum ClusterError: Error, CustomStringConvertible, Sendable {
     case stateFile(path: String, reason: String)
     /// The cluster's schema is newer than this binary knows.
     case schemaTooNew(found: Int, known: Int)
+    /// No node that this one can reach holds a shard of a sharded collection.
+    case shardUnavailable(collection: String, shard: Int)
 
     public var description: String {
         switch self {
@@ -25,6 +27,7 @@ public enum ClusterError: Error, CustomStringConvertible, Sendable {
         case .stateFile(let path, let reason): "node state \(path): \(reason)"
         case .schemaTooNew(let found, let known):
             "the cluster's schema is version \(found), this binary knows up to \(known): upgrade it"
+        case .shardUnavailable(let collection, let shard): "no node holding shard \(shard) of \"\(collection)\" is known"
         }
     }
 }

@@ -15,7 +15,10 @@ nginx with deploy/cluster/nginx.conf, and three `quarry serve --cluster-url` nod
      through one node names the collection on every node;
   7. with the database stopped for longer than a write's 20 s patience, searches keep working on
      every node, /health reports the outage, the write answers 503 `cluster_unavailable`, and
-     writes resume once the database is back.
+     writes resume once the database is back;
+  8. a collection created with 2 shards x 2 replicas answers vector queries on every node and
+     through nginx exactly as one Flat index holding every document does, also while the node
+     holding both shards is down.
 
 The cluster is started by cluster_harness.py.
 
@@ -161,6 +164,109 @@ def ids_by_source(node, numbers):
     return found
 
 
+SHARD_QUERIES = ["向量数据库为什么需要索引", "Annoy 如何构建树", "Milvus Lite 怎么部署", "K-means 聚类的步骤", "数据切分的方法",
+                 "存储优化有哪些手段", "学习路径推荐", "MinerU 部署", "余弦相似度与内积", "近似最近邻搜索的召回率",
+                 "how to install annoy", "分区与分片的区别"]
+
+
+def shard_documents():
+    """Small Markdown files of the easy-vecdb course, each one document."""
+    course = os.path.join(ROOT, "courses/easy-vecdb")
+    paths = sorted(os.path.join(folder, name) for folder, _, names in os.walk(course) for name in names if name.endswith(".md"))
+    return [{"source": os.path.relpath(path, course), "text": open(path, encoding="utf-8").read()}
+            for path in paths if os.path.getsize(path) < 16000]
+
+
+def answers(base, collection, query, mode):
+    status, body = call(base, "POST", f"/v1/collections/{collection}/search", {"query": query, "top_k": 10, "mode": mode})
+    if status != 200:
+        return None, f"HTTP {status} {str(body)[:200]}"
+    return [(hit["source"], hit["text"], hit["score"]) for hit in body["results"]], body.get("degraded")
+
+
+def same_answers(whole, sharded):
+    return (len(whole) == len(sharded) == 10
+            and all(a[:2] == b[:2] and abs(a[2] - b[2]) < 1e-4 for a, b in zip(whole, sharded)))
+
+
+def check_sharding(nodes, through_nginx):
+    """Creates `sharded` (2 shards x 2 replicas) and `whole` (one Flat index) with the same
+    documents, written through random nodes, and compares vector answers on every node and through
+    nginx, then again with the node holding both shards killed (its replicas answer instead)."""
+    problems, report = [], {}
+    for name, extra in (("sharded", {"shards": 2, "replicas": 2}), ("whole", {})):
+        status, body = call(nodes[0].base, "PUT", f"/v1/collections/{name}", {"kind": "text", "model": "e5-small", "factory": "Flat", **extra})
+        if status != 201:
+            return {"problems": [f"PUT {name}: HTTP {status} {body}"], "report": report}
+    pick = random.Random(3)
+    last_seq = 0
+    documents = shard_documents()
+    for document in documents:
+        for name in ("sharded", "whole"):
+            status, body = call(pick.choice(nodes).base, "POST", f"/v1/collections/{name}/documents", {"documents": [document]})
+            if status != 201:
+                problems.append(f"storing {document['source']} in {name}: HTTP {status} {str(body)[:200]}")
+            else:
+                last_seq = max(last_seq, body.get("seq") or 0)
+    held = {}
+    for node in nodes:
+        summary = call(node.base, "GET", "/v1/collections/sharded", headers={"Quarry-Min-Seq": str(last_seq)})[1]
+        held[node.name] = summary.get("sharding", {}).get("held_shards") if isinstance(summary, dict) else summary
+    report["held_shards"] = held
+    whole = {query: answers(nodes[0].base, "whole", query, "vector")[0] for query in SHARD_QUERIES}
+    if any(answer is None for answer in whole.values()):
+        problems.append("the whole collection did not answer every query")
+        return {"problems": problems, "report": report}
+
+    def compare(targets, label):
+        timings = []
+        for base, target in targets:
+            for query in SHARD_QUERIES:
+                started = time.time()
+                sharded, degraded = answers(base, "sharded", query, "vector")
+                timings.append(time.time() - started)
+                if sharded is None:
+                    problems.append(f"{label}, {target}, {query}: {degraded}")
+                elif degraded or not same_answers(whole[query], sharded):
+                    first = next((index for index, (a, b) in enumerate(zip(whole[query], sharded)) if a[:2] != b[:2]
+                                  or abs(a[2] - b[2]) >= 1e-4), min(len(whole[query]), len(sharded)))
+                    problems.append(f"{label}, {target}, {query}: sharded answer differs from the whole index's at rank "
+                                    f"{first + 1}: {[(a[0], a[1][:30], round(a[2], 5)) for a in whole[query][first:first + 2]]} "
+                                    f"against {[(b[0], b[1][:30], round(b[2], 5)) for b in sharded[first:first + 2]]}"
+                                    f"{' (degraded)' if degraded else ''}")
+        return timings
+
+    targets = [(node.base, node.name) for node in nodes] + [(through_nginx, "nginx")]
+    timings = compare(targets, "all nodes up")
+    report["search_ms_p50"] = round(percentile(timings, 0.5) * 1000, 1)
+    whole_timings = []
+    for node in nodes:
+        for query in SHARD_QUERIES:
+            started = time.time()
+            answers(node.base, "whole", query, "vector")
+            whole_timings.append(time.time() - started)
+    report["whole_search_ms_p50"] = round(percentile(whole_timings, 0.5) * 1000, 1)
+    # The node holding both shards dies; the others find each shard on its other replica.
+    both = [node for node in nodes if isinstance(held.get(node.name), list) and len(held[node.name]) == 2]
+    if len(both) != 1 or sorted(len(shards) for shards in held.values() if isinstance(shards, list)) != [1, 1, 2]:
+        problems.append(f"shard map {held}: expected one node with both shards and two with one each")
+        return {"problems": problems, "report": report}
+    victim = both[0]
+    victim.kill()
+    survivors = [node for node in nodes if node is not victim]
+    timings = compare([(node.base, node.name) for node in survivors] + [(through_nginx, "nginx")], f"{victim.name} down")
+    report["search_ms_p50_one_node_down"] = round(percentile(timings, 0.5) * 1000, 1)
+    start_and_catch_up(victim, survivors, timeout=60)
+    passages = [call(node.base, "GET", "/v1/collections/sharded")[1] for node in nodes]
+    report["passages_per_node"] = {node.name: summary.get("vectors") if isinstance(summary, dict) else summary
+                                  for node, summary in zip(nodes, passages)}
+    detail = (f"{len(documents)} documents; shards held {held}; {len(SHARD_QUERIES)} vector queries top 10 on 3 nodes and nginx "
+              f"equal the whole Flat index's (same passages, same order, scores within 1e-4), p50 {report['search_ms_p50']} ms "
+              f"against {report['whole_search_ms_p50']} ms unsharded; with {victim.name} (both shards) killed, the same on "
+              f"the other two and nginx, p50 {report['search_ms_p50_one_node_down']} ms")
+    return {"problems": problems, "report": report, "detail": detail}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quarry", required=True)
@@ -269,6 +375,13 @@ def main():
         check("an alias set through one node names the collection on every node", status == 201 and agreed,
               f"PUT /v1/aliases/current on node1: HTTP {status}, seq {alias_seq['Quarry-Min-Seq']}; "
               f"GET /v1/collections/current names {[summary.get('name') if isinstance(summary, dict) else summary for summary in named]}")
+
+        # 8. A sharded collection (2 shards x 2 replicas over the three nodes) answers every query on
+        #    every node exactly as one Flat index holding everything does, also with a node down.
+        sharding = check_sharding(nodes, through_nginx)
+        report["sharding"] = sharding["report"]
+        check("a sharded collection (2 shards x 2 replicas) answers what one Flat index answers", not sharding["problems"],
+              "; ".join(sharding["problems"][:5]) or sharding["detail"])
 
         # 2. SIGKILL of a node while a second client writes through it; it catches up after restart.
         victim = nodes[1]

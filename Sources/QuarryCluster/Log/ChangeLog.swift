@@ -8,6 +8,9 @@ import QuarryCore
 enum ChangeLog {
     /// The PostgreSQL channel a commit notifies, with the new sequence number as payload.
     static let channel = "quarry_changes"
+    /// A node that reported within this long counts as alive: it may be given shards, and
+    /// queries try it before the others holding a shard.
+    static let nodeLiveness: Duration = .seconds(15)
 
     /// What an entry did; its `key` is the document's source for document operations, the
     /// alias for alias operations (whose `collection` is the collection it names or named).
@@ -92,6 +95,9 @@ enum ChangeLog {
                 INSERT INTO quarry_collections (name, specification, seq)
                 VALUES (\(name), \(try specificationJSON(specification)), \(sequence))
                 """, logger: logger)
+            if let sharding = specification.sharding {
+                try await assignShards(of: name, sharding, connection, logger: logger)
+            }
             return Written(collection: name, operation: .createCollection, key: "")
         case .deleteCollection(let name):
             let naming = try await aliases(of: name, connection, logger: logger)
@@ -165,6 +171,28 @@ enum ChangeLog {
             for try await collection in removed.decode(String.self) { previous = collection }
             guard let previous else { throw Unchanged() }
             return Written(collection: previous, operation: .removeAlias, key: alias, previousTarget: previous)
+        }
+    }
+
+    /// Writes the shard map of new collection `name`: its shards spread over the live nodes.
+    /// - Throws: ``CollectionError/invalidSetting(_:)`` when no node is alive to hold them.
+    private static func assignShards(of name: String, _ sharding: ShardLayout, _ connection: PostgresConnection, logger: Logger) async throws {
+        var nodes: [String] = []
+        let rows = try await connection.query(
+            """
+            SELECT name FROM quarry_nodes
+            WHERE url IS NOT NULL AND seen_at > now() - make_interval(secs => \(Int(nodeLiveness.components.seconds)))
+            ORDER BY name
+            """, logger: logger)
+        for try await node in rows.decode(String.self) { nodes.append(node) }
+        guard !nodes.isEmpty else {
+            throw CollectionError.invalidSetting("no cluster node is alive to hold the shards of \"\(name)\": start the nodes first")
+        }
+        for (shard, holders) in sharding.assignment(to: nodes) {
+            for node in holders {
+                try await connection.query(
+                    "INSERT INTO quarry_shards (collection, shard, node) VALUES (\(name), \(shard), \(node))", logger: logger)
+            }
         }
     }
 
@@ -358,12 +386,50 @@ enum ChangeLog {
         return deleted
     }
 
-    /// Records how far `node` has applied the log.
-    static func report(node: String, applied: Int64, on connection: PostgresConnection, logger: Logger) async throws {
+    /// Records how far `node` has applied the log, and where it answers HTTP when it says.
+    static func report(node: String, applied: Int64, url: String?, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(
             """
-            INSERT INTO quarry_nodes (name, applied_seq, seen_at) VALUES (\(node), \(applied), now())
-            ON CONFLICT (name) DO UPDATE SET applied_seq = excluded.applied_seq, seen_at = excluded.seen_at
+            INSERT INTO quarry_nodes (name, applied_seq, seen_at, url) VALUES (\(node), \(applied), now(), \(url))
+            ON CONFLICT (name) DO UPDATE
+            SET applied_seq = excluded.applied_seq, seen_at = excluded.seen_at, url = coalesce(excluded.url, quarry_nodes.url)
             """, logger: logger)
+    }
+
+    // MARK: The shard map
+
+    /// One node holding one shard.
+    struct ShardHolder: Sendable, Equatable {
+        let shard: Int
+        let node: String
+        /// Where the node answers HTTP; nil when it never said.
+        let url: String?
+        /// Whether the node reported within ``nodeLiveness``.
+        let isLive: Bool
+    }
+
+    /// The shards `node` holds of `collection`, sorted.
+    static func heldShards(of collection: String, node: String, on connection: PostgresConnection, logger: Logger) async throws -> [Int] {
+        var shards: [Int] = []
+        let rows = try await connection.query(
+            "SELECT shard FROM quarry_shards WHERE collection = \(collection) AND node = \(node) ORDER BY shard", logger: logger)
+        for try await shard in rows.decode(Int.self) { shards.append(shard) }
+        return shards
+    }
+
+    /// Every holder of every shard of `collection`.
+    static func shardHolders(of collection: String, on connection: PostgresConnection, logger: Logger) async throws -> [ShardHolder] {
+        var holders: [ShardHolder] = []
+        let rows = try await connection.query(
+            """
+            SELECT s.shard, s.node, n.url,
+                   coalesce(n.seen_at > now() - make_interval(secs => \(Int(nodeLiveness.components.seconds))), false)
+            FROM quarry_shards s LEFT JOIN quarry_nodes n ON n.name = s.node
+            WHERE s.collection = \(collection) ORDER BY s.shard, s.node
+            """, logger: logger)
+        for try await (shard, node, url, isLive) in rows.decode((Int, String, String?, Bool).self) {
+            holders.append(ShardHolder(shard: shard, node: node, url: url, isLive: isLive))
+        }
+        return holders
     }
 }

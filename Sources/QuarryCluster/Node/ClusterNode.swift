@@ -19,8 +19,11 @@ public final class ClusterNode: ChangeReplication, Service {
     private let writer: ClusterWriter
     private var database: ClusterDatabase { writer.database }
     private let library: CollectionLibrary
+    /// Where this node answers HTTP, recorded for the nodes that fan queries out to it.
+    private let advertisedURL: String?
     private let logger: Logger
     private let progress: Mutex<Progress>
+    private let shardMaps = Mutex<[String: ShardMapReading]>([:])
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
@@ -30,6 +33,12 @@ public final class ClusterNode: ChangeReplication, Service {
         var databaseReachable = true
         var lastError: String?
         var waiters: [UUID: (sequence: Int64, continuation: CheckedContinuation<Bool, Never>)] = [:]
+    }
+
+    /// The holders of a collection's shards as last read from PostgreSQL.
+    private struct ShardMapReading {
+        var holders: [ChangeLog.ShardHolder]
+        var readAt: ContinuousClock.Instant
     }
 
     /// How long a write keeps retrying while the database is unreachable (a failover under way).
@@ -44,12 +53,20 @@ public final class ClusterNode: ChangeReplication, Service {
     static let pruneInterval: Duration = .seconds(30)
     /// A node unseen for longer no longer holds entries back from pruning (it bootstraps when it returns).
     public static let logRetention: Duration = .seconds(7 * 86_400)
+    /// How often a node reports that it is alive (and how far it got), well within ``ChangeLog/nodeLiveness``.
+    static let heartbeatInterval: Duration = .seconds(5)
+    /// How long a shard map read from PostgreSQL is used before it is read again (when it can be).
+    static let shardMapLifetime: Duration = .seconds(2)
 
     /// Connects to the cluster at `url`, migrates its schema (one node at a time) and readies
-    /// node `name` to follow the log into `library`, from where its data folder got to.
+    /// node `name` to follow the log into `library`, from where its data folder got to. The node
+    /// reports itself alive at once, with `advertisedURL` (`http://host:port`) as where other
+    /// nodes send the queries of the shards it holds.
     /// - Throws: ``ClusterError`` when the database stays unreachable or the data folder
     ///   belongs to another node.
-    public static func join(url: ClusterURL, name: String, library: CollectionLibrary, logger: Logger) async throws -> ClusterNode {
+    public static func join(
+        url: ClusterURL, name: String, advertisedURL: String? = nil, library: CollectionLibrary, logger: Logger
+    ) async throws -> ClusterNode {
         var logger = logger
         logger[metadataKey: "node"] = "\(name)"
         let writer = try await ClusterWriter.connect(url: url, name: name, logger: logger)
@@ -62,13 +79,18 @@ public final class ClusterNode: ChangeReplication, Service {
         }
         let state = try NodeState.load(from: library.dataDirectory, node: name)
         try state.save(to: library.dataDirectory)
-        logger.notice("joined the cluster", metadata: ["database": "\(url)", "applied_seq": "\(state.appliedSequence)"])
-        return ClusterNode(writer: writer, library: library, applied: state.appliedSequence, logger: logger)
+        let node = ClusterNode(writer: writer, library: library, advertisedURL: advertisedURL, applied: state.appliedSequence, logger: logger)
+        try await node.reportProgress(patience: .seconds(60))
+        logger.notice(
+            "joined the cluster",
+            metadata: ["database": "\(url)", "applied_seq": "\(state.appliedSequence)", "url": "\(advertisedURL ?? "")"])
+        return node
     }
 
-    private init(writer: ClusterWriter, library: CollectionLibrary, applied: Int64, logger: Logger) {
+    private init(writer: ClusterWriter, library: CollectionLibrary, advertisedURL: String?, applied: Int64, logger: Logger) {
         self.writer = writer
         self.library = library
+        self.advertisedURL = advertisedURL
         self.logger = logger
         progress = Mutex(Progress(applied: applied, latest: applied))
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -124,6 +146,41 @@ public final class ClusterNode: ChangeReplication, Service {
         }
     }
 
+    public func shardRoute(for collection: String) async throws -> ShardRoute {
+        guard let configuration = library.textCollection(named: collection)?.configuration, let sharding = configuration.sharding else {
+            throw CollectionError.notFound(collection)
+        }
+        let local = Set(configuration.heldShards ?? [])
+        let holders = try await shardHolders(of: configuration.name)
+        var candidates: [Int: [String]] = [:]
+        for shard in 0..<sharding.shards where !local.contains(shard) {
+            let remote = holders.filter { $0.shard == shard && $0.node != name && $0.url != nil }
+            let ordered = remote.filter(\.isLive) + remote.filter { !$0.isLive }
+            guard !ordered.isEmpty else { throw ClusterError.shardUnavailable(collection: collection, shard: shard) }
+            candidates[shard] = ordered.compactMap(\.url)
+        }
+        return ShardRoute(localShards: local, remoteCandidates: candidates)
+    }
+
+    /// The shard map of `collection`: read again once ``shardMapLifetime`` has passed, and the
+    /// last one read while the database cannot be reached (reads go on during an outage).
+    private func shardHolders(of collection: String) async throws -> [ChangeLog.ShardHolder] {
+        let now = ContinuousClock.now
+        let cached = shardMaps.withLock { $0[collection] }
+        if let cached, now - cached.readAt < Self.shardMapLifetime { return cached.holders }
+        let logger = logger
+        do {
+            let holders = try await database.run("read the shard map", patience: .seconds(1)) { connection in
+                try await ChangeLog.shardHolders(of: collection, on: connection, logger: logger)
+            }
+            shardMaps.withLock { $0[collection] = ShardMapReading(holders: holders, readAt: now) }
+            return holders
+        } catch {
+            guard let cached else { throw error }
+            return cached.holders
+        }
+    }
+
     // MARK: Following the log
 
     public func run() async {
@@ -137,6 +194,7 @@ public final class ClusterNode: ChangeReplication, Service {
                     }
                 }
                 group.addTask { await self.pruneRegularly() }
+                group.addTask { await self.reportRegularly() }
                 self.wake.yield()
                 for await _ in self.wakeups {
                     if Task.isCancelled { break }
@@ -167,16 +225,13 @@ public final class ClusterNode: ChangeReplication, Service {
                 let entries = try await database.run("read the change log", patience: .seconds(2)) { connection in
                     try await ChangeLog.entries(after: after, limit: Self.batchSize, on: connection, logger: logger)
                 }
-                guard let last = entries.last else { break }
+                guard !entries.isEmpty else { break }
                 for entry in entries {
                     try await apply(entry)
                     try NodeState(node: name, appliedSequence: entry.sequence).save(to: library.dataDirectory)
                     advance(to: entry.sequence)
                 }
-                let name = name
-                try await database.run("report progress", patience: .seconds(2)) { connection in
-                    try await ChangeLog.report(node: name, applied: last.sequence, on: connection, logger: logger)
-                }
+                try await reportProgress(patience: .seconds(2))
             }
             recordReachable()
         } catch is CancellationError {
@@ -214,7 +269,10 @@ public final class ClusterNode: ChangeReplication, Service {
                 for (name, specification) in collections.sorted(by: { $0.key < $1.key }) {
                     _ = try await onBlockingThread { try library.create(name, as: specification) }
                     guard specification.kind == .text, let collection = library.textCollection(named: name) else { continue }
+                    try await recordHeldShards(of: collection, on: connection)
+                    let configuration = collection.configuration
                     let hashes = try await ChangeLog.documentHashes(collection: name, on: connection, logger: logger)
+                        .filter { configuration.holdsDocument(source: $0.key) }
                     for source in try collection.store.sources() where hashes[source] == nil {
                         _ = try await onBlockingThread { try collection.deleteDocument(source: source) }
                     }
@@ -241,6 +299,36 @@ public final class ClusterNode: ChangeReplication, Service {
             metadata: [
                 "applied_seq": "\(sequence)", "documents_stored": "\(stored)", "seconds": "\(ContinuousClock.now - started)",
             ])
+    }
+
+    /// Records in PostgreSQL that this node is alive, how far it has applied the log and where it answers.
+    private func reportProgress(patience: Duration) async throws {
+        let (name, url, logger) = (name, advertisedURL, logger)
+        let applied = progress.withLock { $0.applied }
+        try await database.run("report progress", patience: patience) { connection in
+            try await ChangeLog.report(node: name, applied: applied, url: url, on: connection, logger: logger)
+        }
+    }
+
+    /// Reports this node alive every ``heartbeatInterval``, so that queries keep trying it first.
+    private func reportRegularly() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: Self.heartbeatInterval)
+            guard !Task.isCancelled else { return }
+            do {
+                try await reportProgress(patience: .seconds(2))
+            } catch {
+                logger.debug("could not report progress", metadata: ["error": "\(ClusterDatabase.describe(error))"])
+            }
+        }
+    }
+
+    /// Records in a sharded collection's configuration the shards the shard map gives this node.
+    private func recordHeldShards(of collection: TextCollection, on connection: PostgresConnection) async throws {
+        guard collection.configuration.sharding != nil else { return }
+        let held = try await ChangeLog.heldShards(of: collection.name, node: name, on: connection, logger: logger)
+        guard collection.configuration.heldShards != held else { return }
+        try await onBlockingThread { try collection.updateConfiguration { $0.heldShards = held } }
     }
 
     /// Prunes the log every ``pruneInterval``: entries every node seen within ``logRetention`` has applied.
@@ -299,17 +387,20 @@ public final class ClusterNode: ChangeReplication, Service {
         let (library, logger) = (library, logger)
         switch entry.operation {
         case .createCollection:
-            guard
-                let specification = try await database.run(
-                    "read a collection", patience: .seconds(5),
-                    { connection in
-                        try await ChangeLog.createdCollection(entry.collection, sequence: entry.sequence, on: connection, logger: logger)
-                    })
-            else { return }
-            try await onBlockingThread { _ = try library.create(entry.collection, as: specification) }
+            try await database.run("create a collection", patience: .seconds(5)) { connection in
+                guard
+                    let specification = try await ChangeLog.createdCollection(
+                        entry.collection, sequence: entry.sequence, on: connection, logger: logger)
+                else { return }
+                try await onBlockingThread { _ = try library.create(entry.collection, as: specification) }
+                if let collection = library.textCollection(named: entry.collection) {
+                    try await self.recordHeldShards(of: collection, on: connection)
+                }
+            }
         case .deleteCollection:
             try await onBlockingThread { _ = try library.deleteCollection(named: entry.collection) }
         case .storeDocument:
+            guard library.textCollection(named: entry.collection)?.configuration.holdsDocument(source: entry.key) != false else { return }
             guard
                 let document = try await database.run(
                     "read a document", patience: .seconds(5),

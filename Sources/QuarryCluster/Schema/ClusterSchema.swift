@@ -15,6 +15,8 @@ import PostgresNIO
 /// - `quarry_nodes`: each node's last applied sequence number, reported as it advances.
 /// - `quarry_aliases` (version 2): each alias with the collection it names and the sequence
 ///   number of the write that set it.
+/// - `quarry_shards` (version 3): the shard map, the nodes holding each shard of a sharded
+///   collection; `quarry_nodes.url` is where each node answers HTTP, for queries fanned out to it.
 enum ClusterSchema {
     /// The migrations, in order; version N is the N-th.
     static let migrations: [[String]] = [
@@ -83,6 +85,17 @@ enum ClusterSchema {
                 seq bigint NOT NULL
             )
             """
+        ],
+        [
+            "ALTER TABLE quarry_nodes ADD COLUMN url text",
+            """
+            CREATE TABLE quarry_shards (
+                collection text NOT NULL REFERENCES quarry_collections (name) ON DELETE CASCADE,
+                shard integer NOT NULL,
+                node text NOT NULL,
+                PRIMARY KEY (collection, shard, node)
+            )
+            """,
         ],
     ]
 

@@ -26,6 +26,10 @@ public struct CollectionConfiguration: Codable, Sendable, Equatable {
     public var duplicateThreshold: Double?
     /// Vectors the current index was trained on (trained index types only), to tell when it has drifted.
     public var trainedVectors: Int?
+    /// Cluster mode: how the collection is split into shards (nil: every node holds all of it).
+    public var sharding: ShardLayout?
+    /// Cluster mode, sharded collections: the shards this node holds, from the cluster's shard map.
+    public var heldShards: [Int]?
     public var createdAt: Date
 
     /// Per-collection defaults for searches.

@@ -126,6 +126,15 @@ extension CollectionLibrary {
         if specification.kind == .text, specification.duplicateThreshold != nil {
             throw CollectionError.invalidSetting("duplicate_threshold applies to image collections only")
         }
+        if let sharding = specification.sharding {
+            guard specification.kind == .text else { throw CollectionError.invalidSetting("only text collections can be sharded") }
+            guard ShardLayout.shardRange.contains(sharding.shards), ShardLayout.replicaRange.contains(sharding.replicas) else {
+                throw CollectionError.invalidSetting(
+                    "shards must be \(ShardLayout.shardRange.lowerBound)–\(ShardLayout.shardRange.upperBound) and replicas "
+                        + "\(ShardLayout.replicaRange.lowerBound)–\(ShardLayout.replicaRange.upperBound), got \(sharding.shards) and \(sharding.replicas)"
+                )
+            }
+        }
     }
 
     /// The open collection called `name`, never resolving it as an alias.

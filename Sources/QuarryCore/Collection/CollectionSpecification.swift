@@ -12,23 +12,27 @@ public struct CollectionSpecification: Sendable, Equatable, Codable {
     /// Image collections: the score from which an image counts as a near duplicate; nil keeps
     /// ``ImageCollection/defaultDuplicateThreshold``.
     public var duplicateThreshold: Double?
+    /// Cluster mode, text collections: the shards and replicas to split the collection into;
+    /// nil keeps it whole on every node.
+    public var sharding: ShardLayout?
 
     public init(
         kind: CollectionKind, model: String, factory: String? = nil,
-        searchDefaults: CollectionConfiguration.SearchDefaults? = nil, duplicateThreshold: Double? = nil
+        searchDefaults: CollectionConfiguration.SearchDefaults? = nil, duplicateThreshold: Double? = nil, sharding: ShardLayout? = nil
     ) {
         self.kind = kind
         self.model = model
         self.factory = factory
         self.searchDefaults = searchDefaults
         self.duplicateThreshold = duplicateThreshold
+        self.sharding = sharding
     }
 
     /// Whether the collection `configuration` describes is the one this asks for: same kind and
     /// model, the same factory (or one Quarry chooses when none is given), and the settings
     /// this gives.
     public func matches(_ configuration: CollectionConfiguration) -> Bool {
-        guard configuration.kind == kind, configuration.model == model else { return false }
+        guard configuration.kind == kind, configuration.model == model, configuration.sharding == sharding else { return false }
         if let searchDefaults, searchDefaults != configuration.searchDefaults { return false }
         if let duplicateThreshold, duplicateThreshold != configuration.duplicateThreshold { return false }
         guard let factory else { return configuration.automaticFactory == true }
@@ -39,5 +43,6 @@ public struct CollectionSpecification: Sendable, Equatable, Codable {
     func apply(to configuration: inout CollectionConfiguration) {
         if let searchDefaults { configuration.searchDefaults = searchDefaults }
         if let duplicateThreshold { configuration.duplicateThreshold = duplicateThreshold }
+        configuration.sharding = sharding
     }
 }

@@ -38,10 +38,24 @@ extension TextCollection {
 
     /// ``search(_:)`` with the question's embedding given, or computed when nil.
     private func search(_ request: TextSearchRequest, embedding: [Float]?) throws -> TextSearchResult {
+        Self.rank(try candidates(for: request, embedding: embedding), for: request)
+    }
+
+    /// The passages ``search(_:)`` would rank for `request`, before fusing and de-duplicating:
+    /// what this collection (or shard) contributes to a search of a sharded collection.
+    public func candidates(for request: TextSearchRequest) throws -> TextSearchCandidates {
+        try candidates(for: request, embedding: nil)
+    }
+
+    /// How many candidates each ranking of `request` fetches.
+    static func candidateDepth(of request: TextSearchRequest) -> Int {
+        request.fewerCandidates ? request.topK : candidateCount(topK: request.topK, filtered: !request.filter.isEmpty)
+    }
+
+    /// ``candidates(for:)`` with the question's embedding given, or computed when nil.
+    private func candidates(for request: TextSearchRequest, embedding: [Float]?) throws -> TextSearchCandidates {
         var timings: [String: Double] = [:]
-        let candidates =
-            request.fewerCandidates
-            ? request.topK : Self.candidateCount(topK: request.topK, filtered: !request.filter.isEmpty)
+        let candidates = Self.candidateDepth(of: request)
         var parameters = request.parameters
         let defaults = configuration.searchDefaults
         parameters.efSearch = parameters.efSearch ?? defaults.efSearch
@@ -91,22 +105,37 @@ extension TextCollection {
             logger.warning("index returned ids the store does not know", metadata: ["count": "\(unknownIDs)"])
         }
         let known = { (ranking: [(id: Int64, score: Double)]) in
-            ranking.filter { passages[$0.id].map(request.filter.matches) ?? false }
+            ranking.compactMap { candidate in
+                passages[candidate.id].flatMap {
+                    request.filter.matches($0) ? TextSearchCandidates.Candidate(passage: $0, score: candidate.score) : nil
+                }
+            }
         }
+        return TextSearchCandidates(vector: known(vectorRanking), keyword: known(keywordRanking), timings: timings, unknownIDs: unknownIDs)
+    }
 
-        let ranked: [(id: Int64, score: Double)] = measure("fuse", into: &timings) {
+    /// The answer to `request` from its `candidates`: the rankings fused (hybrid mode),
+    /// `minScore` applied, near-duplicates dropped, highlights marked.
+    public static func rank(_ candidates: TextSearchCandidates, for request: TextSearchRequest) -> TextSearchResult {
+        var timings = candidates.timings
+        let ranked: [TextSearchCandidates.Candidate] = measure("fuse", into: &timings) {
             switch request.mode {
-            case .vector: return known(vectorRanking)
-            case .keyword: return known(keywordRanking)
+            case .vector: return candidates.vector
+            case .keyword: return candidates.keyword
             case .hybrid:
                 // Each list as deep as an unfiltered search fetches, so that filters do not change the rescaling.
-                let depth = Self.candidateCount(topK: request.topK, filtered: false)
-                return ScoreFusion().fuse(vector: Array(known(vectorRanking).prefix(depth)), keyword: Array(known(keywordRanking).prefix(depth)))
+                let depth = candidateCount(topK: request.topK, filtered: false)
+                var passages: [Int64: StoredPassage] = [:]
+                for candidate in candidates.vector + candidates.keyword { passages[candidate.passage.id] = candidate.passage }
+                let fused = ScoreFusion().fuse(
+                    vector: candidates.vector.prefix(depth).map { (id: $0.passage.id, score: $0.score) },
+                    keyword: candidates.keyword.prefix(depth).map { (id: $0.passage.id, score: $0.score) })
+                return fused.map { TextSearchCandidates.Candidate(passage: passages[$0.id]!, score: $0.score) }
             }
         }
         let eligible = ranked.filter { $0.score >= (request.minScore ?? -.infinity) }
         let deduplicated = measure("deduplicate", into: &timings) {
-            ResultDeduplicator().deduplicate(eligible.map { (passage: passages[$0.id]!, score: $0.score) }, limit: request.topK)
+            ResultDeduplicator().deduplicate(eligible.map { (passage: $0.passage, score: $0.score) }, limit: request.topK)
         }
         let markedTerms = Highlights.markedTerms(of: request.query)
         let hits =
@@ -118,7 +147,7 @@ extension TextCollection {
                     highlights: Highlights(of: $0.element.passage.text, marking: markedTerms)
                 )
             }
-        return TextSearchResult(hits: hits, timings: timings, unknownIDs: unknownIDs)
+        return TextSearchResult(hits: hits, timings: timings, unknownIDs: candidates.unknownIDs)
     }
 
     /// Number of tokens the model would feed for question `text`.

@@ -12,6 +12,10 @@ public protocol ChangeReplication: Sendable {
     func waitUntilApplied(_ sequence: Int64, timeout: Duration) async -> Bool
     /// Where this node stands now.
     func status() -> ReplicationStatus
+    /// Where a query on sharded collection `collection` finds each shard.
+    /// - Throws: the implementation's errors when the shard map was never read and the database
+    ///   cannot be reached, or when some shard has no node.
+    func shardRoute(for collection: String) async throws -> ShardRoute
 }
 
 /// Where a cluster node stands, as `/health` reports it.

@@ -8,6 +8,13 @@ public struct TextSearchHit: Sendable, Equatable {
     public let score: Double
     /// Where the passage answers the question.
     public let highlights: Highlights
+
+    public init(rank: Int, passage: StoredPassage, score: Double, highlights: Highlights) {
+        self.rank = rank
+        self.passage = passage
+        self.score = score
+        self.highlights = highlights
+    }
 }
 
 /// The answer to a ``TextSearchRequest``.

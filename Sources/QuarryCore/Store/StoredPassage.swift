@@ -12,4 +12,14 @@ public struct StoredPassage: Sendable, Equatable {
     public let span: Range<Int>?
     /// Free-form metadata (JSON object).
     public let metadata: [String: JSONValue]
+
+    public init(id: Int64, source: String, text: String, chapter: String, page: Int?, span: Range<Int>?, metadata: [String: JSONValue]) {
+        self.id = id
+        self.source = source
+        self.text = text
+        self.chapter = chapter
+        self.page = page
+        self.span = span
+        self.metadata = metadata
+    }
 }

@@ -27,7 +27,10 @@ public enum QuarryApplication {
         let writes = WriteCoordinator(library: library, replication: replication)
         HealthRoutes(library: library, replication: replication).register(on: groups)
         MetricsRoutes(metrics: metrics, library: library).register(on: groups)
-        CollectionRoutes(library: library, limits: limits, metrics: metrics, cache: cache, executor: executor, writes: writes).register(on: groups)
+        CollectionRoutes(
+            library: library, limits: limits, metrics: metrics, cache: cache, executor: executor, writes: writes,
+            shards: replication.map { ShardedSearch(replication: $0) }
+        ).register(on: groups)
         ImageRoutes(library: library, limits: limits, executor: executor, metrics: metrics, writes: writes).register(on: groups)
         MaintenanceRoutes(library: library, limits: limits, executor: executor, writes: writes).register(on: groups)
         CollectionManagementRoutes(library: library, limits: limits, cache: cache, executor: executor, writes: writes).register(on: groups)

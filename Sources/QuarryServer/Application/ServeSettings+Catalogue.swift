@@ -129,6 +129,20 @@ extension ServeSettings {
                 return SettingProblem(requirement: "must be 1–64 ASCII letters, digits, '-' or '_'", value: "\"\(name)\"")
             }
         )
+        public let advertiseURL = ServeSetting(
+            "advertise_url", default: String?.none,
+            help: """
+                Cluster mode: where the other nodes reach this one, like http://10.0.0.5:8080, to search the shards it holds \
+                (unset: http://<host>:<port>, with this machine's name when --host binds every address).
+                """,
+            check: SettingCheck { url in
+                guard let url else { return nil }
+                guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme), parsed.host != nil, parsed.path.isEmpty else {
+                    return SettingProblem(requirement: "must be an http(s) URL with a host and no path", value: "\"\(url)\"")
+                }
+                return nil
+            }
+        )
 
         /// The one catalogue.
         public static let shared = Catalogue()

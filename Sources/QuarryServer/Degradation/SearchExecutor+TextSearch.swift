@@ -16,6 +16,17 @@ extension SearchExecutor {
         return result
     }
 
+    /// The candidates `collection` gives `request` (this node's part of a search of a sharded
+    /// collection), on one of the executor's threads, refusing a query longer than `limits` allows.
+    func candidates(
+        _ request: TextSearchRequest, in collection: TextCollection, degraded: Bool, limits: RequestLimits
+    ) async throws -> TextSearchCandidates {
+        try await run(.search(degraded: degraded)) {
+            try limits.checkQueryTokens(collection.queryTokenCount(request.query))
+            return try collection.candidates(for: request)
+        }
+    }
+
     /// Runs `requests` on `collection` as one job, their questions embedded together (split
     /// among the executor's threads when no other job runs), refusing any longer than `limits`
     /// allows in model tokens; records each search in `metrics`.

@@ -71,6 +71,9 @@ struct WriteCoordinator: Sendable {
     /// Creates collection `name`; unchanged when an identical one exists.
     func createCollection(_ name: String, as specification: CollectionSpecification) async throws -> Outcome {
         guard let replication else {
+            guard specification.sharding == nil else {
+                throw CollectionError.invalidSetting("shards and replicas need cluster mode (--cluster-url): a single server holds whole collections")
+            }
             return Outcome(changed: try await onBlockingThread { try library.create(name, as: specification) })
         }
         guard CollectionConfiguration.isValidName(name) else { throw CollectionError.invalidName(name) }

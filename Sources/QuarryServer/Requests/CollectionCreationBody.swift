@@ -1,14 +1,17 @@
 import QuarryCore
 
 /// `PUT /v1/collections/{name}`: `{"kind": "text", "model": "e5-small", "factory": "HNSW32,Flat",
-/// "settings": {"top_k": 5, "nprobe": 8, "ef_search": 64, "duplicate_threshold": 0.8}}`; all but
-/// `kind` and `model` optional (Quarry then chooses the index from the collection's size, and keeps
-/// its own defaults).
+/// "settings": {"top_k": 5, "nprobe": 8, "ef_search": 64, "duplicate_threshold": 0.8},
+/// "shards": 2, "replicas": 2}`; all but `kind` and `model` optional (Quarry then chooses the index
+/// from the collection's size, and keeps its own defaults). `shards` and `replicas` split a text
+/// collection over the nodes of a cluster.
 struct CollectionCreationBody: Decodable {
     let kind: CollectionKind
     let model: String
     let factory: String?
     let settings: Settings?
+    let shards: Int?
+    let replicas: Int?
 
     /// The collection's own defaults.
     struct Settings: Decodable {
@@ -34,7 +37,7 @@ struct CollectionCreationBody: Decodable {
         }
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case kind, model, factory, settings }
+    enum CodingKeys: String, CodingKey, CaseIterable { case kind, model, factory, settings, shards, replicas }
 
     init(from decoder: any Decoder) throws {
         try StrictJSON.rejectUnknownKeys(in: decoder, allowed: CodingKeys.allCases.map(\.rawValue))
@@ -43,11 +46,16 @@ struct CollectionCreationBody: Decodable {
         model = try container.decode(String.self, forKey: .model)
         factory = try container.decodeIfPresent(String.self, forKey: .factory)
         settings = try container.decodeIfPresent(Settings.self, forKey: .settings)
+        shards = try container.decodeIfPresent(Int.self, forKey: .shards)
+        replicas = try container.decodeIfPresent(Int.self, forKey: .replicas)
     }
 
     /// The collection asked for, once every setting is checked against `limits`.
     func specification(limits: RequestLimits) throws(APIError) -> CollectionSpecification {
         var specification = CollectionSpecification(kind: kind, model: model, factory: factory)
+        if shards != nil || replicas != nil {
+            specification.sharding = ShardLayout(shards: shards ?? 1, replicas: replicas ?? 1)
+        }
         guard let settings else { return specification }
         if settings.topK != nil || settings.nprobe != nil || settings.efSearch != nil {
             for (name, value) in [("nprobe", settings.nprobe), ("ef_search", settings.efSearch)] {

@@ -1,16 +1,22 @@
 import QuarryCore
 
-/// The JSON body of `POST /v1/collections/{name}/search`.
-struct SearchRequestBody: Decodable {
+/// The JSON body of `POST /v1/collections/{name}/search`; encoded, what a node sends the
+/// nodes holding the other shards of a sharded collection.
+struct SearchRequestBody: Codable {
     var query: String
     var topK: Int?
     var mode: SearchMode?
     var filter: Filter?
     var minScore: Double?
 
-    struct Filter: Decodable {
+    struct Filter: Codable {
         var source: String?
         var chapter: String?
+
+        init(source: String?, chapter: String?) {
+            self.source = source
+            self.chapter = chapter
+        }
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case source, chapter
@@ -29,6 +35,15 @@ struct SearchRequestBody: Decodable {
         case topK = "top_k"
         case mode, filter
         case minScore = "min_score"
+    }
+
+    /// The body asking for `request`.
+    init(_ request: TextSearchRequest) {
+        query = request.query
+        topK = request.topK
+        mode = request.mode
+        filter = request.filter.isEmpty ? nil : Filter(source: request.filter.source, chapter: request.filter.chapter)
+        minScore = request.minScore
     }
 
     init(from decoder: any Decoder) throws {

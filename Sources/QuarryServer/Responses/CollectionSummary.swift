@@ -2,7 +2,8 @@ import Hummingbird
 import QuarryCore
 
 /// What `GET /v1/collections[/{name}]` reports about a collection. Fields
-/// that do not apply to the collection's kind are left out.
+/// that do not apply to the collection's kind are left out. The counts of a sharded collection
+/// are those of the shards this node holds.
 struct CollectionSummary: ResponseEncodable {
     struct Category: Encodable {
         let name: String
@@ -27,6 +28,27 @@ struct CollectionSummary: ResponseEncodable {
     let settings: Settings
     /// The answer to creating the collection: the change-log sequence number it reached (left out elsewhere).
     var seq: WriteSequence?
+    /// Cluster mode: how the collection is sharded, and the shards this node holds (left out when it is whole).
+    var sharding: Sharding?
+
+    /// A sharded collection's layout as one node sees it.
+    struct Sharding: Encodable {
+        let shards: Int
+        let replicas: Int
+        let heldShards: [Int]
+
+        init?(_ configuration: CollectionConfiguration) {
+            guard let layout = configuration.sharding else { return nil }
+            shards = layout.shards
+            replicas = layout.replicas
+            heldShards = configuration.heldShards ?? []
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case shards, replicas
+            case heldShards = "held_shards"
+        }
+    }
 
     /// What a search that gives none uses, and (images) the near-duplicate threshold.
     struct Settings: Encodable {
@@ -60,6 +82,7 @@ struct CollectionSummary: ResponseEncodable {
         settings = Settings(collection.configuration)
         documents = try collection.documentCount()
         passages = try collection.passageCount()
+        sharding = Sharding(collection.configuration)
     }
 
     init(_ collection: ImageCollection, detailed: Bool) throws {

@@ -10,14 +10,14 @@ struct SearchResponse: ResponseEncodable, Sendable {
     var degraded: Bool
     let results: [Result]
 
-    struct Result: Encodable, Sendable {
+    struct Result: Codable, Sendable {
         let hit: TextSearchHit
 
         enum CodingKeys: String, CodingKey {
             case rank, id, score, text, source, chapter, page, span, metadata, highlights
         }
 
-        struct Span: Encodable {
+        struct Span: Codable {
             let start: Int
             let end: Int
 
@@ -25,9 +25,12 @@ struct SearchResponse: ResponseEncodable, Sendable {
                 start = range.lowerBound
                 end = range.upperBound
             }
+
+            /// The range this spans (empty when the end comes first).
+            var range: Range<Int> { start..<max(start, end) }
         }
 
-        struct Highlights: Encodable {
+        struct Highlights: Codable {
             let sentence: Span?
             let terms: [Span]
 
@@ -40,6 +43,28 @@ struct SearchResponse: ResponseEncodable, Sendable {
             enum CodingKeys: String, CodingKey {
                 case sentence, terms
             }
+        }
+
+        init(hit: TextSearchHit) {
+            self.hit = hit
+        }
+
+        /// A result as another node answered it.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let highlights = try container.decode(Highlights.self, forKey: .highlights)
+            hit = TextSearchHit(
+                rank: try container.decode(Int.self, forKey: .rank),
+                passage: StoredPassage(
+                    id: try container.decode(Int64.self, forKey: .id), source: try container.decode(String.self, forKey: .source),
+                    text: try container.decode(String.self, forKey: .text), chapter: try container.decode(String.self, forKey: .chapter),
+                    page: try container.decodeIfPresent(Int.self, forKey: .page),
+                    span: try container.decodeIfPresent(Span.self, forKey: .span).map(\.range),
+                    metadata: try container.decode([String: JSONValue].self, forKey: .metadata)
+                ),
+                score: try container.decode(Double.self, forKey: .score),
+                highlights: QuarryCore.Highlights(sentence: highlights.sentence?.range, terms: highlights.terms.map(\.range))
+            )
         }
 
         func encode(to encoder: any Encoder) throws {

@@ -10,6 +10,8 @@ struct CollectionRoutes {
     let cache: SearchCache
     let executor: SearchExecutor
     let writes: WriteCoordinator
+    /// Cluster mode: searches of sharded collections, fanned out to the nodes holding the other shards.
+    let shards: ShardedSearch?
 
     func register(on groups: RouteGroups) {
         let collections = groups.reads.group("v1/collections")
@@ -23,42 +25,58 @@ struct CollectionRoutes {
         collections.get(":name") { _, context in
             try await library.summary(named: try context.parameters.require("name"), detailed: true, executor: executor)
         }
-        groups.searches.group("v1/collections").post(":name/search") { request, context in
+        groups.searches.group("v1/collections").post(":name/search") { request, context -> Response in
             let collection = try library.textCollection(context)
             let body = try await StrictJSON.decode(SearchRequestBody.self, from: request, limit: limits.maxJSONBodyBytes)
-            var searchRequest = try body.validated(limits: limits, defaultTopK: collection.configuration.searchDefaults.topK)
-            let start = Stopwatch()
-            // A full answer from the cache first, loaded or not.
-            var key = cache.key(collection, searchRequest)
-            if var cached = cache.entries.value(for: key) {
-                metrics.recordCacheLookup(hit: true)
-                cached.tookMilliseconds = start.milliseconds
-                cached.degraded = false
-                return cached
-            }
-            metrics.recordCacheLookup(hit: false)
-            let degraded = context.isDegraded
-            if degraded {
-                searchRequest = searchRequest.degraded(defaults: collection.configuration.searchDefaults)
-                metrics.recordDegradedRequest()
-                key = cache.key(collection, searchRequest)
-                if var cached = cache.entries.value(for: key) {
-                    cached.tookMilliseconds = start.milliseconds
-                    return cached
+            let searchRequest = try body.validated(limits: limits, defaultTopK: collection.configuration.searchDefaults.topK)
+            if let shards = sharding(collection) {
+                let degraded = context.isDegraded
+                let shardRequest = degraded ? searchRequest.degraded(defaults: collection.configuration.searchDefaults) : searchRequest
+                if degraded { metrics.recordDegradedRequest() }
+                guard ShardedSearch.isShardPart(request) else {
+                    let answer = try await searchShards(shardRequest, of: collection, through: shards, degraded: degraded)
+                    return try answer.response(from: request, context: context)
                 }
+                let candidates = try await executor.candidates(shardRequest, in: collection, degraded: degraded, limits: limits)
+                return try ShardCandidatesResponse(candidates, degraded: degraded).response(from: request, context: context)
             }
-            let request = searchRequest
-            let result = try await executor.search(request, in: collection, degraded: degraded, limits: limits, metrics: metrics)
-            let response = SearchResponse(
-                collection: collection.name, query: searchRequest.query, mode: searchRequest.mode,
-                tookMilliseconds: start.milliseconds,
-                degraded: degraded, results: result.hits.map(SearchResponse.Result.init)
-            )
-            cache.entries.store(response, for: key)
-            return response
+            return try await search(searchRequest, of: collection, degraded: context.isDegraded).response(from: request, context: context)
         }
         groups.searches.group("v1/collections").post(":name/search/batch", use: searchBatch)
         groups.writes.group("v1/collections").post(":name/documents", use: addDocuments)
+    }
+
+    /// `searchRequest` answered by `collection`, from the cache when it can be.
+    private func search(_ searchRequest: TextSearchRequest, of collection: TextCollection, degraded: Bool) async throws -> SearchResponse {
+        var searchRequest = searchRequest
+        let start = Stopwatch()
+        // A full answer from the cache first, loaded or not.
+        var key = cache.key(collection, searchRequest)
+        if var cached = cache.entries.value(for: key) {
+            metrics.recordCacheLookup(hit: true)
+            cached.tookMilliseconds = start.milliseconds
+            cached.degraded = false
+            return cached
+        }
+        metrics.recordCacheLookup(hit: false)
+        if degraded {
+            searchRequest = searchRequest.degraded(defaults: collection.configuration.searchDefaults)
+            metrics.recordDegradedRequest()
+            key = cache.key(collection, searchRequest)
+            if var cached = cache.entries.value(for: key) {
+                cached.tookMilliseconds = start.milliseconds
+                return cached
+            }
+        }
+        let request = searchRequest
+        let result = try await executor.search(request, in: collection, degraded: degraded, limits: limits, metrics: metrics)
+        let response = SearchResponse(
+            collection: collection.name, query: searchRequest.query, mode: searchRequest.mode,
+            tookMilliseconds: start.milliseconds,
+            degraded: degraded, results: result.hits.map(SearchResponse.Result.init)
+        )
+        cache.entries.store(response, for: key)
+        return response
     }
 
     /// `POST …/search/batch`: up to ``BatchSearchRequestBody/maxQueries`` searches, their questions
@@ -75,6 +93,16 @@ struct CollectionRoutes {
         }
         if degraded { metrics.recordDegradedRequest() }
         let start = Stopwatch()
+        if let shards = sharding(collection) {
+            var answers: [SearchResponse] = []
+            for searchRequest in requests {
+                answers.append(try await searchShards(searchRequest, of: collection, through: shards, degraded: degraded))
+            }
+            return BatchSearchResponse(
+                collection: collection.name, tookMilliseconds: start.milliseconds, degraded: answers.contains(where: \.degraded),
+                searches: answers.map { .init(query: $0.query, mode: $0.mode, results: $0.results) }
+            )
+        }
         let results = try await executor.search(batch: requests, in: collection, degraded: degraded, limits: limits, metrics: metrics)
         return BatchSearchResponse(
             collection: collection.name, tookMilliseconds: start.milliseconds,
@@ -82,6 +110,30 @@ struct CollectionRoutes {
             searches: zip(requests, results).map { request, result in
                 .init(query: request.query, mode: request.mode, results: result.hits.map(SearchResponse.Result.init))
             }
+        )
+    }
+
+    /// The fan-out of `collection`'s searches when it is a sharded cluster collection.
+    private func sharding(_ collection: TextCollection) -> ShardedSearch? {
+        collection.configuration.sharding == nil ? nil : shards
+    }
+
+    /// `searchRequest` answered from the candidates of every shard of `collection`, ranked here;
+    /// never cached, since the other shards change without this node's cache hearing of it.
+    private func searchShards(
+        _ searchRequest: TextSearchRequest, of collection: TextCollection, through shards: ShardedSearch, degraded: Bool
+    ) async throws -> SearchResponse {
+        let start = Stopwatch()
+        let (executor, limits) = (executor, limits)
+        let answer = try await shards.candidates(searchRequest, in: collection.name) {
+            try await executor.candidates(searchRequest, in: collection, degraded: degraded, limits: limits)
+        }
+        let result = TextCollection.rank(answer.candidates, for: searchRequest)
+        metrics.recordSearch(
+            collection: collection.name, model: collection.configuration.model, timings: result.timings, unknownIDs: result.unknownIDs)
+        return SearchResponse(
+            collection: collection.name, query: searchRequest.query, mode: searchRequest.mode, tookMilliseconds: start.milliseconds,
+            degraded: degraded || answer.degraded, results: result.hits.map(SearchResponse.Result.init)
         )
     }
 

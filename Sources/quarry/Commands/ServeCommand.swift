@@ -68,8 +68,11 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [any Service] = [maintenance]
         var cluster: ClusterNode?
         if let clusterURL = settings.clusterURL {
+            let everyAddress = ["0.0.0.0", "::", ""].contains(settings.host)
             let node = try await ClusterNode.join(
-                url: try ClusterURL(clusterURL), name: settings.nodeName ?? ProcessInfo.processInfo.hostName, library: library, logger: logger
+                url: try ClusterURL(clusterURL), name: settings.nodeName ?? ProcessInfo.processInfo.hostName,
+                advertisedURL: settings.advertiseURL ?? "http://\(everyAddress ? ProcessInfo.processInfo.hostName : settings.host):\(settings.port)",
+                library: library, logger: logger
             )
             services.append(node)
             cluster = node

@@ -178,6 +178,58 @@ import Testing
         #expect(third.textCollection(named: "latest")?.name == "notes")
     }
 
+    @Test func eachNodeHoldsTheDocumentsOfTheShardsTheShardMapGivesIt() async throws {
+        let postgres = try TestPostgres()
+        defer { postgres.stop() }
+        let (first, second) = (try emptyLibrary(), try emptyLibrary())
+        let a = try await ClusterNode.join(url: postgres.url, name: "a", advertisedURL: "http://127.0.0.1:9001", library: first, logger: logger)
+        let b = try await ClusterNode.join(url: postgres.url, name: "b", advertisedURL: "http://127.0.0.1:9002", library: second, logger: logger)
+        let following = [Task { await a.run() }, Task { await b.run() }]
+        defer { for task in following { task.cancel() } }
+        let layout = ShardLayout(shards: 2, replicas: 1)
+        let sharded = CollectionSpecification(kind: .text, model: "e5-small", factory: "Flat", sharding: layout)
+        _ = try await a.commit(.createCollection(name: "notes", specification: sharded))
+        #expect(try postgres.query("SELECT shard, node FROM quarry_shards ORDER BY shard") == ["0|a", "1|b"])
+        var last: Int64 = 0
+        for number in 0..<20 { last = try #require(try await b.commit(.storeDocument(collection: "notes", document: document(number))).sequence) }
+        #expect(await a.waitUntilApplied(last, timeout: .seconds(30)))
+
+        // Each node keeps exactly its shard's documents, with PostgreSQL's ids; together they hold all.
+        for (library, shard) in [(first, 0), (second, 1)] {
+            let collection = try #require(library.textCollection(named: "notes"))
+            #expect(collection.configuration.heldShards == [shard])
+            let sources = try collection.store.sources()
+            #expect(!sources.isEmpty && sources.allSatisfy { layout.shard(ofSource: $0) == shard })
+            let expected = try postgres.query("SELECT id, source FROM quarry_passages ORDER BY id").filter { row in
+                layout.shard(ofSource: String(row.split(separator: "|")[1])) == shard
+            }
+            #expect(try localIDs(library, "notes") == expected.compactMap { Int64($0.split(separator: "|")[0]) })
+        }
+        #expect(try localIDs(first, "notes").count + localIDs(second, "notes").count == 40)
+        #expect(try await a.shardRoute(for: "notes") == ShardRoute(localShards: [0], remoteCandidates: [1: ["http://127.0.0.1:9002"]]))
+        #expect(try await b.shardRoute(for: "notes") == ShardRoute(localShards: [1], remoteCandidates: [0: ["http://127.0.0.1:9001"]]))
+
+        // A node bootstrapped from the rows keeps its shards' documents only; one that holds no
+        // shard (it joined after the collection was made) routes every shard elsewhere.
+        _ = try postgres.query("DELETE FROM quarry_changes")
+        _ = try postgres.query("UPDATE quarry_shards SET node = 'c' WHERE node = 'b'")
+        let third = try emptyLibrary()
+        let c = try await ClusterNode.join(url: postgres.url, name: "c", advertisedURL: "http://127.0.0.1:9003", library: third, logger: logger)
+        let followingC = Task { await c.run() }
+        defer { followingC.cancel() }
+        #expect(await c.waitUntilApplied(last, timeout: .seconds(30)))
+        #expect(try localIDs(third, "notes") == localIDs(second, "notes"))
+        #expect(try await c.shardRoute(for: "notes") == ShardRoute(localShards: [1], remoteCandidates: [0: ["http://127.0.0.1:9001"]]))
+        // With no node seen alive (none reporting any more), no node can be given the shards of a new collection.
+        for task in following + [followingC] { task.cancel() }
+        try await Task.sleep(for: .seconds(1))
+        _ = try postgres.query("UPDATE quarry_nodes SET seen_at = now() - interval '1 hour'")
+        await #expect(throws: CollectionError.self) {
+            try await ClusterWriter.connect(url: postgres.url, name: "cli", logger: logger)
+                .commit(.createCollection(name: "more", specification: sharded))
+        }
+    }
+
     @Test func aDataFolderWithCollectionsThatWasNeverANodesIsRefused() async throws {
         let postgres = try TestPostgres()
         defer { postgres.stop() }

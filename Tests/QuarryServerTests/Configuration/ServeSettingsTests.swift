@@ -81,8 +81,9 @@ import Testing
         #expect(catalogue.keepBackups.flag == "--keep-backups")
         #expect(catalogue.insecureOpenWrites.flag == "--insecure-open-writes")
         #expect(catalogue.maxHeaderKB.environmentVariable == "QUARRY_MAX_HEADER_KB")
-        #expect(ServeSettings.Catalogue.all.count == 31)
-        #expect(Set(ServeSettings.Catalogue.all.map(\.key)).count == 31, "two settings share a key")
+        #expect(catalogue.advertiseURL.flag == "--advertise-url")
+        #expect(ServeSettings.Catalogue.all.count == 32)
+        #expect(Set(ServeSettings.Catalogue.all.map(\.key)).count == 32, "two settings share a key")
     }
 
     @Test func flagsAreReadFromTheCommandLine() throws {
@@ -135,7 +136,13 @@ import Testing
         #expect(settings.clusterURL == url && settings.nodeName == "node-1")
         #expect(!settings.printedJSON.contains("hunter2"))
         #expect(settings.printedJSON.contains("quarry:***@db1:5432,db2:5432"))
-        for (variable, value) in [("QUARRY_CLUSTER_URL", "mysql://quarry@db1/quarry"), ("QUARRY_NODE_NAME", "node one")] {
+        #expect(
+            try ServeSettings.resolve(configFile: nil, environment: ["QUARRY_ADVERTISE_URL": "http://10.0.0.5:8081"], flags: .init())
+                .advertiseURL == "http://10.0.0.5:8081")
+        for (variable, value) in [
+            ("QUARRY_CLUSTER_URL", "mysql://quarry@db1/quarry"), ("QUARRY_NODE_NAME", "node one"),
+            ("QUARRY_ADVERTISE_URL", "10.0.0.5:8081"), ("QUARRY_ADVERTISE_URL", "http://node1:8081/quarry"),
+        ] {
             #expect(throws: ServeSettingsError.self) {
                 _ = try ServeSettings.resolve(configFile: nil, environment: [variable: value], flags: .init())
             }
