@@ -18,7 +18,10 @@ nginx with deploy/cluster/nginx.conf, and three `quarry serve --cluster-url` nod
      writes resume once the database is back;
   8. a collection created with 2 shards x 2 replicas answers vector queries on every node and
      through nginx exactly as one Flat index holding every document does, also while the node
-     holding both shards is down.
+     holding both shards is down;
+  9. images uploaded through different nodes are on every node (item, file, search by the same
+     picture), a node bootstrapped from the rows has them too, and deleting one item through
+     another node removes it everywhere.
 
 The cluster is started by cluster_harness.py.
 
@@ -36,7 +39,10 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 
+from forms import multipart
 from cluster_harness import (PG_BIN, Node, as_postgres, call, cluster_url, free_port, make_folder, percentile, psql,
                              start_and_catch_up, start_nginx, start_postgres_pair, stop_all)
 
@@ -162,6 +168,70 @@ def ids_by_source(node, numbers):
                               {"query": f"N{number:05d}", "top_k": 1, "mode": "vector", "filter": {"source": source(number)}})
         found[number] = [result["id"] for result in answer["results"]] if status == 200 else None
     return found
+
+
+IMAGE_FIXTURES = os.path.join(ROOT, "Tests/EmbeddingsTests/Fixtures/images")
+
+
+def call_raw(base, method, path, body=None, content_type=None, headers=None, timeout=30):
+    """(status, bytes) of a request with a raw body (a form, or none)."""
+    request = urllib.request.Request(base + path, data=body, method=method,
+                                     headers={**({"Content-Type": content_type} if content_type else {}), **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as error:
+        return None, str(error).encode()
+
+
+def check_images(nodes):
+    """Uploads three images through different nodes into a new image collection, then checks
+    on every node the item, its file and a search by the same picture; deletes one through
+    another node and checks it is gone everywhere."""
+    problems, uploaded = [], {}
+    status, created = call(nodes[1].base, "PUT", "/v1/collections/shop", {"kind": "image", "model": "efficientnet-lite0"})
+    if status != 201:
+        return {"problems": [f"PUT shop: HTTP {status} {created}"], "images": {}}
+    last_seq = created["seq"]
+    for index, name in enumerate(["rocket.jpg", "astronaut.jpg", "coffee-small.png"]):
+        data = open(os.path.join(IMAGE_FIXTURES, name), "rb").read()
+        body, content_type = multipart([("image", name, None, data), ("category", None, None, b"demo"), ("price", None, None, b"12.5")])
+        status, answer = call_raw(nodes[index % len(nodes)].base, "POST", "/v1/collections/shop/images", body, content_type)
+        answer = json.loads(answer) if status == 201 else answer
+        if status != 201 or answer["images"][0]["status"] != "stored":
+            problems.append(f"uploading {name} through {nodes[index % len(nodes)].name}: HTTP {status} {str(answer)[:200]}")
+            continue
+        uploaded[name] = (answer["images"][0]["id"], data)
+        last_seq = max(last_seq, answer["seq"])
+    caught_up = {"Quarry-Min-Seq": str(last_seq)}
+    for node in nodes:
+        for name, (image_id, data) in uploaded.items():
+            status, item = call(node.base, "GET", f"/v1/collections/shop/items/{image_id}", headers=caught_up)
+            if status != 200 or item.get("category") != "demo" or item.get("price") != 12.5:
+                problems.append(f"{node.name}: item {image_id} ({name}) answers HTTP {status} {str(item)[:200]}")
+            status, file = call_raw(node.base, "GET", f"/v1/collections/shop/items/{image_id}/image", headers=caught_up)
+            if status != 200 or file != data:
+                problems.append(f"{node.name}: the file of item {image_id} ({name}) differs from the upload (HTTP {status})")
+            body, content_type = multipart([("image", name, None, data)])
+            status, found = call_raw(node.base, "POST", "/v1/collections/shop/search/image?top_k=1", body, content_type, caught_up)
+            first = json.loads(found)["results"][0]["id"] if status == 200 and json.loads(found)["results"] else None
+            if first != image_id:
+                problems.append(f"{node.name}: searching with {name} finds {first}, not {image_id} (HTTP {status})")
+    if not uploaded:
+        return {"problems": problems or ["no image stored"], "images": {}}
+    name, (gone, _) = next(iter(uploaded.items()))
+    status, deleted = call(nodes[2].base, "DELETE", f"/v1/collections/shop/items/{gone}")
+    if status != 200:
+        problems.append(f"deleting item {gone} through {nodes[2].name}: HTTP {status} {deleted}")
+    else:
+        for node in nodes:
+            status, _ = call(node.base, "GET", f"/v1/collections/shop/items/{gone}", headers={"Quarry-Min-Seq": str(deleted["seq"])})
+            if status != 404:
+                problems.append(f"{node.name}: deleted item {gone} still answers HTTP {status}")
+        del uploaded[name]
+    return {"problems": problems, "images": {name: image_id for name, (image_id, _) in uploaded.items()}}
 
 
 SHARD_QUERIES = ["向量数据库为什么需要索引", "Annoy 如何构建树", "Milvus Lite 怎么部署", "K-means 聚类的步骤", "数据切分的方法",
@@ -376,6 +446,14 @@ def main():
               f"PUT /v1/aliases/current on node1: HTTP {status}, seq {alias_seq['Quarry-Min-Seq']}; "
               f"GET /v1/collections/current names {[summary.get('name') if isinstance(summary, dict) else summary for summary in named]}")
 
+        # 9. Images uploaded through any node reach every node (file, metadata, vector, id), and
+        #    so does deleting one item.
+        images = check_images(nodes)
+        check("images uploaded through any node are on every node; deleting one reaches every node", not images["problems"],
+              "; ".join(images["problems"][:5]) or f"3 images uploaded through node1, node2 and node3: on every node the item, "
+              f"the file (byte for byte) and a search with the same picture (first result) agree; item deleted through node3 "
+              f"is 404 on every node")
+
         # 8. A sharded collection (2 shards x 2 replicas over the three nodes) answers every query on
         #    every node exactly as one Flat index holding everything does, also with a node down.
         sharding = check_sharding(nodes, through_nginx)
@@ -452,13 +530,16 @@ def main():
         fresh_ids = ids_by_source(fresh, sample[:15])
         if fresh_ids != ids_by_source(nodes[0], sample[:15]):
             problems.append("node4's passage ids differ from node1's")
+        for name, image_id in images["images"].items():
+            if call(fresh.base, "GET", f"/v1/collections/shop/items/{image_id}")[0] != 200:
+                problems.append(f"node4 lacks image {image_id} ({name})")
         fresh_aliases = call(fresh.base, "GET", "/v1/aliases")[1]
         if not isinstance(fresh_aliases, dict) or fresh_aliases.get("aliases") != [{"alias": "current", "collection": COLLECTION}]:
             problems.append(f"node4's aliases are {fresh_aliases}")
         report["bootstrap"] = {"converged_s": round(converged, 2), "log_entries": latest}
         check("a node started on an empty folder converges", not problems,
               "; ".join(problems[:5]) or f"node4 bootstrapped from the rows to seq {latest} in {converged:.1f} s (including "
-              f"start-up); documents, versions, passage ids and aliases agree")
+              f"start-up); documents, versions, passage ids, images and aliases agree")
 
         # 6. The database away for longer than a write's patience (20 s): searches go on from each
         #    node's local view, /health reports the outage, the write answers 503

@@ -58,6 +58,8 @@ import urllib.request
 
 from PIL import Image
 
+from forms import multipart
+
 # The admin token the servers are started with and the writer sends; set by main().
 TOKEN = None
 TEXT, IMAGES = "notes", "pictures"
@@ -160,16 +162,6 @@ def image_png(seed):
     return buffer.getvalue()
 
 
-def multipart(parts, boundary="crashtestboundary"):
-    """(body, content type) of a form; parts are (field, filename or None, bytes)."""
-    body = b""
-    for field, filename, data in parts:
-        disposition = f'form-data; name="{field}"' + (f'; filename="{filename}"' if filename else "")
-        body += f"--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n".encode() + data + b"\r\n"
-    body += f"--{boundary}--\r\n".encode()
-    return body, f"multipart/form-data; boundary={boundary}"
-
-
 # MARK: - Model and operations
 
 class Model:
@@ -249,8 +241,8 @@ class Writer:
                 expect(status, 200, operation, answer)
         elif kind == "add_image":
             _, seed, category = operation
-            body, content_type = multipart([("image", f"{seed}.png", image_png(seed)), ("category", None, category.encode()),
-                                            ("price", None, str(seed % 100 + 0.5).encode())])
+            body, content_type = multipart([("image", f"{seed}.png", None, image_png(seed)), ("category", None, None, category.encode()),
+                                            ("price", None, None, str(seed % 100 + 0.5).encode())])
             status, answer = call("POST", f"/v1/collections/{IMAGES}/images", body, content_type, timeout=15)
             expect(status, 201, operation, answer)
             stored = answer["images"][0]

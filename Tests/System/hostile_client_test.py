@@ -54,6 +54,8 @@ import time
 import zlib
 from pathlib import Path
 
+from forms import multipart
+
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 HEALTH_LIMIT_MS = 100.0
@@ -100,19 +102,6 @@ def png(width, height, seed=None):
     parts.append(compressor.flush())
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"".join(parts)) + chunk(b"IEND", b"")
-
-
-def multipart(parts, boundary="hostileboundary"):
-    """(body, content type) of a well-formed form; parts are (field, filename or None, content type or None, bytes)."""
-    body = b""
-    for field, filename, content_type, data in parts:
-        disposition = f'form-data; name="{field}"' + (f'; filename="{filename}"' if filename else "")
-        body += f"--{boundary}\r\nContent-Disposition: {disposition}\r\n".encode()
-        if content_type:
-            body += f"Content-Type: {content_type}\r\n".encode()
-        body += b"\r\n" + data + b"\r\n"
-    body += f"--{boundary}--\r\n".encode()
-    return body, f"multipart/form-data; boundary={boundary}"
 
 
 class Reply:

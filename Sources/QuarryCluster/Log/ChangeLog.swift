@@ -13,7 +13,8 @@ enum ChangeLog {
     static let nodeLiveness: Duration = .seconds(15)
 
     /// What an entry did; its `key` is the document's source for document operations, the
-    /// alias for alias operations (whose `collection` is the collection it names or named).
+    /// alias for alias operations (whose `collection` is the collection it names or named), the
+    /// image's path for `store_image`, the item's id for `delete_item`.
     enum Operation: String, Sendable {
         case createCollection = "create_collection"
         case deleteCollection = "delete_collection"
@@ -21,6 +22,8 @@ enum ChangeLog {
         case deleteDocument = "delete_document"
         case setAlias = "set_alias"
         case removeAlias = "remove_alias"
+        case storeImage = "store_image"
+        case deleteItem = "delete_item"
     }
 
     /// One entry of the change log.
@@ -45,6 +48,7 @@ enum ChangeLog {
         let key: String
         var passages = 0
         var previousTarget: String?
+        var itemID: Int64?
     }
 
     /// Commits `write` in one transaction: the next sequence number, the rows, the log entry and
@@ -61,7 +65,8 @@ enum ChangeLog {
                     VALUES (\(sequence), \(written.collection), \(written.operation.rawValue), \(written.key), \(node))
                     """, logger: logger)
                 try await connection.query("SELECT pg_notify(\(channel), \(String(sequence)))", logger: logger)
-                return CommittedWrite(sequence: sequence, passages: written.passages, previousTarget: written.previousTarget)
+                return CommittedWrite(
+                    sequence: sequence, passages: written.passages, previousTarget: written.previousTarget, itemID: written.itemID)
             }
         } catch let error as PostgresTransactionError {
             if let unchanged = error.closureError as? Unchanged {
@@ -171,6 +176,42 @@ enum ChangeLog {
             for try await collection in removed.decode(String.self) { previous = collection }
             guard let previous else { throw Unchanged() }
             return Written(collection: previous, operation: .removeAlias, key: alias, previousTarget: previous)
+        case .storeImage(let collection, let embedded):
+            let specification = try await storedSpecification(collection, connection, logger: logger)
+            guard let specification else { throw CollectionError.notFound(collection) }
+            guard specification.kind == .image else {
+                throw CollectionError.wrongKind(name: collection, expected: .image, actual: specification.kind)
+            }
+            let image = embedded.image
+            let hashes = try await connection.query(
+                "SELECT content_hash FROM quarry_images WHERE collection = \(collection) AND path = \(image.path)", logger: logger)
+            for try await hash in hashes.decode(String.self) where hash == image.contentHash {
+                throw Unchanged()
+            }
+            try await connection.query("DELETE FROM quarry_images WHERE collection = \(collection) AND path = \(image.path)", logger: logger)
+            let inserted = try await connection.query(
+                """
+                INSERT INTO quarry_images (id, collection, path, content_hash, category, price, title, metadata, width, height,
+                                           vector, bytes, seq)
+                VALUES (nextval('quarry_image_ids'), \(collection), \(image.path), \(image.contentHash), \(image.category),
+                        \(image.price), \(image.title), \(JSONValue.encodeObject(image.metadata)), \(image.width), \(image.height),
+                        \(VectorCoding.encode(image.vector)), \(embedded.data), \(sequence))
+                RETURNING id
+                """, logger: logger)
+            var id: Int64?
+            for try await stored in inserted.decode(Int64.self) { id = stored }
+            return Written(collection: collection, operation: .storeImage, key: image.path, itemID: id)
+        case .deleteItem(let collection, let id):
+            try await requireCollection(collection, connection, logger: logger)
+            var removed = 0
+            let passages = try await connection.query(
+                "DELETE FROM quarry_passages WHERE collection = \(collection) AND id = \(id) RETURNING id", logger: logger)
+            for try await _ in passages.decode(Int64.self) { removed += 1 }
+            let images = try await connection.query(
+                "DELETE FROM quarry_images WHERE collection = \(collection) AND id = \(id) RETURNING id", logger: logger)
+            for try await _ in images.decode(Int64.self) { removed += 1 }
+            guard removed > 0 else { throw Unchanged() }
+            return Written(collection: collection, operation: .deleteItem, key: String(id), passages: removed)
         }
     }
 
@@ -330,6 +371,62 @@ enum ChangeLog {
                 ))
         }
         return EmbeddedDocument(source: source, contentHash: contentHash, metadata: JSONValue.decodeObject(metadata), passages: passages)
+    }
+
+    /// Image `path` of `collection` as the entry of `sequence` stored it, with its id, vector and
+    /// file; nil when a later write replaced or deleted it (a later entry carries that).
+    static func storedImage(
+        collection: String, path: String, sequence: Int64, on connection: PostgresConnection, logger: Logger
+    ) async throws -> EmbeddedImage? {
+        try await images(
+            connection.query(
+                """
+                SELECT id, path, content_hash, category, price, title, metadata, width, height, vector, bytes
+                FROM quarry_images WHERE collection = \(collection) AND path = \(path) AND seq = \(sequence)
+                """, logger: logger)
+        ).first
+    }
+
+    /// The images of `collection` with the given ids; read inside the caller's transaction.
+    static func images(collection: String, ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws -> [EmbeddedImage] {
+        try await images(
+            connection.query(
+                """
+                SELECT id, path, content_hash, category, price, title, metadata, width, height, vector, bytes
+                FROM quarry_images WHERE collection = \(collection) AND id = ANY(\(ids)) ORDER BY id
+                """, logger: logger))
+    }
+
+    /// The images of rows of `id, path, content_hash, category, price, title, metadata, width, height, vector, bytes`.
+    private static func images(_ rows: PostgresRowSequence) async throws -> [EmbeddedImage] {
+        var images: [EmbeddedImage] = []
+        for try await (id, path, contentHash, category, price, title, metadata, width, height, blob, bytes)
+            in rows.decode((Int64, String, String, String, Double?, String, String, Int, Int, Data, Data).self)
+        {
+            var vector: [Float] = []
+            guard VectorCoding.decode(blob, dimension: blob.count / 4, into: &vector) else {
+                throw ClusterError.statementFailed(operation: "read image \(id)", reason: "vector of \(blob.count) bytes")
+            }
+            images.append(
+                EmbeddedImage(
+                    image: NewImage(
+                        path: path, category: category, price: price, title: title, metadata: JSONValue.decodeObject(metadata), width: width,
+                        height: height, contentHash: contentHash, vector: vector, id: id),
+                    data: bytes))
+        }
+        return images
+    }
+
+    /// The ids of every item (passage or image) of `collection`.
+    static func itemIDs(collection: String, on connection: PostgresConnection, logger: Logger) async throws -> Set<Int64> {
+        var ids = Set<Int64>()
+        let rows = try await connection.query(
+            """
+            SELECT id FROM quarry_passages WHERE collection = \(collection)
+            UNION ALL SELECT id FROM quarry_images WHERE collection = \(collection)
+            """, logger: logger)
+        for try await id in rows.decode(Int64.self) { ids.insert(id) }
+        return ids
     }
 
     // MARK: Snapshots and pruning

@@ -268,7 +268,12 @@ public final class ClusterNode: ChangeReplication, Service {
                 var stored = 0
                 for (name, specification) in collections.sorted(by: { $0.key < $1.key }) {
                     _ = try await onBlockingThread { try library.create(name, as: specification) }
-                    guard specification.kind == .text, let collection = library.textCollection(named: name) else { continue }
+                    let itemIDs = try await ChangeLog.itemIDs(collection: name, on: connection, logger: logger)
+                    if let collection = library.imageCollection(named: name) {
+                        stored += try await reconcile(collection, with: itemIDs, on: connection)
+                        continue
+                    }
+                    guard let collection = library.textCollection(named: name) else { continue }
                     try await recordHeldShards(of: collection, on: connection)
                     let configuration = collection.configuration
                     let hashes = try await ChangeLog.documentHashes(collection: name, on: connection, logger: logger)
@@ -285,6 +290,9 @@ public final class ClusterNode: ChangeReplication, Service {
                         _ = try await onBlockingThread { try collection.save(document) }
                         stored += 1
                     }
+                    // Single passages deleted since the documents were stored.
+                    let removed = try collection.vectorSource.allIDs().filter { !itemIDs.contains($0) }
+                    if !removed.isEmpty { _ = try await onBlockingThread { try collection.deletePassages(ids: removed) } }
                 }
                 for (alias, target) in aliases.sorted(by: { $0.key < $1.key }) where library.aliasTargets[alias] != target {
                     _ = try await onBlockingThread { try library.setAlias(alias, to: target) }
@@ -321,6 +329,21 @@ public final class ClusterNode: ChangeReplication, Service {
                 logger.debug("could not report progress", metadata: ["error": "\(ClusterDatabase.describe(error))"])
             }
         }
+    }
+
+    /// Makes image collection `collection` hold exactly the images `ids` names (every image
+    /// stored in PostgreSQL has an id of its own): the others are deleted, the missing ones read
+    /// and stored. Returns how many were stored.
+    private func reconcile(_ collection: ImageCollection, with ids: Set<Int64>, on connection: PostgresConnection) async throws -> Int {
+        let local = Set(try collection.vectorSource.allIDs())
+        let removed = local.subtracting(ids)
+        if !removed.isEmpty { _ = try await onBlockingThread { try collection.delete(ids: Array(removed)) } }
+        let missing = ids.subtracting(local).sorted()
+        for batch in stride(from: 0, to: missing.count, by: 64).map({ Array(missing[$0..<min($0 + 64, missing.count)]) }) {
+            let images = try await ChangeLog.images(collection: collection.name, ids: batch, on: connection, logger: logger)
+            try await onBlockingThread { _ = try collection.save(images) }
+        }
+        return missing.count
     }
 
     /// Records in a sharded collection's configuration the shards the shard map gives this node.
@@ -424,6 +447,28 @@ public final class ClusterNode: ChangeReplication, Service {
             try await onBlockingThread { _ = try library.setAlias(entry.key, to: target) }
         case .removeAlias:
             try await onBlockingThread { _ = try library.removeAlias(entry.key) }
+        case .storeImage:
+            guard
+                let image = try await database.run(
+                    "read an image", patience: .seconds(5),
+                    { connection in
+                        try await ChangeLog.storedImage(
+                            collection: entry.collection, path: entry.key, sequence: entry.sequence, on: connection, logger: logger)
+                    })
+            else { return }
+            guard let collection = library.imageCollection(named: entry.collection) else {
+                throw ClusterError.applyFailed(sequence: entry.sequence, reason: "image collection \"\(entry.collection)\" is missing on this node")
+            }
+            try await onBlockingThread { _ = try collection.save([image]) }
+        case .deleteItem:
+            guard let id = Int64(entry.key) else {
+                throw ClusterError.applyFailed(sequence: entry.sequence, reason: "item id \"\(entry.key)\" is not a number")
+            }
+            if let collection = library.textCollection(named: entry.collection) {
+                try await onBlockingThread { _ = try collection.deletePassages(ids: [id]) }
+            } else if let collection = library.imageCollection(named: entry.collection) {
+                try await onBlockingThread { _ = try collection.delete(ids: [id]) }
+            }
         }
     }
 

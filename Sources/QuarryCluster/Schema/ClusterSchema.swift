@@ -17,6 +17,10 @@ import PostgresNIO
 ///   number of the write that set it.
 /// - `quarry_shards` (version 3): the shard map, the nodes holding each shard of a sharded
 ///   collection; `quarry_nodes.url` is where each node answers HTTP, for queries fanned out to it.
+/// - `quarry_images` (version 4): the images of image collections, each with its file's bytes,
+///   its metadata, its vector and the id every node gives it (from `quarry_image_ids`). The bytes
+///   live in PostgreSQL rather than a store beside it so that one replicated, backed-up system
+///   holds every acknowledged write, and a failover needs nothing else.
 enum ClusterSchema {
     /// The migrations, in order; version N is the N-th.
     static let migrations: [[String]] = [
@@ -94,6 +98,27 @@ enum ClusterSchema {
                 shard integer NOT NULL,
                 node text NOT NULL,
                 PRIMARY KEY (collection, shard, node)
+            )
+            """,
+        ],
+        [
+            "CREATE SEQUENCE quarry_image_ids",
+            """
+            CREATE TABLE quarry_images (
+                id bigint PRIMARY KEY,
+                collection text NOT NULL REFERENCES quarry_collections (name) ON DELETE CASCADE,
+                path text NOT NULL,
+                content_hash text NOT NULL,
+                category text NOT NULL,
+                price double precision,
+                title text NOT NULL,
+                metadata text NOT NULL,
+                width integer NOT NULL,
+                height integer NOT NULL,
+                vector bytea NOT NULL,
+                bytes bytea NOT NULL,
+                seq bigint NOT NULL,
+                UNIQUE (collection, path)
             )
             """,
         ],

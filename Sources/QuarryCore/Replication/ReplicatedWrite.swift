@@ -13,6 +13,11 @@ public enum ReplicatedWrite: Sendable {
     case setAlias(alias: String, collection: String)
     /// Removes an alias (never its collection).
     case removeAlias(alias: String)
+    /// Stores an image of an image collection with the embedding the receiving node computed,
+    /// replacing the one at its path; an unchanged one (same content hash) changes nothing.
+    case storeImage(collection: String, image: EmbeddedImage)
+    /// Deletes one item: a passage of a text collection or an image of an image collection.
+    case deleteItem(collection: String, id: Int64)
 }
 
 /// What committing a ``ReplicatedWrite`` did.
@@ -23,10 +28,13 @@ public struct CommittedWrite: Sendable, Equatable {
     public var passages: Int
     /// For alias writes, the collection the alias named before (nil when it did not exist).
     public var previousTarget: String?
+    /// For an image stored, the id the cluster gave it.
+    public var itemID: Int64?
 
-    public init(sequence: Int64?, passages: Int = 0, previousTarget: String? = nil) {
+    public init(sequence: Int64?, passages: Int = 0, previousTarget: String? = nil, itemID: Int64? = nil) {
         self.sequence = sequence
         self.passages = passages
         self.previousTarget = previousTarget
+        self.itemID = itemID
     }
 }

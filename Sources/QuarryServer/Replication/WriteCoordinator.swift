@@ -21,15 +21,34 @@ struct WriteCoordinator: Sendable {
         var previousTarget: String?
     }
 
-    /// Refuses `write` in cluster mode, which does not replicate it.
-    func requireSingleServer(for write: String) throws(APIError) {
-        guard replication == nil else {
-            throw APIError(
-                .conflict, code: "not_replicated",
-                message:
-                    "\(write) is not available in cluster mode: cluster mode replicates text collections, their documents, creating and deleting collections, and aliases"
-            )
+    /// Adds `inputs` to image collection `collection`: in cluster mode each image is embedded
+    /// here and committed to the change log on its own, its outcome `stored` under the id the
+    /// cluster gave it. Returns the outcomes and the last sequence number reached.
+    func addImages(
+        _ inputs: [ImageInput], to collection: ImageCollection, executor: SearchExecutor
+    ) async throws -> (result: ImageAddResult, sequence: Int64?) {
+        guard let replication else { return (try await executor.run { try collection.add(inputs) }, nil) }
+        var (result, images) = try await executor.run { try collection.embedded(inputs) }
+        var sequence: Int64?
+        for (offset, image) in images {
+            let committed = try await committed(replication, .storeImage(collection: collection.name, image: image))
+            sequence = committed.sequence ?? sequence
+            result.outcomes[offset] = committed.itemID.map { .stored(id: $0) } ?? .unchanged
         }
+        return (result, sequence)
+    }
+
+    /// Deletes item `id` (a passage or an image) of `collection`; unchanged when it has no such item.
+    func deleteItem(_ id: Int64, in collection: any IndexedCollection, executor: SearchExecutor) async throws -> Outcome {
+        guard let replication else {
+            // Removing ids from an index can move every vector after them: CPU work, for the executor.
+            let removed = try await executor.run {
+                if let text = collection as? TextCollection { return try text.deletePassages(ids: [id]) }
+                return try (collection as? ImageCollection)?.delete(ids: [id]) ?? []
+            }
+            return Outcome(changed: !removed.isEmpty, passages: removed.count)
+        }
+        return try await replicated(replication, .deleteItem(collection: collection.name, id: id))
     }
 
     /// Stores `document` in `collection`; unchanged when its content hash is. The embedding time
@@ -116,8 +135,13 @@ struct WriteCoordinator: Sendable {
 
     /// Commits `write` through the change log.
     private func replicated(_ replication: any ChangeReplication, _ write: ReplicatedWrite) async throws(APIError) -> Outcome {
+        Outcome(replication: try await committed(replication, write))
+    }
+
+    /// Commits `write` through the change log, answering what it did.
+    private func committed(_ replication: any ChangeReplication, _ write: ReplicatedWrite) async throws(APIError) -> CommittedWrite {
         do {
-            return Outcome(replication: try await replication.commit(write))
+            return try await replication.commit(write)
         } catch {
             throw Self.answer(to: error)
         }

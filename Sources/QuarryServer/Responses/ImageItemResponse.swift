@@ -62,5 +62,5 @@ struct ImagesResponse: ResponseEncodable {
     let collection: String
     var images: [Item] = []
     var vectors = 0
-    let seq = WriteSequence()
+    var seq = WriteSequence()
 }

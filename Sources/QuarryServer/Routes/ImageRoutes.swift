@@ -95,7 +95,6 @@ struct ImageRoutes {
     /// `POST …/images` (admin): image files as multipart parts, with optional fields
     /// `category`, `price`, `title` and `metadata` (a JSON object) applied to each.
     func addImages(_ request: Request, _ context: QuarryRequestContext) async throws -> EditedResponse<ImagesResponse> {
-        try writes.requireSingleServer(for: "adding images")
         let collection = try library.imageCollection(context)
         guard MultipartUpload.isMultipart(request) else {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "send the images as multipart/form-data")
@@ -108,10 +107,8 @@ struct ImageRoutes {
                 file.data, fileName: file.name, category: fields.category, price: fields.price, title: fields.title, metadata: fields.metadata
             )
         }
-        let (result, duplicates) = try await executor.run {
-            let result = try collection.add(inputs)
-            return (result, try collection.nearestDuplicates(ofStored: result.storedIDs))
-        }
+        let (result, sequence) = try await writes.addImages(inputs, to: collection, executor: executor)
+        let duplicates = try await executor.run { try collection.nearestDuplicates(ofStored: result.storedIDs) }
         metrics.recordEmbedding(model: collection.configuration.model, seconds: result.embeddingSeconds, inputs: result.embeddedImages)
         var response = ImagesResponse(collection: collection.name)
         for (file, outcome) in zip(form.files, result.outcomes) {
@@ -125,6 +122,7 @@ struct ImageRoutes {
             }
         }
         response.vectors = collection.vectorCount
+        response.seq = WriteSequence(sequence)
         let anyStored = response.images.contains { $0.status != "failed" }
         return EditedResponse(status: anyStored ? .created : .unprocessableContent, response: response)
     }

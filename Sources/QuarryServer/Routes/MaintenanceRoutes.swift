@@ -48,24 +48,20 @@ struct MaintenanceRoutes {
 
     /// `DELETE …/items/{id}`: one passage of a text collection or one image of an image collection.
     func deleteItem(_ request: Request, _ context: QuarryRequestContext) async throws -> Deletion {
-        try writes.requireSingleServer(for: "deleting one item")
         let name = try context.parameters.require("name")
         let text = try context.parameters.require("id")
         guard let id = Int64(text), id > 0 else { throw APIError.itemNotFound(text, collection: name) }
-        let removed: [Int64]
-        let vectors: Int
-        // Removing ids from an index can move every vector after them: CPU work, for the executor.
-        if let collection = library.textCollection(named: name) {
-            removed = try await executor.run { try collection.deletePassages(ids: [id]) }
-            vectors = collection.vectorCount
-        } else if let collection = library.imageCollection(named: name) {
-            removed = try await executor.run { try collection.delete(ids: [id]) }
-            vectors = collection.vectorCount
+        let collection: any IndexedCollection
+        if let text = library.textCollection(named: name) {
+            collection = text
+        } else if let images = library.imageCollection(named: name) {
+            collection = images
         } else {
             throw library.absentCollection(name)
         }
-        guard !removed.isEmpty else { throw APIError.itemNotFound(text, collection: name) }
-        return Deletion(collection: name, removed: removed.count, vectors: vectors)
+        let outcome = try await writes.deleteItem(id, in: collection, executor: executor)
+        guard outcome.changed else { throw APIError.itemNotFound(text, collection: name) }
+        return Deletion(collection: name, removed: outcome.passages, vectors: collection.vectorCount, seq: WriteSequence(outcome.sequence))
     }
 
     /// `POST …/reindex`: rebuilds the index from the stored vectors beside the live one and swaps it in.

@@ -230,6 +230,73 @@ import Testing
         }
     }
 
+    static let images = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("EmbeddingsTests/Fixtures/images")
+
+    @Test func imagesAndSingleItemDeletesReachEveryNodeByTheLogAndByABootstrap() async throws {
+        let postgres = try TestPostgres()
+        defer { postgres.stop() }
+        let (first, second) = (try emptyLibrary(), try emptyLibrary())
+        let a = try await ClusterNode.join(url: postgres.url, name: "a", library: first, logger: logger)
+        let b = try await ClusterNode.join(url: postgres.url, name: "b", library: second, logger: logger)
+        let following = [Task { await a.run() }, Task { await b.run() }]
+        defer { for task in following { task.cancel() } }
+        _ = try await a.commit(.createCollection(name: "shop", specification: .init(kind: .image, model: "efficientnet-lite0")))
+        _ = try await a.commit(.createCollection(name: "notes", specification: Self.notes))
+        let shop = try #require(first.imageCollection(named: "shop"))
+        // Node a embeds the uploads; PostgreSQL holds each file, its metadata and its vector.
+        let uploads = try ["rocket.jpg", "astronaut.jpg", "coffee-small.png"].map { name in
+            ImageInput.upload(
+                try Data(contentsOf: Self.images.appendingPathComponent(name)), fileName: name, category: "demo", price: 12.5, title: name,
+                metadata: [:])
+        }
+        let (_, embedded) = try shop.embedded(uploads)
+        #expect(embedded.count == 3)
+        var last: Int64 = 0
+        var ids: [Int64] = []
+        for (_, image) in embedded {
+            let committed = try await a.commit(.storeImage(collection: "shop", image: image))
+            ids.append(try #require(committed.itemID))
+            last = try #require(committed.sequence)
+        }
+        #expect(try await a.commit(.storeImage(collection: "shop", image: embedded[0].image)).sequence == nil)
+        await #expect(throws: CollectionError.self) { try await a.commit(.storeImage(collection: "notes", image: embedded[0].image)) }
+        #expect(await b.waitUntilApplied(last, timeout: .seconds(30)))
+        let replica = try #require(second.imageCollection(named: "shop"))
+        for (id, (_, image)) in zip(ids, embedded) {
+            let stored = try #require(try replica.image(id: id))
+            #expect(stored.path == image.image.path && stored.contentHash == image.image.contentHash && stored.price == 12.5)
+            #expect(try Data(contentsOf: try #require(replica.mediaFile(for: stored))) == image.data)
+            #expect(FileManager.default.fileExists(atPath: replica.thumbnailFile(for: stored).path))
+        }
+        #expect(try replica.vectorSource.allIDs().sorted() == ids.sorted())
+        // The same vectors: a search by a stored image's vector finds it first on both nodes.
+        let probe = embedded[1].image.image.vector
+        #expect(try shop.nearestDuplicate(of: probe)?.image.id == ids[1])
+        #expect(try replica.nearestDuplicate(of: probe)?.image.id == ids[1])
+
+        // Deleting one image, and one passage of a text collection, reaches the other node.
+        let deleted = try await b.commit(.deleteItem(collection: "shop", id: ids[0]))
+        #expect(deleted.passages == 1)
+        #expect(try await b.commit(.deleteItem(collection: "shop", id: ids[0])).sequence == nil)
+        _ = try await a.commit(.storeDocument(collection: "notes", document: document(3)))
+        let passage = try #require(try localIDs(first, "notes").first)
+        let removed = try await a.commit(.deleteItem(collection: "notes", id: passage))
+        #expect(await b.waitUntilApplied(try #require(removed.sequence), timeout: .seconds(30)))
+        #expect(try shop.image(id: ids[0]) == nil && replica.image(id: ids[0]) == nil)
+        #expect(try localIDs(second, "notes") == localIDs(first, "notes") && !localIDs(second, "notes").contains(passage))
+
+        // A node that finds the log pruned gets the images (and the passage deletion) from the rows.
+        _ = try postgres.query("DELETE FROM quarry_changes")
+        let third = try emptyLibrary()
+        let c = try await ClusterNode.join(url: postgres.url, name: "c", library: third, logger: logger)
+        let followingC = Task { await c.run() }
+        defer { followingC.cancel() }
+        #expect(await c.waitUntilApplied(try #require(removed.sequence), timeout: .seconds(60)))
+        #expect(try third.imageCollection(named: "shop")?.vectorSource.allIDs().sorted() == Array(ids.dropFirst()).sorted())
+        #expect(try localIDs(third, "notes") == localIDs(first, "notes"))
+    }
+
     @Test func aDataFolderWithCollectionsThatWasNeverANodesIsRefused() async throws {
         let postgres = try TestPostgres()
         defer { postgres.stop() }

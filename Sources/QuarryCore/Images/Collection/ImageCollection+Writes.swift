@@ -7,14 +7,59 @@ extension ImageCollection {
     /// Side fraction of the centre crop whose embedding is averaged into a stored image's vector.
     public static let storedCropFraction = 0.9
 
+    /// An image decoded and embedded, with its thumbnail, ready to be stored.
+    private struct PreparedImage {
+        /// Its position among the inputs.
+        var offset: Int
+        var image: NewImage
+        var data: Data
+        var thumbnail: Data
+    }
+
     /// Decodes, embeds and stores `inputs`: each image file is written to the
     /// media folder with its thumbnail and made durable, then the rows are committed
     /// to the store in one transaction, then the vectors are added to the index. An
     /// unusable image fails alone; an unchanged one (same path and content) is skipped.
     /// The thumbnail of a replaced image goes with it when no other image shares it.
     public func add(_ inputs: [ImageInput]) throws -> ImageAddResult {
+        let preparation = try prepare(inputs)
+        var result = preparation.result
+        guard !preparation.prepared.isEmpty else { return result }
+        try store(preparation.prepared, into: &result)
+        return result
+    }
+
+    /// Decodes and embeds `inputs` without storing them: what cluster mode commits to the
+    /// cluster, each image with the position of its input. The result reports the inputs that
+    /// failed and those already stored unchanged; the others are left `unchanged` for the caller
+    /// to settle once they are stored.
+    public func embedded(_ inputs: [ImageInput]) throws -> (result: ImageAddResult, images: [(offset: Int, image: EmbeddedImage)]) {
+        let (result, prepared) = try prepare(inputs)
+        return (result, prepared.map { ($0.offset, EmbeddedImage(image: $0.image, data: $0.data)) })
+    }
+
+    /// Stores images embedded elsewhere (``embedded(_:)`` on the node that took the upload),
+    /// under their own ids when they have them: the files, thumbnails made here, the rows and
+    /// the index, as ``add(_:)`` stores them. One already stored with the same content is skipped.
+    /// - Throws: ``ImageDecodingError`` when a file cannot be decoded for its thumbnail.
+    @discardableResult
+    public func save(_ images: [EmbeddedImage]) throws -> ImageAddResult {
+        let thumbnailer = ImageThumbnailer(maxSide: Self.thumbnailSide, decoder: decoder)
+        let prepared = try images.enumerated().map { offset, embedded in
+            PreparedImage(
+                offset: offset, image: embedded.image, data: embedded.data, thumbnail: try thumbnailer.thumbnail(of: decoder.decode(embedded.data)))
+        }
         var result = ImageAddResult()
-        var prepared: [(offset: Int, image: NewImage, data: Data, thumbnail: Data)] = []
+        result.outcomes = Array(repeating: .unchanged, count: images.count)
+        guard !prepared.isEmpty else { return result }
+        try store(prepared, into: &result)
+        return result
+    }
+
+    /// `inputs` decoded, given thumbnails and embedded; the result holds the failures.
+    private func prepare(_ inputs: [ImageInput]) throws -> (result: ImageAddResult, prepared: [PreparedImage]) {
+        var result = ImageAddResult()
+        var prepared: [PreparedImage] = []
         var decoded: [DecodedImage] = []
         result.outcomes = Array(repeating: .unchanged, count: inputs.count)
         let thumbnailer = ImageThumbnailer(maxSide: Self.thumbnailSide, decoder: decoder)
@@ -31,12 +76,12 @@ extension ImageCollection {
                 let image = try decoder.decode(input.data)
                 decoded.append(image)
                 prepared.append(
-                    (
-                        offset,
-                        NewImage(
+                    PreparedImage(
+                        offset: offset,
+                        image: NewImage(
                             path: input.path, category: input.category, price: input.price, title: input.title,
                             metadata: input.metadata, width: image.width, height: image.height, contentHash: hash, vector: []
-                        ), input.data, try thumbnailer.thumbnail(of: image)
+                        ), data: input.data, thumbnail: try thumbnailer.thumbnail(of: image)
                     ))
             } catch let error as ImageDecodingError {
                 result.outcomes[offset] = .failed(reason: "\(input.path): \(error.description)")
@@ -44,12 +89,18 @@ extension ImageCollection {
                 result.outcomes[offset] = .failed(reason: "\(input.path): thumbnail: \(error.description)")
             }
         }
-        guard !prepared.isEmpty else { return result }
+        guard !prepared.isEmpty else { return (result, prepared) }
         let embeddingStart = Stopwatch()
         let vectors = try storedEmbeddings(of: decoded)
         result.embeddedImages = decoded.count
         result.embeddingSeconds = embeddingStart.seconds
         for position in prepared.indices { prepared[position].image.vector = vectors[position] }
+        return (result, prepared)
+    }
+
+    /// Writes the files of `prepared` and commits their rows and vectors, recording each
+    /// image's outcome in `result`.
+    private func store(_ prepared: [PreparedImage], into result: inout ImageAddResult) throws {
         let change = try changingFiles {
             var written: [URL] = []
             for item in prepared {
@@ -76,7 +127,6 @@ extension ImageCollection {
             return change
         }
         result.replacedIDs = change.removedIDs
-        return result
     }
 
     /// The embeddings stored for `images`: for each, the mean of the embedding

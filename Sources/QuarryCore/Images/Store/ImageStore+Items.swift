@@ -6,7 +6,8 @@ extension ImageStore {
     /// with the same content hash is skipped; with another hash, the old row is
     /// replaced (its id removed, a new id added), also when an earlier image of
     /// the batch stored it. Returns the change and each image's id, in input
-    /// order (nil when skipped or replaced within the batch).
+    /// order (nil when skipped or replaced within the batch). An image with an ``NewImage/id``
+    /// is stored under it.
     public func insert(_ images: [NewImage]) throws(StoreError) -> (change: StoreChange, ids: [Int64?]) {
         for image in images { try checkDimension(of: image.vector, storing: image.path) }
         return try database.write("store \(images.count) images") { db in
@@ -14,8 +15,8 @@ extension ImageStore {
             var ids: [Int64?] = []
             let insert = try db.makeStatement(
                 sql: """
-                    INSERT INTO images (path, content_hash, category, price, title, metadata, width, height, added_at, vector)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO images (id, path, content_hash, category, price, title, metadata, width, height, added_at, vector)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             let now = Date().timeIntervalSince1970
             for image in images {
@@ -39,7 +40,7 @@ extension ImageStore {
                     }
                 }
                 try insert.execute(arguments: [
-                    image.path, image.contentHash, image.category, image.price, image.title,
+                    image.id, image.path, image.contentHash, image.category, image.price, image.title,
                     JSONValue.encodeObject(image.metadata), image.width, image.height, now, VectorCoding.encode(image.vector),
                 ])
                 change.addedIDs.append(db.lastInsertedRowID)

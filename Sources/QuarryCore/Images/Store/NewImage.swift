@@ -1,7 +1,7 @@
 import Foundation
 
 /// An embedded image about to be stored; its file is already in the media folder.
-public struct NewImage: Sendable {
+public struct NewImage: Sendable, Equatable {
     /// Path of the image file relative to the collection's media folder.
     public var path: String
     public var category: String
@@ -12,10 +12,12 @@ public struct NewImage: Sendable {
     public var height: Int
     public var contentHash: String
     public var vector: [Float]
+    /// The id to store it under (cluster mode, where PostgreSQL hands ids out); nil lets the store choose.
+    public var id: Int64?
 
     public init(
         path: String, category: String, price: Double?, title: String, metadata: [String: JSONValue] = [:],
-        width: Int, height: Int, contentHash: String, vector: [Float]
+        width: Int, height: Int, contentHash: String, vector: [Float], id: Int64? = nil
     ) {
         self.path = path
         self.category = category
@@ -26,5 +28,6 @@ public struct NewImage: Sendable {
         self.height = height
         self.contentHash = contentHash
         self.vector = vector
+        self.id = id
     }
 }
