@@ -21,7 +21,7 @@ nginx with deploy/cluster/nginx.conf, and three `quarry serve --cluster-url` nod
      holding both shards is down;
   9. images uploaded through different nodes are on every node (item, file, search by the same
      picture), a node bootstrapped from the rows has them too, and deleting one item through
-     another node removes it everywhere.
+     another node removes it everywhere; `quarry ingest-images --cluster-url` reaches every node.
 
 The cluster is started by cluster_harness.py.
 
@@ -453,6 +453,14 @@ def main():
               "; ".join(images["problems"][:5]) or f"3 images uploaded through node1, node2 and node3: on every node the item, "
               f"the file (byte for byte) and a search with the same picture (first result) agree; item deleted through node3 "
               f"is 404 on every node")
+        cli = subprocess.run([args.quarry, "ingest-images", "--cluster-url", url, "--models", args.models, "--collection", "fixtures",
+                              "--allow-failures", IMAGE_FIXTURES], capture_output=True, text=True)
+        committed = int(cli.stdout.split(" committed")[0].rsplit("(", 1)[-1]) if cli.returncode == 0 else -1
+        last_seq = cli.stdout.rsplit("last seq ", 1)[-1].split(",")[0] if cli.returncode == 0 else "0"
+        counts = [call(node.base, "GET", "/v1/collections/fixtures", headers={"Quarry-Min-Seq": last_seq})[1] for node in nodes]
+        counts = [count.get("images") if isinstance(count, dict) else count for count in counts]
+        check("quarry ingest-images --cluster-url reaches every node", committed > 0 and counts == [committed] * len(nodes),
+              f"{cli.stdout.strip() or cli.stderr.strip()[-300:]}; images per node: {counts}")
 
         # 8. A sharded collection (2 shards x 2 replicas over the three nodes) answers every query on
         #    every node exactly as one Flat index holding everything does, also with a node down.

@@ -6,7 +6,7 @@
 # latency on one FAISS thread (and the p99 of the thread's CPU time, which leaves
 # out time spent descheduled on a busy machine) and recall@10 against exact search.
 #
-#   benchmarks/scale/run.sh [--vectors N] [--queries Q] [--training-vectors T] [--seed S]
+#   benchmarks/scale/run.sh [--vectors N] [--queries Q] [--training-vectors T] [--seed S] [--indexes A,B]
 #
 #   --vectors N            base vectors (default 1000000; e.g. 100000 for a quick run)
 #   --queries Q            held-out queries (default 1000)
@@ -14,6 +14,7 @@
 #                          (default 262144 = 64 per list; 0 = all, which FAISS
 #                          subsamples to 256 per list, about 4× the training time)
 #   --seed S               generator seed (default 20261125)
+#   --indexes A,B          only these index slugs (default all; `scale-bench indexes` lists them)
 #
 # Environment: SWIFT_SCRATCH (swift build's scratch path, default .build),
 # QUARRY (a built quarry binary for the one-time ingest; default: built here),
@@ -43,12 +44,14 @@ vectors=1000000
 queries=1000
 training=262144
 seed=20261125
+indexes=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --vectors) vectors="$2"; shift 2 ;;
         --queries) queries="$2"; shift 2 ;;
         --training-vectors) training="$2"; shift 2 ;;
         --seed) seed="$2"; shift 2 ;;
+        --indexes) indexes="$2"; shift 2 ;;
         -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
     esac
@@ -110,7 +113,12 @@ mkdir -p "$out"
 sampler=$!
 trap 'kill "$sampler" 2>/dev/null || true' EXIT
 
-for index in $("$bench" indexes); do
+selected="${indexes//,/ }"
+[[ -n $selected ]] || selected="$("$bench" indexes)"
+for index in $selected; do
+    "$bench" indexes | grep -qx "$index" || { echo "run.sh: unknown index $index" >&2; exit 2; }
+done
+for index in $selected; do
     step "$index: build"
     "$bench" build --data "$dataset" --index "$index" --training-vectors "$training"
     step "$index: search (fresh process)"

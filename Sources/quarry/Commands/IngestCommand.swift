@@ -44,8 +44,8 @@ struct IngestCommand: AsyncParsableCommand {
     var paths: [String]
 
     func run() async throws {
-        if let url = clusterURL ?? ProcessInfo.processInfo.environment["QUARRY_CLUSTER_URL"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            try await ingestIntoCluster(url: try ClusterURL(url))
+        if let url = try quarry.clusterURL(flag: clusterURL) {
+            try await ingestIntoCluster(url: url)
             return
         }
         let library = try CollectionLibrary(dataDirectory: options.dataDirectory, modelsDirectory: options.modelsDirectory, logger: commandLogger())

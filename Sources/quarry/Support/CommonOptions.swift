@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import QuarryCore
 
 /// Options shared by the commands that work on a data folder.
 struct DataOptions: ParsableArguments {
@@ -12,6 +13,11 @@ struct DataOptions: ParsableArguments {
 
     var dataDirectory: URL { URL(fileURLWithPath: data) }
     var modelsDirectory: URL { URL(fileURLWithPath: models) }
+}
+
+/// The cluster a command commits to: its `--cluster-url`, else `QUARRY_CLUSTER_URL`; nil for a data folder.
+func clusterURL(flag: String?) throws -> ClusterURL? {
+    try (flag ?? ProcessInfo.processInfo.environment["QUARRY_CLUSTER_URL"].flatMap { $0.isEmpty ? nil : $0 }).map { try ClusterURL($0) }
 }
 
 /// A logger for command-line tools: warnings and errors on standard error.

@@ -189,6 +189,32 @@ import Testing
         #expect(throws: CollectionError.self) { try collection.merge(from: foreign) }
     }
 
+    @Test func imagesEmbeddedHereAreSavedElsewhereUnderTheirOwnIds() throws {
+        defer { folder.remove() }
+        // What a cluster node does with an upload: embed without storing, then every node saves it.
+        let (result, embedded) = try collection.embedded(inputs(0..<4) + [ImageInput(path: "broken.png", data: Data("no image".utf8))])
+        #expect(embedded.map(\.offset) == [0, 1, 2, 3] && result.failures.count == 1)
+        #expect(collection.index.count == 0)
+        let replica = try ImageCollection.create(
+            name: "replica", in: folder.url, encoder: GridColorEncoder(), model: "grid-color", logger: Logger(label: "test"))
+        let withIDs = embedded.enumerated().map { offset, item in
+            var image = item.image
+            image.image.id = 1_000 + Int64(offset)
+            return image
+        }
+        let saved = try replica.save(withIDs)
+        #expect(saved.storedIDs == [1_000, 1_001, 1_002, 1_003])
+        #expect(try replica.save(withIDs).storedCount == 0)
+        // Exported again, they carry the same files, rows and vectors.
+        let exported = try replica.embeddedImages(ids: [1_003, 1_001, 42])
+        #expect(exported.map(\.image.path) == ["items/1.png", "items/3.png"])
+        #expect(exported.map(\.data) == [withIDs[1].data, withIDs[3].data])
+        #expect(exported.map(\.image.vector) == [withIDs[1].image.vector, withIDs[3].image.vector])
+        let stored = try #require(try replica.image(id: 1_002))
+        #expect(stored.title == "item 2" && stored.price == 20)
+        #expect(FileManager.default.fileExists(atPath: replica.thumbnailFile(for: stored).path))
+    }
+
     @Test func deletedImagesLeaveStoreAndIndex() throws {
         defer { folder.remove() }
         let result = try collection.add(inputs(0..<5))

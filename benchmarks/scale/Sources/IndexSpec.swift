@@ -38,6 +38,8 @@ struct IndexSpec: Sendable {
         IndexSpec(slug: "flat-2-shards", factory: "Flat", knob: nil, values: [], trains: false, shards: 2),
         IndexSpec(slug: "ivf4096-flat-2-shards", factory: "IVF4096,Flat", knob: "nprobe",
                   values: [1, 2, 4, 8, 16, 32, 64], trains: true, shards: 2),
+        IndexSpec(slug: "hnsw32-2-shards", factory: "HNSW32", knob: "efSearch",
+                  values: [16, 32, 64, 128, 256, 512], trains: false, shards: 2),
     ]
 
     static func named(_ slug: String) throws -> IndexSpec {

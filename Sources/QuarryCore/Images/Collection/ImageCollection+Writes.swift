@@ -166,12 +166,7 @@ extension ImageCollection {
                 files.append((source, folder.mediaURL.appendingPathComponent(image.path)))
                 let thumbnail = other.thumbnailFile(for: image)
                 if FileManager.default.fileExists(atPath: thumbnail.path) { files.append((thumbnail, thumbnailFile(for: image))) }
-                batch.append(
-                    NewImage(
-                        path: image.path, category: image.category, price: image.price, title: image.title, metadata: image.metadata,
-                        width: image.width, height: image.height, contentHash: image.contentHash,
-                        vector: Array(vectors[offset * store.dimension..<(offset + 1) * store.dimension])
-                    ))
+                batch.append(NewImage(image, vector: Array(vectors[offset * store.dimension..<(offset + 1) * store.dimension])))
             }
             guard !batch.isEmpty else { return }
             copied += try changingFiles {

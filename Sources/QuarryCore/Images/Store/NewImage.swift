@@ -31,3 +31,12 @@ public struct NewImage: Sendable, Equatable {
         self.id = id
     }
 }
+
+extension NewImage {
+    /// Stored image `image` with `vector`, to be stored again elsewhere (under a new id).
+    public init(_ image: StoredImage, vector: [Float]) {
+        self.init(
+            path: image.path, category: image.category, price: image.price, title: image.title, metadata: image.metadata,
+            width: image.width, height: image.height, contentHash: image.contentHash, vector: vector)
+    }
+}
