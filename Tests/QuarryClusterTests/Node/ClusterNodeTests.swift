@@ -32,6 +32,17 @@ import Testing
         return try CollectionLibrary(dataDirectory: folder, modelsDirectory: Self.models, logger: logger)
     }
 
+    /// Nodes "a" and "b" on empty data folders (advertising the given URLs), each following the
+    /// log in a task of `following` until it is cancelled.
+    func twoNodes(
+        _ postgres: TestPostgres, advertising urls: (String?, String?) = (nil, nil)
+    ) async throws -> (a: ClusterNode, b: ClusterNode, first: CollectionLibrary, second: CollectionLibrary, following: [Task<Void, Never>]) {
+        let (first, second) = (try emptyLibrary(), try emptyLibrary())
+        let a = try await ClusterNode.join(url: postgres.url, name: "a", advertisedURL: urls.0, library: first, logger: logger)
+        let b = try await ClusterNode.join(url: postgres.url, name: "b", advertisedURL: urls.1, library: second, logger: logger)
+        return (a, b, first, second, [Task { await a.run() }, Task { await b.run() }])
+    }
+
     /// The ids of the passages `collection` holds on this node, sorted.
     func localIDs(_ library: CollectionLibrary, _ collection: String) throws -> [Int64] {
         try #require(library.textCollection(named: collection)).vectorSource.allIDs().sorted()
@@ -130,10 +141,7 @@ import Testing
     @Test func aliasesReachEveryNodeByTheLogAndByABootstrap() async throws {
         let postgres = try TestPostgres()
         defer { postgres.stop() }
-        let (first, second) = (try emptyLibrary(), try emptyLibrary())
-        let a = try await ClusterNode.join(url: postgres.url, name: "a", library: first, logger: logger)
-        let b = try await ClusterNode.join(url: postgres.url, name: "b", library: second, logger: logger)
-        let following = [Task { await a.run() }, Task { await b.run() }]
+        let (a, b, first, second, following) = try await twoNodes(postgres)
         defer { for task in following { task.cancel() } }
         _ = try await a.commit(.createCollection(name: "notes", specification: Self.notes))
         _ = try await a.commit(.createCollection(name: "archive", specification: Self.notes))
@@ -181,10 +189,7 @@ import Testing
     @Test func eachNodeHoldsTheDocumentsOfTheShardsTheShardMapGivesIt() async throws {
         let postgres = try TestPostgres()
         defer { postgres.stop() }
-        let (first, second) = (try emptyLibrary(), try emptyLibrary())
-        let a = try await ClusterNode.join(url: postgres.url, name: "a", advertisedURL: "http://127.0.0.1:9001", library: first, logger: logger)
-        let b = try await ClusterNode.join(url: postgres.url, name: "b", advertisedURL: "http://127.0.0.1:9002", library: second, logger: logger)
-        let following = [Task { await a.run() }, Task { await b.run() }]
+        let (a, b, first, second, following) = try await twoNodes(postgres, advertising: ("http://127.0.0.1:9001", "http://127.0.0.1:9002"))
         defer { for task in following { task.cancel() } }
         let layout = ShardLayout(shards: 2, replicas: 1)
         let sharded = CollectionSpecification(kind: .text, model: "e5-small", factory: "Flat", sharding: layout)
@@ -236,10 +241,7 @@ import Testing
     @Test func imagesAndSingleItemDeletesReachEveryNodeByTheLogAndByABootstrap() async throws {
         let postgres = try TestPostgres()
         defer { postgres.stop() }
-        let (first, second) = (try emptyLibrary(), try emptyLibrary())
-        let a = try await ClusterNode.join(url: postgres.url, name: "a", library: first, logger: logger)
-        let b = try await ClusterNode.join(url: postgres.url, name: "b", library: second, logger: logger)
-        let following = [Task { await a.run() }, Task { await b.run() }]
+        let (a, b, first, second, following) = try await twoNodes(postgres)
         defer { for task in following { task.cancel() } }
         _ = try await a.commit(.createCollection(name: "shop", specification: .init(kind: .image, model: "efficientnet-lite0")))
         _ = try await a.commit(.createCollection(name: "notes", specification: Self.notes))
