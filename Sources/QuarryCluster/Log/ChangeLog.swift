@@ -264,6 +264,11 @@ enum ChangeLog {
         guard try await storedSpecification(name, connection, logger: logger) != nil else { throw CollectionError.notFound(name) }
     }
 
+    /// The specification of collection `name`, if it exists.
+    static func specification(of name: String, on connection: PostgresConnection, logger: Logger) async throws -> CollectionSpecification? {
+        try await storedSpecification(name, connection, logger: logger)
+    }
+
     private static func storedSpecification(
         _ name: String, _ connection: PostgresConnection, logger: Logger
     ) async throws -> CollectionSpecification? {
@@ -415,6 +420,15 @@ enum ChangeLog {
                     data: bytes))
         }
         return images
+    }
+
+    /// The documents of `collection` that the passages `ids` belong to.
+    static func sources(ofPassages ids: [Int64], collection: String, on connection: PostgresConnection, logger: Logger) async throws -> Set<String> {
+        var sources = Set<String>()
+        let rows = try await connection.query(
+            "SELECT DISTINCT source FROM quarry_passages WHERE collection = \(collection) AND id = ANY(\(ids))", logger: logger)
+        for try await source in rows.decode(String.self) { sources.insert(source) }
+        return sources
     }
 
     /// The ids of every item (passage or image) of `collection`.

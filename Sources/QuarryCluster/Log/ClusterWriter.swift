@@ -36,6 +36,26 @@ public final class ClusterWriter: Sendable {
         }
     }
 
+    /// Creates collection `name` unless the cluster has it already with the same kind and model;
+    /// its other settings (index type, shards) are then kept. What `quarry ingest --cluster-url`
+    /// does before committing into a collection that may exist.
+    /// - Throws: ``CollectionError/alreadyExists(_:)`` when the existing one has another kind or
+    ///   model; ``ClusterError/databaseUnreachable(hosts:lastError:)``.
+    public func ensureCollection(_ name: String, as specification: CollectionSpecification) async throws -> CommittedWrite {
+        do {
+            return try await commit(.createCollection(name: name, specification: specification))
+        } catch CollectionError.alreadyExists(let existing) {
+            let logger = logger
+            let stored = try await database.run("read a collection", patience: .seconds(20)) { connection in
+                try await ChangeLog.specification(of: name, on: connection, logger: logger)
+            }
+            guard let stored, stored.kind == specification.kind, stored.model == specification.model else {
+                throw CollectionError.alreadyExists(existing)
+            }
+            return CommittedWrite(sequence: nil)
+        }
+    }
+
     /// Closes the idle connections.
     public func close() async {
         await database.closeAll()

@@ -281,13 +281,20 @@ public final class ClusterNode: ChangeReplication, Service {
                     for source in try collection.store.sources() where hashes[source] == nil {
                         _ = try await onBlockingThread { try collection.deleteDocument(source: source) }
                     }
-                    for (source, hash) in hashes.sorted(by: { $0.key < $1.key }) where try collection.store.contentHash(of: source) != hash {
+                    // Documents whose passages this node lacks though their hash agrees (deleted and
+                    // stored again with the same content while this node was away) are stored again too.
+                    let lacking = itemIDs.subtracting(try collection.vectorSource.allIDs())
+                    let incomplete =
+                        lacking.isEmpty
+                        ? [] : try await ChangeLog.sources(ofPassages: Array(lacking), collection: name, on: connection, logger: logger)
+                    for (source, hash) in hashes.sorted(by: { $0.key < $1.key })
+                    where try incomplete.contains(source) || collection.store.contentHash(of: source) != hash {
                         guard
                             let document = try await ChangeLog.document(
                                 collection: name, source: source, sequence: nil, on: connection, logger: logger
                             )
                         else { continue }
-                        _ = try await onBlockingThread { try collection.save(document) }
+                        _ = try await onBlockingThread { try collection.save(document, replacingUnchanged: incomplete.contains(source)) }
                         stored += 1
                     }
                     // Single passages deleted since the documents were stored.
@@ -408,6 +415,9 @@ public final class ClusterNode: ChangeReplication, Service {
     /// rows replaced or deleted since) is skipped: the later entry carries the current rows.
     private func apply(_ entry: ChangeLog.Entry) async throws {
         let (library, logger) = (library, logger)
+        if entry.operation == .createCollection || entry.operation == .deleteCollection {
+            shardMaps.withLock { $0[entry.collection] = nil }
+        }
         switch entry.operation {
         case .createCollection:
             try await database.run("create a collection", patience: .seconds(5)) { connection in

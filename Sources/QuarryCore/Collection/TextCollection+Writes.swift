@@ -18,10 +18,11 @@ extension TextCollection {
     }
 
     /// Stores an embedded document with its vectors as they are, replacing the passages its
-    /// source had; an unchanged one (same content hash) is skipped (returns nil).
+    /// source had; an unchanged one (same content hash) is skipped (returns nil) unless
+    /// `replacingUnchanged` (its passages stored again under the ids `document` gives).
     @discardableResult
-    public func save(_ document: EmbeddedDocument) throws -> StoreChange? {
-        if try store.contentHash(of: document.source) == document.contentHash { return nil }
+    public func save(_ document: EmbeddedDocument, replacingUnchanged: Bool = false) throws -> StoreChange? {
+        if !replacingUnchanged, try store.contentHash(of: document.source) == document.contentHash { return nil }
         return try index.commit {
             let change = try store.replaceDocument(
                 source: document.source, contentHash: document.contentHash, metadata: document.metadata, passages: document.passages

@@ -137,8 +137,10 @@ extension ServeSettings {
                 """,
             check: SettingCheck { url in
                 guard let url else { return nil }
-                guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme), parsed.host != nil, parsed.path.isEmpty else {
-                    return SettingProblem(requirement: "must be an http(s) URL with a host and no path", value: "\"\(url)\"")
+                guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme), parsed.host != nil, parsed.path.isEmpty,
+                    parsed.query == nil, parsed.fragment == nil, parsed.user == nil
+                else {
+                    return SettingProblem(requirement: "must be an http(s) URL with a host and nothing after the port", value: "\"\(url)\"")
                 }
                 return nil
             }

@@ -37,6 +37,7 @@ struct CollectionRoutes {
                     let answer = try await searchShards(shardRequest, of: collection, through: shards, degraded: degraded)
                     return try answer.response(from: request, context: context)
                 }
+                try ShardedSearch.requireHeld(collection.configuration.heldShards ?? [], by: request)
                 let candidates = try await executor.candidates(shardRequest, in: collection, degraded: degraded, limits: limits)
                 return try ShardCandidatesResponse(candidates, degraded: degraded).response(from: request, context: context)
             }

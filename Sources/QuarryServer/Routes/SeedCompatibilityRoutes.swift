@@ -45,6 +45,11 @@ struct SeedCompatibilityRoutes {
             let body = try await StrictJSON.decode(Body.self, from: request, limit: limits.maxJSONBodyBytes)
             let name = defaultCollection ?? library.allTextCollections.first?.name ?? ""
             guard let collection = library.textCollection(named: name) else { throw library.absentCollection(name) }
+            guard collection.configuration.sharding == nil else {
+                throw APIError(
+                    .conflict, code: "sharded_collection",
+                    message: "\"\(name)\" is sharded: search it with POST /v1/collections/\(name)/search, which asks every shard")
+            }
             let query = try limits.validatedQuery(body.query)
             let request = TextSearchRequest(query: query, topK: try limits.validatedTopK(body.topK ?? 5), mode: .vector)
             let result = try await executor.search(request, in: collection, degraded: context.isDegraded, limits: limits, metrics: metrics)

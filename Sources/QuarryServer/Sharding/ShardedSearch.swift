@@ -20,6 +20,9 @@ struct ShardedSearch: Sendable {
     /// The header that asks a node for the candidates of the shards it holds, without fanning out again.
     static let scopeHeader = HTTPField.Name("Quarry-Shard-Scope")!
     static let candidatesScope = "candidates"
+    /// The header naming the shards asked for (comma-separated); a node holding not all of them
+    /// answers 421, and the asking node turns to another.
+    static let shardsHeader = HTTPField.Name("Quarry-Shards")!
     /// Largest answer read from one node.
     static let maxAnswerBytes = 32 << 20
 
@@ -43,6 +46,19 @@ struct ShardedSearch: Sendable {
     /// Whether `request` is one node's part of a fanned-out search, to answer with its own shards' candidates.
     static func isShardPart(_ request: Request) -> Bool {
         request.headers[scopeHeader] == candidatesScope
+    }
+
+    /// Refuses a node's part of a fanned-out search that asks for shards other than `held`.
+    /// - Throws: 421 `shard_not_held`, so that the asking node turns to another holder.
+    static func requireHeld(_ held: [Int], by request: Request) throws(APIError) {
+        let asked = (request.headers[shardsHeader] ?? "").split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard Set(asked).isSubset(of: held) else {
+            throw APIError(
+                .misdirectedRequest, code: "shard_not_held",
+                message:
+                    "this node holds shards \(held.map(String.init).joined(separator: ",")), not all of \(asked.map(String.init).joined(separator: ","))"
+            )
+        }
     }
 
     /// The candidates of every shard of sharded collection `collection` for `request`; `local`
@@ -84,14 +100,15 @@ struct ShardedSearch: Sendable {
                 }
                 askOf[node, default: []].append(shard)
             }
+            let asked = askOf
             let outcomes = await withTaskGroup(of: NodeOutcome.self) { group in
-                for node in askOf.keys {
+                for (node, shards) in asked {
                     group.addTask {
                         do {
-                            let answer = try await ask(node, request, collection: collection, minimumSequence: minimumSequence)
+                            let answer = try await ask(node, request, collection: collection, shards: shards, minimumSequence: minimumSequence)
                             return NodeOutcome(node: node, answer: answer, failure: nil)
                         } catch {
-                            return NodeOutcome(node: node, answer: nil, failure: "\(error)")
+                            return NodeOutcome(node: node, answer: nil, failure: error)
                         }
                     }
                 }
@@ -104,8 +121,10 @@ struct ShardedSearch: Sendable {
                     answers.append(answer.candidates)
                     degraded = degraded || answer.degraded
                     for shard in askOf[outcome.node] ?? [] { pending[shard] = nil }
+                } else if let refusal = outcome.failure as? NodeRefusal, let answer = refusal.answerAsIs {
+                    throw answer
                 } else {
-                    failures[outcome.node] = outcome.failure ?? "no answer"
+                    failures[outcome.node] = outcome.failure.map { "\($0)" } ?? "no answer"
                 }
             }
         }
@@ -115,18 +134,19 @@ struct ShardedSearch: Sendable {
     /// Asks node `base` for its own shards' candidates for `request`, once it has applied the
     /// change log up to `minimumSequence` (what this node had applied: read-your-writes across shards).
     private func ask(
-        _ base: String, _ request: TextSearchRequest, collection: String, minimumSequence: Int64
+        _ base: String, _ request: TextSearchRequest, collection: String, shards: [Int], minimumSequence: Int64
     ) async throws -> ShardCandidatesResponse {
         var call = HTTPClientRequest(url: "\(base)/v1/collections/\(collection)/search")
         call.method = .POST
         call.headers.add(name: "Content-Type", value: "application/json")
         call.headers.add(name: Self.scopeHeader.rawName, value: Self.candidatesScope)
+        call.headers.add(name: Self.shardsHeader.rawName, value: shards.map(String.init).joined(separator: ","))
         call.headers.add(name: ReplicationMiddleware.minimumSequenceHeader.rawName, value: String(minimumSequence))
         call.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(SearchRequestBody(request))))
         let response = try await client.execute(call, timeout: nodeTimeout)
         let body = try await response.body.collect(upTo: Self.maxAnswerBytes)
         guard response.status == .ok else {
-            throw NodeRefusal(status: Int(response.status.code), body: String(buffer: body).prefix(300).description)
+            throw NodeRefusal(status: Int(response.status.code), body: String(buffer: body))
         }
         return try JSONDecoder().decode(ShardCandidatesResponse.self, from: body)
     }
@@ -135,14 +155,32 @@ struct ShardedSearch: Sendable {
     private struct NodeOutcome: Sendable {
         let node: String
         let answer: ShardCandidatesResponse?
-        let failure: String?
+        let failure: (any Error)?
     }
 
     /// A node's answer other than 200.
     private struct NodeRefusal: Error, CustomStringConvertible {
         let status: Int
         let body: String
-        var description: String { "HTTP \(status) \(body)" }
+        var description: String { "HTTP \(status) \(body.prefix(300))" }
+
+        /// The refusal as this node's own answer when it is about the request rather than the node
+        /// (400 invalid, 413 too large): another holder would refuse it too.
+        var answerAsIs: APIError? {
+            guard [400, 413].contains(status),
+                let error = try? JSONDecoder().decode(ErrorAnswer.self, from: Data(body.utf8)).error
+            else { return nil }
+            return APIError(HTTPResponse.Status(code: status), code: error.code, message: error.message)
+        }
+
+        /// The JSON body of an error answer.
+        private struct ErrorAnswer: Decodable {
+            struct Detail: Decodable {
+                let code: String
+                let message: String
+            }
+            let error: Detail
+        }
     }
 
     private static func unavailable(_ message: String) -> APIError {

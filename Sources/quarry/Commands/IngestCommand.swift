@@ -84,11 +84,7 @@ struct IngestCommand: AsyncParsableCommand {
         let encoder = try ModelRegistry.textEncoder(model, modelsDirectory: options.modelsDirectory)
         let ingestor = try ingestor(for: encoder)
         let writer = try await ClusterWriter.connect(url: url, name: "cli-\(ProcessInfo.processInfo.hostName)", logger: commandLogger())
-        var last = try await writer.commit(
-            .createCollection(
-                name: collection, specification: CollectionSpecification(kind: .text, model: model, factory: factory)
-            )
-        ).sequence
+        var last = try await writer.ensureCollection(collection, as: CollectionSpecification(kind: .text, model: model, factory: factory)).sequence
         let files = ingestor.files(in: paths.map { URL(fileURLWithPath: $0) })
         var (stored, unchanged, passages, failed) = (0, 0, 0, 0)
         let progress = ProgressBar()

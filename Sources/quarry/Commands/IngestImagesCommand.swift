@@ -94,9 +94,8 @@ struct IngestImagesCommand: AsyncParsableCommand {
     func commit(_ scratch: ImageCollection, to url: ClusterURL, summary: ImageIngestSummary) async throws {
         let start = Stopwatch()
         let writer = try await ClusterWriter.connect(url: url, name: "cli-\(ProcessInfo.processInfo.hostName)", logger: commandLogger())
-        var last = try await writer.commit(
-            .createCollection(
-                name: collection, specification: CollectionSpecification(kind: .image, model: scratch.configuration.model, factory: factory))
+        var last = try await writer.ensureCollection(
+            collection, as: CollectionSpecification(kind: .image, model: scratch.configuration.model, factory: factory)
         ).sequence
         let ids = try scratch.vectorSource.allIDs().sorted()
         var (stored, unchanged) = (0, 0)

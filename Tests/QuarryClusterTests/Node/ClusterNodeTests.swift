@@ -299,6 +299,49 @@ import Testing
         #expect(try localIDs(third, "notes") == localIDs(first, "notes"))
     }
 
+    /// A node away while a document was deleted and stored again with the same content (same
+    /// hash, new passage ids) once kept the document row and dropped all its passages on return.
+    @Test func aNodeBackFromAwayStoresAgainADocumentReplacedWithTheSameContent() async throws {
+        let postgres = try TestPostgres()
+        defer { postgres.stop() }
+        let writer = try await ClusterWriter.connect(url: postgres.url, name: "writer", logger: logger)
+        _ = try await writer.commit(.createCollection(name: "notes", specification: Self.notes))
+        _ = try await writer.commit(.storeDocument(collection: "notes", document: document(1)))
+        let library = try emptyLibrary()
+        let before = try await ClusterNode.join(url: postgres.url, name: "c", library: library, logger: logger)
+        let followingBefore = Task { await before.run() }
+        #expect(await before.waitUntilApplied(2, timeout: .seconds(30)))
+        followingBefore.cancel()
+        _ = await followingBefore.value
+        _ = try await writer.commit(.deleteDocument(collection: "notes", source: "notes/1.md"))
+        let again = try await writer.commit(.storeDocument(collection: "notes", document: document(1)))
+        _ = try postgres.query("DELETE FROM quarry_changes")
+        let back = try await ClusterNode.join(url: postgres.url, name: "c", library: library, logger: logger)
+        let following = Task { await back.run() }
+        defer { following.cancel() }
+        #expect(await back.waitUntilApplied(try #require(again.sequence), timeout: .seconds(30)))
+        let postgresIDs = try postgres.query("SELECT id FROM quarry_passages ORDER BY id").compactMap(Int64.init)
+        #expect(postgresIDs.count == 2)
+        #expect(try localIDs(library, "notes") == postgresIDs)
+        await writer.close()
+    }
+
+    @Test func theCommandLineCommitsIntoAnExistingCollectionOfTheSameKindAndModel() async throws {
+        let postgres = try TestPostgres()
+        defer { postgres.stop() }
+        let writer = try await ClusterWriter.connect(url: postgres.url, name: "cli", logger: logger)
+        let sharded = CollectionSpecification(kind: .text, model: "e5-small", factory: "Flat", sharding: ShardLayout(shards: 2))
+        _ = try postgres.query("INSERT INTO quarry_nodes (name, applied_seq, url) VALUES ('a', 0, 'http://127.0.0.1:9001')")
+        #expect(try await writer.commit(.createCollection(name: "notes", specification: sharded)).sequence == 1)
+        // `quarry ingest --cluster-url` asks only for the kind and model: the shards are kept.
+        #expect(try await writer.ensureCollection("notes", as: Self.notes) == CommittedWrite(sequence: nil))
+        await #expect(throws: CollectionError.self) {
+            try await writer.ensureCollection("notes", as: CollectionSpecification(kind: .text, model: "minilm-l6"))
+        }
+        #expect(try await writer.ensureCollection("other", as: Self.notes).sequence == 2)
+        await writer.close()
+    }
+
     @Test func aDataFolderWithCollectionsThatWasNeverANodesIsRefused() async throws {
         let postgres = try TestPostgres()
         defer { postgres.stop() }

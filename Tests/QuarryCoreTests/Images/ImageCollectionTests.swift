@@ -213,6 +213,21 @@ import Testing
         let stored = try #require(try replica.image(id: 1_002))
         #expect(stored.title == "item 2" && stored.price == 20)
         #expect(FileManager.default.fileExists(atPath: replica.thumbnailFile(for: stored).path))
+        // A node that may be behind the cluster embeds what it holds already too: the cluster decides.
+        #expect(try replica.embedded(inputs(0..<2)).images.count == 2)
+        // An image this node cannot decode is stored without a thumbnail; an unsafe path fails.
+        var undecodable = withIDs[0]
+        undecodable.image.path = "items/undecodable.png"
+        undecodable.image.id = 2_000
+        undecodable.data = Data("not an image this node can decode".utf8)
+        undecodable.image.contentHash = ContentHash.sha256(undecodable.data)
+        var unsafe = undecodable
+        unsafe.image.path = "../outside.png"
+        unsafe.image.id = 2_001
+        let saved2 = try replica.save([undecodable, unsafe])
+        #expect(saved2.storedIDs == [2_000] && saved2.failures.count == 1)
+        let stored2 = try #require(try replica.image(id: 2_000))
+        #expect(!FileManager.default.fileExists(atPath: replica.thumbnailFile(for: stored2).path))
     }
 
     @Test func deletedImagesLeaveStoreAndIndex() throws {

@@ -142,6 +142,7 @@ import Testing
         for (variable, value) in [
             ("QUARRY_CLUSTER_URL", "mysql://quarry@db1/quarry"), ("QUARRY_NODE_NAME", "node one"),
             ("QUARRY_ADVERTISE_URL", "10.0.0.5:8081"), ("QUARRY_ADVERTISE_URL", "http://node1:8081/quarry"),
+            ("QUARRY_ADVERTISE_URL", "http://node1:8081?x=1"),
         ] {
             #expect(throws: ServeSettingsError.self) {
                 _ = try ServeSettings.resolve(configFile: nil, environment: [variable: value], flags: .init())

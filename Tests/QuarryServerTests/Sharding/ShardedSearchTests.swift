@@ -77,6 +77,17 @@ import Testing
                         body: ByteBuffer(string: #"{"query": "IVF nprobe", "top_k": 10, "mode": "vector"}"#))
                     let candidates = try #require(try json(part)["vector"] as? [[String: Any]])
                     #expect(candidates.count == 3 && !candidates.contains { $0["source"] as? String == "extra.md" })
+                    // Asked for a shard it does not hold (a stale shard map, an address that leads
+                    // back to the asking node), a node says so rather than answer in part.
+                    let misdirected = try await client.execute(
+                        uri: "/v1/collections/course/search", method: .post,
+                        headers: [
+                            .contentType: "application/json", ShardedSearch.scopeHeader: ShardedSearch.candidatesScope,
+                            ShardedSearch.shardsHeader: "0,1",
+                        ],
+                        body: ByteBuffer(string: #"{"query": "IVF nprobe", "top_k": 10, "mode": "vector"}"#))
+                    #expect(misdirected.status == .misdirectedRequest)
+                    #expect(try errorCode(misdirected) == "shard_not_held")
                 }
             }
             // No node holding shard 1 answers: 503, never a partial answer.

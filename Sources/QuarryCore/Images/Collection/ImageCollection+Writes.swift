@@ -13,7 +13,8 @@ extension ImageCollection {
         var offset: Int
         var image: NewImage
         var data: Data
-        var thumbnail: Data
+        /// Nil when this node could not make one (an image another node accepted under other limits).
+        var thumbnail: Data?
     }
 
     /// Decodes, embeds and stores `inputs`: each image file is written to the
@@ -31,33 +32,46 @@ extension ImageCollection {
 
     /// Decodes and embeds `inputs` without storing them: what cluster mode commits to the
     /// cluster, each image with the position of its input. The result reports the inputs that
-    /// failed and those already stored unchanged; the others are left `unchanged` for the caller
-    /// to settle once they are stored.
+    /// failed; the others are left `unchanged` for the caller to settle once the cluster has
+    /// taken them. None is skipped as already stored: this node may be behind the cluster.
     public func embedded(_ inputs: [ImageInput]) throws -> (result: ImageAddResult, images: [(offset: Int, image: EmbeddedImage)]) {
-        let (result, prepared) = try prepare(inputs)
+        let (result, prepared) = try prepare(inputs, skippingStored: false)
         return (result, prepared.map { ($0.offset, EmbeddedImage(image: $0.image, data: $0.data)) })
     }
 
     /// Stores images embedded elsewhere (``embedded(_:)`` on the node that took the upload),
     /// under their own ids when they have them: the files, thumbnails made here, the rows and
-    /// the index, as ``add(_:)`` stores them. One already stored with the same content is skipped.
-    /// - Throws: ``ImageDecodingError`` when a file cannot be decoded for its thumbnail.
+    /// the index, as ``add(_:)`` stores them. One already stored with the same content is
+    /// skipped; one with an unsafe path fails. An image this node cannot decode (another node
+    /// accepted it under other limits) is stored without a thumbnail rather than refused.
     @discardableResult
     public func save(_ images: [EmbeddedImage]) throws -> ImageAddResult {
         let thumbnailer = ImageThumbnailer(maxSide: Self.thumbnailSide, decoder: decoder)
-        let prepared = try images.enumerated().map { offset, embedded in
-            PreparedImage(
-                offset: offset, image: embedded.image, data: embedded.data, thumbnail: try thumbnailer.thumbnail(of: decoder.decode(embedded.data)))
-        }
         var result = ImageAddResult()
         result.outcomes = Array(repeating: .unchanged, count: images.count)
+        var prepared: [PreparedImage] = []
+        for (offset, embedded) in images.enumerated() {
+            guard ImageInput.isSafeRelativePath(embedded.image.path) else {
+                result.outcomes[offset] = .failed(reason: "\(embedded.image.path): not a safe relative path")
+                continue
+            }
+            var thumbnail: Data?
+            do {
+                thumbnail = try thumbnailer.thumbnail(of: decoder.decode(embedded.data))
+            } catch {
+                logger.warning(
+                    "stored an image without a thumbnail", metadata: ["collection": "\(name)", "path": "\(embedded.image.path)", "error": "\(error)"])
+            }
+            prepared.append(PreparedImage(offset: offset, image: embedded.image, data: embedded.data, thumbnail: thumbnail))
+        }
         guard !prepared.isEmpty else { return result }
         try store(prepared, into: &result)
         return result
     }
 
-    /// `inputs` decoded, given thumbnails and embedded; the result holds the failures.
-    private func prepare(_ inputs: [ImageInput]) throws -> (result: ImageAddResult, prepared: [PreparedImage]) {
+    /// `inputs` decoded, given thumbnails and embedded; the result holds the failures. With
+    /// `skippingStored`, an input stored already with the same content is left out (`unchanged`).
+    private func prepare(_ inputs: [ImageInput], skippingStored: Bool = true) throws -> (result: ImageAddResult, prepared: [PreparedImage]) {
         var result = ImageAddResult()
         var prepared: [PreparedImage] = []
         var decoded: [DecodedImage] = []
@@ -71,7 +85,7 @@ extension ImageCollection {
             }
             let hash = ContentHash.sha256(input.data)
             // Images of a batch apply in order: one whose path an earlier one changes is stored anyway.
-            if pathsInBatch.insert(input.path).inserted, try store.contentHash(ofPath: input.path) == hash { continue }
+            if skippingStored, pathsInBatch.insert(input.path).inserted, try store.contentHash(ofPath: input.path) == hash { continue }
             do {
                 let image = try decoder.decode(input.data)
                 decoded.append(image)
@@ -108,8 +122,8 @@ extension ImageCollection {
                 try write(item.data, to: media)
                 written.append(media)
                 let thumbnail = folder.thumbnailURL(contentHash: item.image.contentHash)
-                if !FileManager.default.fileExists(atPath: thumbnail.path) {
-                    try write(item.thumbnail, to: thumbnail)
+                if let data = item.thumbnail, !FileManager.default.fileExists(atPath: thumbnail.path) {
+                    try write(data, to: thumbnail)
                     written.append(thumbnail)
                 }
             }
