@@ -264,12 +264,8 @@ enum ChangeLog {
         guard try await storedSpecification(name, connection, logger: logger) != nil else { throw CollectionError.notFound(name) }
     }
 
-    /// The specification of collection `name`, if it exists.
-    static func specification(of name: String, on connection: PostgresConnection, logger: Logger) async throws -> CollectionSpecification? {
-        try await storedSpecification(name, connection, logger: logger)
-    }
-
-    private static func storedSpecification(
+    /// The specification of collection `name`, if it exists; read inside the caller's transaction when there is one.
+    static func storedSpecification(
         _ name: String, _ connection: PostgresConnection, logger: Logger
     ) async throws -> CollectionSpecification? {
         let rows = try await connection.query("SELECT specification FROM quarry_collections WHERE name = \(name)", logger: logger)

@@ -47,7 +47,7 @@ public final class ClusterWriter: Sendable {
         } catch CollectionError.alreadyExists(let existing) {
             let logger = logger
             let stored = try await database.run("read a collection", patience: .seconds(20)) { connection in
-                try await ChangeLog.specification(of: name, on: connection, logger: logger)
+                try await ChangeLog.storedSpecification(name, connection, logger: logger)
             }
             guard let stored, stored.kind == specification.kind, stored.model == specification.model else {
                 throw CollectionError.alreadyExists(existing)

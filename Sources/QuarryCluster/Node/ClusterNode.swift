@@ -443,7 +443,7 @@ public final class ClusterNode: ChangeReplication, Service {
                         )
                     })
             else { return }
-            let collection = try localTextCollection(entry)
+            let collection = try local(entry, library.textCollection(named:), kind: .text)
             try await onBlockingThread { _ = try collection.save(document) }
         case .deleteDocument:
             guard let collection = library.textCollection(named: entry.collection) else { return }
@@ -466,9 +466,7 @@ public final class ClusterNode: ChangeReplication, Service {
                             collection: entry.collection, path: entry.key, sequence: entry.sequence, on: connection, logger: logger)
                     })
             else { return }
-            guard let collection = library.imageCollection(named: entry.collection) else {
-                throw ClusterError.applyFailed(sequence: entry.sequence, reason: "image collection \"\(entry.collection)\" is missing on this node")
-            }
+            let collection = try local(entry, library.imageCollection(named:), kind: .image)
             try await onBlockingThread { _ = try collection.save([image]) }
         case .deleteItem:
             guard let id = Int64(entry.key) else {
@@ -482,9 +480,13 @@ public final class ClusterNode: ChangeReplication, Service {
         }
     }
 
-    private func localTextCollection(_ entry: ChangeLog.Entry) throws(ClusterError) -> TextCollection {
-        guard let collection = library.textCollection(named: entry.collection) else {
-            throw .applyFailed(sequence: entry.sequence, reason: "text collection \"\(entry.collection)\" is missing on this node")
+    /// The local collection `entry` writes to, found by `lookup`.
+    /// - Throws: ``ClusterError/applyFailed(sequence:reason:)`` when this node lacks it.
+    private func local<Collection>(
+        _ entry: ChangeLog.Entry, _ lookup: (String) -> Collection?, kind: CollectionKind
+    ) throws(ClusterError) -> Collection {
+        guard let collection = lookup(entry.collection) else {
+            throw .applyFailed(sequence: entry.sequence, reason: "\(kind.rawValue) collection \"\(entry.collection)\" is missing on this node")
         }
         return collection
     }
