@@ -198,7 +198,9 @@ def check_images(nodes):
     for index, name in enumerate(["rocket.jpg", "astronaut.jpg", "coffee-small.png"]):
         data = open(os.path.join(IMAGE_FIXTURES, name), "rb").read()
         body, content_type = multipart([("image", name, None, data), ("category", None, None, b"demo"), ("price", None, None, b"12.5")])
-        status, answer = call_raw(nodes[index % len(nodes)].base, "POST", "/v1/collections/shop/images", body, content_type)
+        # The collection was created through node2: another node knows it once it has applied that change.
+        status, answer = call_raw(nodes[index % len(nodes)].base, "POST", "/v1/collections/shop/images", body, content_type,
+                                  {"Quarry-Min-Seq": str(created["seq"])})
         answer = json.loads(answer) if status == 201 else answer
         if status != 201 or answer["images"][0]["status"] != "stored":
             problems.append(f"uploading {name} through {nodes[index % len(nodes)].name}: HTTP {status} {str(answer)[:200]}")
