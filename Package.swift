@@ -11,6 +11,8 @@
 //     Embeddings       Faiss
 //     (CBLAS, ...)       |
 //                      CFaiss (extern "C" shim over libfaiss.a)
+//
+//     QuarryCore also ranks keywords through CXapian (extern "C" shim over libxapian).
 import Foundation
 import PackageDescription
 
@@ -65,6 +67,13 @@ let package = Package(
         ),
         .target(name: "Faiss", dependencies: ["CFaiss"]),
 
+        // MARK: Keyword index
+
+        .target(
+            name: "CXapian",
+            linkerSettings: [.linkedLibrary("xapian"), .linkedLibrary("stdc++")]
+        ),
+
         // MARK: Embeddings
 
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
@@ -85,6 +94,7 @@ let package = Package(
                 "Faiss",
                 "Embeddings",
                 "COpenSSL",
+                "CXapian",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Logging", package: "swift-log"),
@@ -164,6 +174,15 @@ let package = Package(
             path: "benchmarks/images/filters/Sources"
         ),
         .executableTarget(
+            name: "text-scale-bench",
+            dependencies: [
+                "QuarryCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "benchmarks/text-scale/Sources"
+        ),
+        .executableTarget(
             name: "text-bench",
             dependencies: ["Embeddings"],
             path: "benchmarks/embeddings/text/Sources"
@@ -191,7 +210,7 @@ let package = Package(
 /// builds that scope under ThreadSanitizer without compiling the server and its dependencies.
 if ProcessInfo.processInfo.environment["QUARRY_PACKAGE_SCOPE"] == "engine" {
     let engineTargets: Set = [
-        "CFaiss", "Faiss", "CBLAS", "COpenSSL", "CQuantKernels", "CVips", "CImageCodecs", "Embeddings", "QuarryCore",
+        "CFaiss", "Faiss", "CXapian", "CBLAS", "COpenSSL", "CQuantKernels", "CVips", "CImageCodecs", "Embeddings", "QuarryCore",
         "FaissTests", "EmbeddingsTests", "QuarryCoreTests",
     ]
     package.targets.removeAll { !engineTargets.contains($0.name) }

@@ -17,6 +17,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PACKAGES=(
     libfaiss-dev libopenblas-dev    # vector search, dense math
     libsqlite3-dev                  # metadata store
+    libxapian-dev                   # keyword index (BM25)
     libssl-dev                      # SHA-256 (OpenSSL's libcrypto)
     libvips-dev                     # image decoding (JPEG, PNG, WebP, GIF, BMP, TIFF)
     poppler-utils                   # PDF text extraction (pdftotext)

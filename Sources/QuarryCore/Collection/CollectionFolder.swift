@@ -25,6 +25,8 @@ public struct CollectionFolder: Sendable, Equatable {
     public var indexFiles: IndexFiles {
         IndexFiles(index: url.appendingPathComponent("index.faiss"), manifest: url.appendingPathComponent("index.manifest.json"))
     }
+    /// A text collection's keyword index (a Xapian database, derived from the store).
+    public var keywordIndexURL: URL { url.appendingPathComponent("keywords", isDirectory: true) }
     /// An image collection's image files; stored paths are relative to it.
     public var mediaURL: URL { url.appendingPathComponent("media", isDirectory: true) }
     /// An image collection's thumbnails, one JPEG per content hash.

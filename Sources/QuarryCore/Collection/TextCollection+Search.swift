@@ -61,6 +61,8 @@ extension TextCollection {
         parameters.efSearch = parameters.efSearch ?? defaults.efSearch
         parameters.nprobe = parameters.nprobe ?? defaults.nprobe
 
+        // The passages a filter that few pass lets through: both rankings consider only those.
+        let matching = request.filter.isEmpty ? nil : try store.ids(matching: request.filter, limit: ExactRanking.maximumItems)
         /// The vector ranking, or none in keyword mode; with the timings of its stages.
         let rankByVector = { () throws -> (ranking: [(id: Int64, score: Double)], timings: [String: Double]) in
             var timings: [String: Double] = [:]
@@ -69,9 +71,7 @@ extension TextCollection {
             let ranking = try measure("vector", into: &timings) {
                 // A filter that few passages pass ranks exactly those: none is missed.
                 let neighbours =
-                    if !request.filter.isEmpty,
-                        let matching = try self.store.ids(matching: request.filter, limit: ExactRanking.maximumItems)
-                    {
+                    if let matching {
                         try ExactRanking.top(candidates, of: query, among: matching, in: self.store, metric: self.configuration.metric)
                     } else {
                         try self.index.current.search(query, k: candidates, parameters: parameters)
@@ -85,7 +85,7 @@ extension TextCollection {
             var timings: [String: Double] = [:]
             guard request.mode != .vector else { return ([], timings) }
             let ranking = try measure("keyword", into: &timings) {
-                try self.store.keywordSearch(request.query, limit: candidates, filter: request.filter)
+                try self.keywords.search(request.query, limit: candidates, allowed: matching)
             }
             return (ranking, timings)
         }

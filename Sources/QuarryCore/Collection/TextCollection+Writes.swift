@@ -23,7 +23,7 @@ extension TextCollection {
     @discardableResult
     public func save(_ document: EmbeddedDocument, replacingUnchanged: Bool = false) throws -> StoreChange? {
         if !replacingUnchanged, try store.contentHash(of: document.source) == document.contentHash { return nil }
-        return try index.commit {
+        return try commit {
             let change = try store.replaceDocument(
                 source: document.source, contentHash: document.contentHash, metadata: document.metadata, passages: document.passages
             )
@@ -52,7 +52,7 @@ extension TextCollection {
     /// Deletes document `source` and its passages; returns how many passages were removed.
     @discardableResult
     public func deleteDocument(source: String) throws -> Int {
-        try index.commit {
+        try commit {
             let removed = try store.deleteDocument(source: source)
             return (removed.count, StoreChange(removedIDs: removed))
         }
@@ -61,9 +61,20 @@ extension TextCollection {
     /// Deletes passages by id (rows, keyword entries, then vectors); returns the ids that existed.
     @discardableResult
     public func deletePassages(ids: [Int64]) throws -> [Int64] {
-        try index.commit {
+        try commit {
             let removed = try store.deletePassages(ids: ids)
             return (removed, StoreChange(removedIDs: removed))
+        }
+    }
+
+    /// Runs a store write, then applies its change to the keyword index and the vector index,
+    /// one write at a time. A crash in between leaves the indexes behind the store, which
+    /// they catch up with when the collection next opens.
+    private func commit<Result: Sendable>(_ write: () throws -> (result: Result, change: StoreChange)) throws -> Result {
+        try index.commit {
+            let (result, change) = try write()
+            try keywords.apply(removed: change.removedIDs, added: store.indexedTexts(ids: change.addedIDs))
+            return (result, change)
         }
     }
 }

@@ -5,8 +5,8 @@ import Logging
 import Synchronization
 
 /// A searchable collection of text passages: its SQLite store (the source of
-/// truth), the FAISS index over the passages' vectors, and the model that
-/// embeds both passages and questions.
+/// truth), the FAISS index over the passages' vectors, the keyword index over their
+/// terms, and the model that embeds both passages and questions.
 ///
 /// Safe to share across tasks: searches run concurrently; writes are
 /// committed to the store first, then applied to the index.
@@ -15,9 +15,13 @@ public final class TextCollection: IndexedCollection {
     public let folder: CollectionFolder
     public let store: PassageStore
     public let index: LiveIndex
+    /// BM25 over the passages' ``KeywordTerms``, derived from the store like ``index``.
+    public let keywords: KeywordIndex
     public let encoder: any TextEncoder
     /// What opening the index had to repair.
     public let recovery: LiveIndex.Recovery
+    /// What opening the keyword index had to do.
+    public let keywordRecovery: KeywordIndex.Recovery
     /// Embeddings of recent questions (a question's embedding never changes for a given model).
     public let queryEmbeddings = LRUCache<String, [Float]>(capacity: 4_096, timeToLive: 86_400)
     public let logger: Logger
@@ -55,8 +59,10 @@ public final class TextCollection: IndexedCollection {
         logger[metadataKey: "collection"] = "\(configuration.name)"
         let store = try PassageStore(url: folder.storeURL, dimension: configuration.dimension)
         let (index, recovery) = try folder.openIndex(configuration, store: store, logger: logger)
+        let (keywords, keywordRecovery) = try KeywordIndex.open(folder: folder.keywordIndexURL, store: store, logger: logger)
         let collection = TextCollection(
-            configuration: configuration, folder: folder, store: store, index: index, encoder: encoder, recovery: recovery, logger: logger
+            configuration: configuration, folder: folder, store: store, index: index, keywords: keywords, encoder: encoder,
+            recovery: recovery, keywordRecovery: keywordRecovery, logger: logger
         )
         if configuration.automaticFactory == true {
             let wanted = defaultFactory(forCount: index.count, flatLimit: flatLimit)
@@ -70,14 +76,17 @@ public final class TextCollection: IndexedCollection {
 
     init(
         configuration: CollectionConfiguration, folder: CollectionFolder, store: PassageStore, index: LiveIndex,
-        encoder: any TextEncoder, recovery: LiveIndex.Recovery, logger: Logger
+        keywords: KeywordIndex, encoder: any TextEncoder, recovery: LiveIndex.Recovery, keywordRecovery: KeywordIndex.Recovery,
+        logger: Logger
     ) {
         settings = CollectionSettings(configuration, in: folder)
         self.folder = folder
         self.store = store
         self.index = index
+        self.keywords = keywords
         self.encoder = encoder
         self.recovery = recovery
+        self.keywordRecovery = keywordRecovery
         self.logger = logger
     }
 

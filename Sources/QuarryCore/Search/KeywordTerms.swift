@@ -2,7 +2,7 @@
 /// letters or digits is a term, and a run of CJK characters gives its overlapping character
 /// bigrams — the usual way to search Chinese without a word segmenter. Passages are also
 /// indexed under each CJK character, so that a one-character question matches the words
-/// that contain it. Terms are stored separated by spaces, so SQLite FTS5's BM25 ranks by them.
+/// that contain it. ``KeywordIndex`` ranks passages by them with BM25.
 enum KeywordTerms {
     /// The terms a passage is indexed under: its words, and of each CJK run every character
     /// and every bigram.
@@ -14,11 +14,6 @@ enum KeywordTerms {
     /// character stands for itself).
     static func queryTerms(of text: String) -> [String] {
         terms(of: text, characters: false)
-    }
-
-    /// The document terms of `text` as one space-separated string, for the FTS5 table.
-    static func document(_ text: String) -> String {
-        documentTerms(of: text).joined(separator: " ")
     }
 
     private static func terms(of text: String, characters includeCharacters: Bool) -> [String] {

@@ -1,6 +1,6 @@
 import GRDB
 
-/// The tables of a ``PassageStore``: documents, passages with their vectors, and the FTS5 keyword index.
+/// The tables of a ``PassageStore``: documents, and passages with their vectors.
 public enum PassageSchema: StoreSchema {
     public static let vectorTable = "passages"
 
@@ -69,15 +69,13 @@ public enum PassageSchema: StoreSchema {
                 }
             }
         }
-        // v2 indexed only bigrams of Chinese text, so a one-character question matched nothing.
-        migrator.registerMigration("v3: keyword index holds CJK characters as well as bigrams") { db in
-            try db.execute(sql: "DELETE FROM passages_fts")
-            let indexTerms = try db.makeStatement(sql: "INSERT INTO passages_fts (rowid, terms) VALUES (?, ?)")
-            let passages = try Row.fetchCursor(db, sql: "SELECT id, indexed_text FROM passages ORDER BY id")
-            while let passage = try passages.next() {
-                let indexedText: String = passage["indexed_text"]
-                try indexTerms.execute(arguments: [passage["id"], KeywordTerms.document(indexedText)])
-            }
+        // v3 re-indexed the FTS5 table with CJK characters; v4 removes that table, so a store
+        // older than v3 has nothing left to re-index.
+        migrator.registerMigration("v3: keyword index holds CJK characters as well as bigrams") { _ in }
+        // The keyword index is a Xapian database beside the store (``KeywordIndex``), built from
+        // `indexed_text` like the FAISS index from `vector`.
+        migrator.registerMigration("v4: keyword index moves out of the store") { db in
+            try db.execute(sql: "DROP TABLE passages_fts")
         }
         return migrator
     }

@@ -31,7 +31,6 @@ extension PassageStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(document_id, text_hash) DO NOTHING
                     """)
-            let indexTerms = try db.makeStatement(sql: "INSERT INTO passages_fts (rowid, terms) VALUES (?, ?)")
             for (ordinal, passage) in passages.enumerated() {
                 try insert.execute(arguments: [
                     passage.id, documentID, ordinal, passage.text, passage.indexedText, passage.chapter, passage.page,
@@ -41,9 +40,7 @@ extension PassageStore {
                 if db.changesCount == 0 {
                     change.duplicatesSkipped += 1
                 } else {
-                    let id = db.lastInsertedRowID
-                    try indexTerms.execute(arguments: [id, KeywordTerms.document(passage.indexedText)])
-                    change.addedIDs.append(id)
+                    change.addedIDs.append(db.lastInsertedRowID)
                     change.addedVectors.append(contentsOf: passage.vector)
                 }
             }
@@ -57,7 +54,7 @@ extension PassageStore {
         try database.write("delete \(source)") { db in try removeDocument(source: source, db) }
     }
 
-    /// Deletes passages by id (with their keyword entries); returns the ids that existed.
+    /// Deletes passages by id; returns the ids that existed.
     /// Their documents count as changed, so the next ingest of the same file stores it again;
     /// a document left without passages is removed.
     @discardableResult
@@ -70,7 +67,6 @@ extension PassageStore {
             let existing: [Int64] = rows.map { $0["id"] }
             let list = VectorTable.jsonArray(existing)
             let documents = VectorTable.jsonArray(Array(Set(rows.map { $0["document_id"] as Int64 })))
-            try db.execute(sql: "DELETE FROM passages_fts WHERE rowid IN (SELECT value FROM json_each(?))", arguments: [list])
             try db.execute(sql: "DELETE FROM passages WHERE id IN (SELECT value FROM json_each(?))", arguments: [list])
             // A document that lost passages no longer matches its file: the next ingest of the
             // same file stores it again. One left without passages is gone.
@@ -96,7 +92,6 @@ extension PassageStore {
             return []
         }
         let ids = try Int64.fetchAll(db, sql: "SELECT id FROM passages WHERE document_id = ?", arguments: [documentID])
-        try db.execute(sql: "DELETE FROM passages_fts WHERE rowid IN (SELECT id FROM passages WHERE document_id = ?)", arguments: [documentID])
         try db.execute(sql: "DELETE FROM passages WHERE document_id = ?", arguments: [documentID])
         try db.execute(sql: "DELETE FROM documents WHERE id = ?", arguments: [documentID])
         return ids

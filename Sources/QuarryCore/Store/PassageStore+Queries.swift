@@ -28,6 +28,17 @@ extension PassageStore {
         }
     }
 
+    /// The text each passage of `ids` is searched by (its indexed text), for those that exist, by id.
+    public func indexedTexts(ids: [Int64]) throws(StoreError) -> [(id: Int64, text: String)] {
+        guard !ids.isEmpty else { return [] }
+        return try database.read("read indexed texts") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, indexed_text FROM passages WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                arguments: [VectorTable.jsonArray(ids)]
+            ).map { (id: $0["id"], text: $0["indexed_text"]) }
+        }
+    }
+
     /// Number of stored passages (= vectors).
     public func passageCount() throws(StoreError) -> Int {
         try vectors.count()
