@@ -1,5 +1,5 @@
 # Quarry's two commands. The work lives in scripts/.
-.PHONY: run test format fuzz setup bench-soak bench-faiss bench-embeddings bench-http bench-ingest bench-images bench-filters bench-batch bench-scale bench-replicas bench-cluster bench-patroni
+.PHONY: run test format fuzz setup bench-soak bench-faiss bench-embeddings bench-http bench-ingest bench-images bench-filters bench-batch bench-keyword bench-text-scale bench-scale bench-replicas bench-cluster bench-patroni
 
 ## Install what is missing, build a release binary, serve ./data on 127.0.0.1:8080.
 run:
@@ -58,6 +58,14 @@ bench-filters:
 	scripts/setup.sh
 	. scripts/faiss-env.sh && swift build -c release --product filter-bench
 	.build/release/filter-bench --images 50000 --queries 10
+
+## Keyword engines on the same terms: SQLite FTS5 (two query designs) and Xapian, course and 200,000 passages.
+bench-keyword:
+	benchmarks/keyword/run.sh
+
+## 1,000,000 recombined course passages served over HTTP: hybrid and vector p50/p95/p99 at 1 client.
+bench-text-scale:
+	benchmarks/text-scale/run.sh
 
 ## 1,000,000 vectors: Flat, HNSW32, IVF4096,Flat, IVF4096,PQ48.
 bench-scale:

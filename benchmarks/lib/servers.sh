@@ -4,6 +4,23 @@
 # step MESSAGE: a progress heading on stderr.
 step() { printf '\n==> %s\n' "$*" >&2; }
 
+# record_run OUT LINE...: creates OUT, writes OUT/run-info.txt (date, machine, the given lines,
+# git revision) and samples the load average into OUT/load.txt every 30 s in the background
+# ($load_sampler is its pid, for the caller's EXIT trap).
+record_run() {
+    local out="$1"
+    shift
+    mkdir -p "$out"
+    {
+        echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+        echo "host: $(uname -srm), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+        printf '%s\n' "$@"
+        echo "git: $(git rev-parse --short HEAD 2>/dev/null || echo none)"
+    } >"$out/run-info.txt"
+    (while true; do echo "$(date -u +%H:%M:%S) $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/load.txt"; sleep 30; done) &
+    load_sampler=$!
+}
+
 # install_debian_packages NAME...: installs the missing ones (as root or through sudo).
 install_debian_packages() {
     local missing=() package
@@ -30,15 +47,16 @@ quarry_binary() {
     echo "$(swift build -c release --show-bin-path)/quarry"
 }
 
-# wait_ready URL PID: waits up to 120 s for URL/ready; fails at once if PID exits.
+# wait_ready URL PID [SECONDS]: waits up to SECONDS (default 120) for URL/ready; fails at once if PID exits.
 wait_ready() {
-    local url="$1" pid="$2" deadline=$((SECONDS + 120))
+    local url="$1" pid="$2" limit="${3:-120}"
+    local deadline=$((SECONDS + limit))
     while [[ $SECONDS -lt $deadline ]]; do
         kill -0 "$pid" 2>/dev/null || { echo "server $pid exited before it was ready" >&2; return 1; }
         curl -sf -o /dev/null "$url/ready" && return 0
         sleep 0.3
     done
-    echo "$url/ready did not answer within 120 s" >&2
+    echo "$url/ready did not answer within $limit s" >&2
     return 1
 }
 
