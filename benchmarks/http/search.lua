@@ -1,5 +1,5 @@
 -- search.lua — wrk script of the HTTP benchmark (run.sh): POSTs the course questions to
--- /v1/collections/$BENCH_COLLECTION/search as {"query": ..., "top_k": 5, "mode": "vector"}.
+-- /v1/collections/$BENCH_COLLECTION/search as {"query": ..., "top_k": 5, "mode": $BENCH_MODE}.
 --
 -- Environment:
 --   BENCH_QUERIES     file of questions, one JSON string literal a line (run.sh writes it)
@@ -7,6 +7,7 @@
 --   BENCH_VARIANT     repeated: the questions cycled as they are (answer caches help);
 --                     unique: " <salt>.<thread>.<n>" appended to each, so no query repeats
 --   BENCH_SALT        (unique) distinguishes this run's queries from every earlier run's
+--   BENCH_MODE        search mode (default vector; the peers have no other): hybrid is Quarry's default
 -- done() prints one line "BENCH_JSON {...}": requests, errors, latency percentiles (µs).
 
 local queries = {}
@@ -17,6 +18,7 @@ local path = "/v1/collections/" .. os.getenv("BENCH_COLLECTION") .. "/search"
 local unique = os.getenv("BENCH_VARIANT") == "unique"
 local salt = os.getenv("BENCH_SALT") or ""
 local headers = { ["Content-Type"] = "application/json" }
+local mode = os.getenv("BENCH_MODE") or "vector"
 
 -- Each thread (one connection each) gets a number, so that unique queries differ across threads.
 local next_thread = 0
@@ -34,7 +36,7 @@ function request()
         -- The line is a JSON string literal: insert the suffix before its closing quote.
         query = query:sub(1, -2) .. " " .. salt .. "." .. thread_number .. "." .. sent .. '"'
     end
-    return wrk.format("POST", path, headers, '{"query": ' .. query .. ', "top_k": 5, "mode": "vector"}')
+    return wrk.format("POST", path, headers, '{"query": ' .. query .. ', "top_k": 5, "mode": "' .. mode .. '"}')
 end
 
 function done(summary, latency, requests)
