@@ -11,7 +11,9 @@ filtered to its source, and that no deleted one is.
 
 Reports: RSS after warm-up (the first fifth) and at the end, growth in %; file descriptors
 min/max after warm-up; 5xx answers; acknowledged writes lost. Goals (issue #14): growth
-< 5 %, stable descriptors, 0 5xx, 0 lost.
+< 5 %, 0 5xx, 0 lost, and stable descriptors: back within 16 of the warm-up minimum once the
+load stops (a leak would not be), and within 32 of it while it runs (a write opens the keyword
+index's Xapian writer, about 8 descriptors, and each concurrent search holds a reader of it).
 
     soak_test.py --base-url URL --server-pid PID --seconds 120   (make test)
     soak_test.py --base-url URL --server-pid PID --seconds 1800  (make bench-soak)
@@ -158,7 +160,9 @@ class Soak:
             failures.append(f"acknowledged documents not found: {lost[:5]}")
         if resurrected:
             failures.append(f"deleted documents still found: {resurrected[:5]}")
-        if max(fds) - min(fds) > 16:
+        if self.samples[-1][2] - min(fds) > 16:
+            failures.append(f"file descriptors not given back: {min(fds)} after warm-up, {self.samples[-1][2]} at the end")
+        if max(fds) - min(fds) > 32:
             failures.append(f"file descriptors drift from {min(fds)} to {max(fds)}")
         if growth > 5 and self.seconds >= 600:
             failures.append(f"RSS grew {growth:.1f} % after warm-up")
