@@ -109,8 +109,6 @@ extern "C" {
 
 void qx_string_free(char *string) { std::free(string); }
 
-size_t qx_max_term_bytes(void) { return max_term_bytes; }
-
 int qx_open(const char *path, QXDatabase **out, char **error) {
     return guarded(error, [&] { *out = new QXDatabase(path); });
 }

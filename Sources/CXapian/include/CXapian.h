@@ -8,6 +8,8 @@
 // success and -1 on failure, and then set `*error` to a message allocated with malloc
 // that the caller releases with `qx_string_free`.
 //
+// Terms longer than Xapian's limit (245 bytes) are skipped when indexing and asking.
+//
 // Thread-safety: writes go through `qx_apply`, which opens the database for writing, applies
 // a batch, commits and closes it again, one write at a time in the process; so no write lock
 // is held between writes and a folder can be opened again, for instance after a restore.
@@ -24,9 +26,6 @@ extern "C" {
 typedef struct QXDatabase QXDatabase;
 
 void qx_string_free(char *string);
-
-/// Longest term in bytes the database accepts; longer terms are skipped when indexing and asking.
-size_t qx_max_term_bytes(void);
 
 /// Opens the database in folder `path`, creating it when missing.
 int qx_open(const char *path, QXDatabase **out, char **error);
