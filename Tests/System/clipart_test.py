@@ -10,9 +10,9 @@ files of 100 to 620 megapixels. Run after `quarry ingest-images --report`.
   megapixels (what a user uploads), a mirrored copy, an 85 % centre crop, a half-size copy, a
   JPEG (quality 70) flattened onto white and a 0.8-brightness copy, searched with
   POST /v1/collections/{name}/search/image, must find the original at rank 1 at least 95 times
-  in 100 for each change. (Issue #13 asks 97: on the shared 2-core machine the brightness copies
-  give 96 at every run since 2026-12-06, the other changes 97 to 98; this guards against a
-  regression, the goal stays open.)
+  in 100 for each change. (Issue #13 asks 97. Since near ties are ordered by fingerprint, the
+  shared 2-core machine gives 100, 97, 99, 100 and 100; the check keeps a margin of 2 for a
+  machine whose floating point rounds a near tie the other way.)
 * Duplicate detection: each of those copies must come back with `duplicate_of` naming its
   original, and 100 PNGs picked from the openclipart categories outside the collection must not
   (links into the collection left out): precision at least 0.95 and recall at least 0.9 at the

@@ -10,36 +10,42 @@ extension ImageCollection {
     /// - Throws: ``ImageDecodingError`` for data that is not a usable image.
     public func queryVector(imageData: Data, threads: Int = 1) throws -> [Float] {
         var timings: [String: Double] = [:]
-        return try queryVector(imageData: imageData, threads: threads, timings: &timings)
+        return try query(imageData: imageData, threads: threads, timings: &timings).vector
     }
 
     /// The `topK` images most similar to the image in `imageData` (see ``search(_:)`` and
-    /// ``queryVector(imageData:threads:)``), embedded with up to `threads` threads. The timings
-    /// have an "embed" stage when the image had to be embedded.
+    /// ``queryVector(imageData:threads:)``), embedded with up to `threads` threads, near ties
+    /// ordered by the image's fingerprint. The timings have "embed" and "fingerprint" stages when
+    /// the image had to be embedded.
     /// - Throws: ``ImageDecodingError`` for data that is not a usable image.
     public func search(imageData: Data, topK: Int, nprobe: Int?, filter: ImageFilter, threads: Int) throws -> ImageSearchResult {
         var timings: [String: Double] = [:]
-        let vector = try queryVector(imageData: imageData, threads: threads, timings: &timings)
-        var result = try search(ImageSearchRequest(vector: vector, topK: topK, nprobe: nprobe, filter: filter))
+        let (vector, fingerprint) = try query(imageData: imageData, threads: threads, timings: &timings)
+        var result = try search(ImageSearchRequest(vector: vector, topK: topK, nprobe: nprobe, filter: filter, fingerprint: fingerprint))
         result.timings.merge(timings) { $0 + $1 }
         return result
     }
 
-    private func queryVector(imageData: Data, threads: Int, timings: inout [String: Double]) throws -> [Float] {
-        if let stored = try store.vector(contentHash: ContentHash.sha256(imageData)) { return stored }
+    /// The vector and fingerprint of a query image: those stored for a file with the same bytes, else computed.
+    private func query(imageData: Data, threads: Int, timings: inout [String: Double]) throws -> (vector: [Float], fingerprint: ImageFingerprint?) {
+        let contentHash = ContentHash.sha256(imageData)
+        if let stored = try store.vector(contentHash: contentHash) { return (stored, try store.fingerprint(contentHash: contentHash)) }
         let image = try decoder.decode(imageData)
-        return try measure("embed", into: &timings) { try encoder.embed(image, threads: threads) }
+        let vector = try measure("embed", into: &timings) { try encoder.embed(image, threads: threads) }
+        return (vector, try measure("fingerprint", into: &timings) { try ImageFingerprint(of: image) })
     }
 
     /// The images most similar to `request.vector`. A filter returns min(`topK`, matching)
     /// images: one that few images pass ranks exactly those; with a broader one, the search
     /// fetches more candidates, then probes more IVF lists, until `topK` pass or every list
-    /// has been searched.
+    /// has been searched. With a fingerprint, the near ties at the top are ordered by it
+    /// (``NearTieOrdering``).
     public func search(_ request: ImageSearchRequest) throws -> ImageSearchResult {
         var timings: [String: Double] = [:]
         let faissIndex = self.index.current
         let nprobe = faissIndex.nlist.map { nlist in min(nlist, request.nprobe ?? defaultNprobe ?? 1) }
-        let wanted = request.topK + (request.excluding == nil ? 0 : 1)
+        let topK = request.topK + (request.excluding == nil ? 0 : 1)
+        let wanted = request.fingerprint == nil ? topK : max(topK, NearTieOrdering.candidates)
         var hits: [(image: StoredImage, score: Double)] = []
         var unknownIDs = 0
         var probed: Int?
@@ -78,6 +84,11 @@ extension ImageCollection {
                 probed = min(nlist, current * 4)
             }
         }
+        if let fingerprint = request.fingerprint {
+            hits = try measure("near ties", into: &timings) {
+                try NearTieOrdering.ordered(hits, score: \.score, id: \.image.id, query: fingerprint) { try store.fingerprints(ids: $0) }
+            }
+        }
         if unknownIDs > 0 {
             logger.warning("index returned ids the store does not know", metadata: ["count": "\(unknownIDs)"])
         }
@@ -97,6 +108,7 @@ extension ImageCollection {
     /// The images most similar to stored image `id` (itself excluded), or nil if there is no such image.
     public func similar(to id: Int64, topK: Int, nprobe: Int? = nil, filter: ImageFilter = .init()) throws -> ImageSearchResult? {
         guard let vector = try store.vector(id: id) else { return nil }
-        return try search(ImageSearchRequest(vector: vector, topK: topK, nprobe: nprobe, filter: filter, excluding: id))
+        let fingerprint = try store.fingerprints(ids: [id])[id]
+        return try search(ImageSearchRequest(vector: vector, topK: topK, nprobe: nprobe, filter: filter, excluding: id, fingerprint: fingerprint))
     }
 }

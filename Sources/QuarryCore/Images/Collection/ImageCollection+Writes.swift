@@ -12,6 +12,8 @@ extension ImageCollection {
         /// Its position among the inputs.
         var offset: Int
         var image: NewImage
+        /// Nil when this node could not decode it (stored without, left unordered among near ties).
+        var fingerprint: ImageFingerprint?
         var data: Data
         /// Nil when this node could not make one (an image another node accepted under other limits).
         var thumbnail: Data?
@@ -40,10 +42,10 @@ extension ImageCollection {
     }
 
     /// Stores images embedded elsewhere (``embedded(_:)`` on the node that took the upload),
-    /// under their own ids when they have them: the files, thumbnails made here, the rows and
+    /// under their own ids when they have them: the files, thumbnails and fingerprints made here, the rows and
     /// the index, as ``add(_:)`` stores them. One already stored with the same content is
     /// skipped; one with an unsafe path fails. An image this node cannot decode (another node
-    /// accepted it under other limits) is stored without a thumbnail rather than refused.
+    /// accepted it under other limits) is stored without a thumbnail and fingerprint rather than refused.
     @discardableResult
     public func save(_ images: [EmbeddedImage]) throws -> ImageAddResult {
         let thumbnailer = ImageThumbnailer(maxSide: Self.thumbnailSide, decoder: decoder)
@@ -56,20 +58,25 @@ extension ImageCollection {
                 continue
             }
             var thumbnail: Data?
+            var fingerprint: ImageFingerprint?
             do {
-                thumbnail = try thumbnailer.thumbnail(of: decoder.decode(embedded.data))
+                let decoded = try decoder.decode(embedded.data)
+                thumbnail = try thumbnailer.thumbnail(of: decoded)
+                fingerprint = try ImageFingerprint(of: decoded)
             } catch {
                 logger.warning(
-                    "stored an image without a thumbnail", metadata: ["collection": "\(name)", "path": "\(embedded.image.path)", "error": "\(error)"])
+                    "stored an image without a thumbnail and fingerprint",
+                    metadata: ["collection": "\(name)", "path": "\(embedded.image.path)", "error": "\(error)"])
             }
-            prepared.append(PreparedImage(offset: offset, image: embedded.image, data: embedded.data, thumbnail: thumbnail))
+            prepared.append(
+                PreparedImage(offset: offset, image: embedded.image, fingerprint: fingerprint, data: embedded.data, thumbnail: thumbnail))
         }
         guard !prepared.isEmpty else { return result }
         try store(prepared, into: &result)
         return result
     }
 
-    /// `inputs` decoded, given thumbnails and embedded; the result holds the failures. With
+    /// `inputs` decoded, given thumbnails and fingerprints, and embedded; the result holds the failures. With
     /// `skippingStored`, an input stored already with the same content is left out (`unchanged`).
     private func prepare(_ inputs: [ImageInput], skippingStored: Bool = true) throws -> (result: ImageAddResult, prepared: [PreparedImage]) {
         var result = ImageAddResult()
@@ -95,7 +102,7 @@ extension ImageCollection {
                         image: NewImage(
                             path: input.path, category: input.category, price: input.price, title: input.title,
                             metadata: input.metadata, width: image.width, height: image.height, contentHash: hash, vector: []
-                        ), data: input.data, thumbnail: try thumbnailer.thumbnail(of: image)
+                        ), fingerprint: try ImageFingerprint(of: image), data: input.data, thumbnail: try thumbnailer.thumbnail(of: image)
                     ))
             } catch let error as ImageDecodingError {
                 result.outcomes[offset] = .failed(reason: "\(input.path): \(error.description)")
@@ -130,7 +137,7 @@ extension ImageCollection {
             // The files reach the disk before the rows that point to them are committed.
             try AtomicFile.synchronize(written)
             let replacedHashes = try prepared.compactMap { try store.contentHash(ofPath: $0.image.path) }
-            let (change, ids) = try commit(prepared.map(\.image))
+            let (change, ids) = try commit(prepared.map(\.image), fingerprints: prepared.map(\.fingerprint))
             for (item, id) in zip(prepared, ids) {
                 result.outcomes[item.offset] =
                     id.map { .stored(id: $0) }
@@ -171,7 +178,9 @@ extension ImageCollection {
         var copied = 0
         try other.store.forEachVectorBatch(ids: nil, batchSize: 256) { ids, vectors in
             let images = try other.store.images(ids: ids)
+            let fingerprints = try other.store.fingerprints(ids: ids)
             var batch: [NewImage] = []
+            var batchFingerprints: [ImageFingerprint?] = []
             var files: [(source: URL, destination: URL)] = []
             for (offset, id) in ids.enumerated() {
                 guard let image = images[id], try store.contentHash(ofPath: image.path) != image.contentHash,
@@ -181,12 +190,13 @@ extension ImageCollection {
                 let thumbnail = other.thumbnailFile(for: image)
                 if FileManager.default.fileExists(atPath: thumbnail.path) { files.append((thumbnail, thumbnailFile(for: image))) }
                 batch.append(NewImage(image, vector: Array(vectors[offset * store.dimension..<(offset + 1) * store.dimension])))
+                batchFingerprints.append(fingerprints[id])
             }
             guard !batch.isEmpty else { return }
             copied += try changingFiles {
                 for file in files { try write(Data(contentsOf: file.source), to: file.destination) }
                 try AtomicFile.synchronize(files.map(\.destination))
-                return try commit(batch).change.addedIDs.count
+                return try commit(batch, fingerprints: batchFingerprints).change.addedIDs.count
             }
         }
         return copied
@@ -269,11 +279,11 @@ extension ImageCollection {
         }
     }
 
-    /// Stores `images` and adds them to the index in one step (see ``LiveIndex/commit(_:)``);
-    /// an index that is not trained yet is trained on the stored vectors afterwards.
-    private func commit(_ images: [NewImage]) throws -> (change: StoreChange, ids: [Int64?]) {
+    /// Stores `images` with their `fingerprints` and adds them to the index in one step (see
+    /// ``LiveIndex/commit(_:)``); an index that is not trained yet is trained on the stored vectors afterwards.
+    private func commit(_ images: [NewImage], fingerprints: [ImageFingerprint?]) throws -> (change: StoreChange, ids: [Int64?]) {
         let inserted = try index.commit {
-            let inserted = try store.insert(images)
+            let inserted = try store.insert(images, fingerprints: fingerprints)
             return (inserted, inserted.change)
         }
         return inserted

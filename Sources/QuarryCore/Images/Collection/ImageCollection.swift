@@ -69,7 +69,8 @@ public final class ImageCollection: IndexedCollection {
         }
     }
 
-    /// Opens an existing image collection, repairing its index from the store if needed.
+    /// Opens an existing image collection, repairing its index from the store if needed and
+    /// filling in missing fingerprints.
     public static func open(
         folder: CollectionFolder, encoder: any ImageEncoder, decoder: ImageDecoder = ImageDecoder(), logger: Logger
     ) throws -> ImageCollection {
@@ -86,6 +87,7 @@ public final class ImageCollection: IndexedCollection {
         try FileManager.default.createDirectory(at: collection.folder.mediaURL, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: collection.folder.thumbnailsURL, withIntermediateDirectories: true)
         collection.removeOrphanFiles()
+        collection.fillMissingFingerprints()
         return collection
     }
 

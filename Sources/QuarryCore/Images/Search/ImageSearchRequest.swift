@@ -1,3 +1,5 @@
+import Embeddings
+
 /// A visual similarity search in an image collection.
 public struct ImageSearchRequest: Sendable, Equatable {
     /// The query's embedding (from the collection's encoder).
@@ -8,6 +10,8 @@ public struct ImageSearchRequest: Sendable, Equatable {
     public var filter: ImageFilter
     /// An image left out of the results (the query item of a "more like this" search).
     public var excluding: Int64?
+    /// The query image's fingerprint, which orders near ties (``NearTieOrdering``); nil keeps the embedding's order.
+    public var fingerprint: ImageFingerprint?
     /// Most images a filter may match for them to be ranked exactly rather than filtered from
     /// the index's candidates (``defaultExactRankingLimit``; benchmarks and tests change it to
     /// force one path).
@@ -19,11 +23,15 @@ public struct ImageSearchRequest: Sendable, Equatable {
     /// 1,000, where it is also slower); past it, the index path is faster and as good.
     public static let defaultExactRankingLimit = 2_000
 
-    public init(vector: [Float], topK: Int = 10, nprobe: Int? = nil, filter: ImageFilter = .init(), excluding: Int64? = nil) {
+    public init(
+        vector: [Float], topK: Int = 10, nprobe: Int? = nil, filter: ImageFilter = .init(), excluding: Int64? = nil,
+        fingerprint: ImageFingerprint? = nil
+    ) {
         self.vector = vector
         self.topK = topK
         self.nprobe = nprobe
         self.filter = filter
         self.excluding = excluding
+        self.fingerprint = fingerprint
     }
 }

@@ -1,6 +1,7 @@
 import GRDB
 
-/// The table of an ``ImageStore``: one row per image with its metadata, file path and vector.
+/// The table of an ``ImageStore``: one row per image with its metadata, file path, vector and
+/// fingerprint.
 public enum ImageSchema: StoreSchema {
     public static let vectorTable = "images"
 
@@ -28,6 +29,9 @@ public enum ImageSchema: StoreSchema {
         }
         migrator.registerMigration("v2: images by content hash (thumbnails are shared by content)") { db in
             try db.execute(sql: "CREATE INDEX images_content_hash ON images(content_hash)")
+        }
+        migrator.registerMigration("v3: fingerprints (filled in from the thumbnails when the collection opens)") { db in
+            try db.execute(sql: "ALTER TABLE images ADD COLUMN fingerprint BLOB")
         }
         return migrator
     }

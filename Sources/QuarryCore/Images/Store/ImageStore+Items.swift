@@ -1,3 +1,4 @@
+import Embeddings
 import Foundation
 import GRDB
 
@@ -7,19 +8,19 @@ extension ImageStore {
     /// replaced (its id removed, a new id added), also when an earlier image of
     /// the batch stored it. Returns the change and each image's id, in input
     /// order (nil when skipped or replaced within the batch). An image with an ``NewImage/id``
-    /// is stored under it.
-    public func insert(_ images: [NewImage]) throws(StoreError) -> (change: StoreChange, ids: [Int64?]) {
+    /// is stored under it, each with its fingerprint in `fingerprints` (same order; missing or nil: none).
+    public func insert(_ images: [NewImage], fingerprints: [ImageFingerprint?] = []) throws(StoreError) -> (change: StoreChange, ids: [Int64?]) {
         for image in images { try checkDimension(of: image.vector, storing: image.path) }
         return try database.write("store \(images.count) images") { db in
             var change = StoreChange()
             var ids: [Int64?] = []
             let insert = try db.makeStatement(
                 sql: """
-                    INSERT INTO images (id, path, content_hash, category, price, title, metadata, width, height, added_at, vector)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO images (id, path, content_hash, category, price, title, metadata, width, height, added_at, vector, fingerprint)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             let now = Date().timeIntervalSince1970
-            for image in images {
+            for (offset, image) in images.enumerated() {
                 if let existing = try Row.fetchOne(
                     db, sql: "SELECT id, content_hash FROM images WHERE path = ?", arguments: [image.path]
                 ) {
@@ -42,6 +43,7 @@ extension ImageStore {
                 try insert.execute(arguments: [
                     image.id, image.path, image.contentHash, image.category, image.price, image.title,
                     JSONValue.encodeObject(image.metadata), image.width, image.height, now, VectorCoding.encode(image.vector),
+                    offset < fingerprints.count ? fingerprints[offset]?.data : nil,
                 ])
                 change.addedIDs.append(db.lastInsertedRowID)
                 change.addedVectors.append(contentsOf: image.vector)

@@ -1,0 +1,99 @@
+import Embeddings
+import Foundation
+import GRDB
+import Logging
+import Testing
+
+@testable import QuarryCore
+
+/// Near ties at the top of an image search are ordered by the query's fingerprint (issue #13:
+/// on openclipart, variants of one drawing and mirrored twins took rank 1 from the original).
+@Suite struct NearTieOrderingTests {
+    /// One of two twins the grid-colour encoder cannot tell apart: one colour per 16-pixel cell,
+    /// and in the middle a 16-pixel patch striped across (rows) or down (columns), 4 pixels on
+    /// and 4 off, so that every cell of the whole image and of its 90 % centre crop has the
+    /// same mean in both.
+    static func striped(across: Bool) -> DecodedImage {
+        let side = 64
+        var pixels: [UInt8] = []
+        for y in 0..<side {
+            for x in 0..<side {
+                let inPatch = (24..<40).contains(x) && (24..<40).contains(y)
+                let stripe = inPatch ? (((across ? y : x) / 4) % 2 == 0 ? 40 : -40) : 0
+                let colour = [60 + 30 * (x / 16), 70 + 25 * (y / 16), 150]
+                pixels += colour.map { UInt8($0 + stripe) }
+            }
+        }
+        return DecodedImage(width: side, height: side, pixels: pixels)
+    }
+
+    /// A copy a few levels brighter, as a re-saved upload might be: not the stored bytes.
+    static func brightened(_ image: DecodedImage) -> DecodedImage {
+        DecodedImage(width: image.width, height: image.height, pixels: image.pixels.map { $0 + 4 })
+    }
+
+    static func collection(in folder: TemporaryFolder) throws -> ImageCollection {
+        let collection = try ImageCollection.create(
+            name: "twins", in: folder.url, encoder: GridColorEncoder(), model: "grid-color", logger: Logger(label: "test"))
+        var inputs = [
+            ImageInput(path: "twins/across.png", data: try ImageWriter.pngData(striped(across: true))),
+            ImageInput(path: "twins/down.png", data: try ImageWriter.pngData(striped(across: false))),
+        ]
+        inputs += try (0..<20).map { ImageInput(path: "others/\($0).png", data: try TestImages.png(seed: UInt64($0))) }
+        _ = try collection.add(inputs)
+        return collection
+    }
+
+    /// The paths of the top `topK` answers to a brightened copy of each twin.
+    static func answers(_ collection: ImageCollection, topK: Int = 2) throws -> [[String]] {
+        try [true, false].map { across in
+            let upload = try ImageWriter.pngData(brightened(striped(across: across)))
+            return try collection.search(imageData: upload, topK: topK, nprobe: nil, filter: .init(), threads: 1).hits.map(\.image.path)
+        }
+    }
+
+    @Test func anUploadFindsTheTwinItShowsFirst() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let collection = try Self.collection(in: folder)
+        #expect(try Self.answers(collection) == [["twins/across.png", "twins/down.png"], ["twins/down.png", "twins/across.png"]])
+
+        // The embedding alone ties them: without a fingerprint one order serves both uploads.
+        let upload = try ImageWriter.pngData(Self.brightened(Self.striped(across: false)))
+        let vector = try collection.queryVector(imageData: upload)
+        let unordered = try collection.search(ImageSearchRequest(vector: vector, topK: 2)).hits
+        #expect(Set(unordered.map(\.image.path)) == ["twins/across.png", "twins/down.png"])
+        #expect(unordered.count == 2 && abs(unordered[0].score - unordered[1].score) < 1e-6)
+    }
+
+    /// Candidates beyond the window keep the embedding's order, and a filtered search orders
+    /// its near ties too.
+    @Test func onlyTheNearTiesMove() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let collection = try Self.collection(in: folder)
+        let upload = try ImageWriter.pngData(Self.brightened(Self.striped(across: false)))
+        let hits = try collection.search(imageData: upload, topK: 22, nprobe: nil, filter: .init(), threads: 1).hits
+        #expect(hits.count == 22)
+        let best = try #require(hits.first?.score)
+        let beyond = hits.drop { $0.score >= best - NearTieOrdering.window }
+        #expect(!beyond.isEmpty && zip(beyond, beyond.dropFirst()).allSatisfy { $0.score >= $1.score })
+
+        let filtered = try collection.search(imageData: upload, topK: 2, nprobe: nil, filter: ImageFilter(category: ""), threads: 1)
+        #expect(filtered.hits.map(\.image.path) == ["twins/down.png", "twins/across.png"])
+    }
+
+    /// A collection stored before fingerprints existed gets them when it opens.
+    @Test func openingFillsInMissingFingerprints() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let collection = try Self.collection(in: folder)
+        let ids = try collection.store.allIDs()
+        try DatabaseQueue(path: collection.folder.storeURL.path).write { try $0.execute(sql: "UPDATE images SET fingerprint = NULL") }
+        #expect(try collection.store.fingerprints(ids: ids).isEmpty)
+
+        let reopened = try ImageCollection.open(folder: collection.folder, encoder: GridColorEncoder(), logger: Logger(label: "test"))
+        #expect(try reopened.store.fingerprints(ids: ids).count == ids.count)
+        #expect(try Self.answers(reopened) == [["twins/across.png", "twins/down.png"], ["twins/down.png", "twins/across.png"]])
+    }
+}
