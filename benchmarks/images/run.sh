@@ -65,10 +65,11 @@ mkdir -p "$out"
 ls "$data/queries" > "$out/queries.txt"
 # 100 KB PNG uploads (the latency goal of issue #13): the first 40 PNGs of 90 to 115 KiB of
 # Debian's openclipart-png when it is installed, drawings with transparency of a few hundred
-# pixels a side; neither side stores them.
+# pixels a side; neither side stores them. sed, not head, reads all of sort's output: under
+# pipefail, head closing the pipe early would end the run (exit 141, SIGPIPE).
 uploads="$out/uploads.txt"
 if [[ -d /usr/share/openclipart/png ]]; then
-    find /usr/share/openclipart/png -type f -name '*.png' -size +90k -size -115k | sort | head -n 40 > "$uploads"
+    find /usr/share/openclipart/png -type f -name '*.png' -size +90k -size -115k | sort | sed -n '1,40p' > "$uploads"
 fi
 # Each round's collections go to a fresh folder here, read by report.py, then removed.
 work="$(mktemp -d "${TMPDIR:-/tmp}/quarry-images-bench.XXXXXX")"

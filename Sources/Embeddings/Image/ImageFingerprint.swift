@@ -15,10 +15,15 @@ public struct ImageFingerprint: Sendable, Equatable {
     /// The ``side`` × ``side`` image.
     public let image: DecodedImage
 
-    /// The fingerprint of an image, resized with the antialiased bilinear filter.
+    /// The fingerprint of an image, resized with the antialiased bilinear filter, its rows split
+    /// among up to `threads` threads.
     /// - Throws: ``ImageDecodingError/outOfMemory(reason:)`` when the filter's buffers cannot be allocated.
-    public init(of image: DecodedImage) throws(ImageDecodingError) {
-        self.image = try ImageResampler.resizeBilinear(image, width: Self.side, height: Self.side)
+    public init(of image: DecodedImage, threads: Int = 1) throws(ImageDecodingError) {
+        self.image =
+            image.width == Self.side && image.height == Self.side
+            ? image
+            : try ImageResampler.resizeBilinear(
+                image, width: Self.side, height: Self.side, window: .init(x: 0, y: 0, width: Self.side, height: Self.side), threads: threads)
     }
 
     /// The fingerprint stored as `data` (``data``), or nil if it does not hold one.

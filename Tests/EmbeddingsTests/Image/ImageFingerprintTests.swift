@@ -36,6 +36,13 @@ final class ImageFingerprintTests: XCTestCase {
         XCTAssertEqual([fingerprint.image.width, fingerprint.image.height], [ImageFingerprint.side, ImageFingerprint.side])
     }
 
+    /// Splitting the resize among threads (a search on an idle server) changes no pixel.
+    func testThreadsMakeTheSameFingerprint() throws {
+        let image = try ImageResampler.resizeBilinear(Self.drawing(), width: 611, height: 807)
+        let single = try ImageFingerprint(of: image)
+        for threads in 2...3 { XCTAssertEqual(try ImageFingerprint(of: image, threads: threads), single) }
+    }
+
     /// A mirrored upload matches its original less the penalty, and matches a stored mirror
     /// image (a twin) fully: the twin ranks first for it, the original for an unmirrored upload.
     func testAMirroredUploadMatchesItsOriginalLessThePenalty() throws {

@@ -10,7 +10,7 @@ extension ImageCollection {
     /// - Throws: ``ImageDecodingError`` for data that is not a usable image.
     public func queryVector(imageData: Data, threads: Int = 1) throws -> [Float] {
         var timings: [String: Double] = [:]
-        return try query(imageData: imageData, threads: threads, timings: &timings).vector
+        return try query(imageData: imageData, threads: threads, fingerprinted: false, timings: &timings).vector
     }
 
     /// The `topK` images most similar to the image in `imageData` (see ``search(_:)`` and
@@ -20,19 +20,25 @@ extension ImageCollection {
     /// - Throws: ``ImageDecodingError`` for data that is not a usable image.
     public func search(imageData: Data, topK: Int, nprobe: Int?, filter: ImageFilter, threads: Int) throws -> ImageSearchResult {
         var timings: [String: Double] = [:]
-        let (vector, fingerprint) = try query(imageData: imageData, threads: threads, timings: &timings)
+        let (vector, fingerprint) = try query(imageData: imageData, threads: threads, fingerprinted: true, timings: &timings)
         var result = try search(ImageSearchRequest(vector: vector, topK: topK, nprobe: nprobe, filter: filter, fingerprint: fingerprint))
         result.timings.merge(timings) { $0 + $1 }
         return result
     }
 
-    /// The vector and fingerprint of a query image: those stored for a file with the same bytes, else computed.
-    private func query(imageData: Data, threads: Int, timings: inout [String: Double]) throws -> (vector: [Float], fingerprint: ImageFingerprint?) {
+    /// The vector of a query image, and its fingerprint if `fingerprinted`: those stored for a
+    /// file with the same bytes, else computed.
+    private func query(
+        imageData: Data, threads: Int, fingerprinted: Bool, timings: inout [String: Double]
+    ) throws -> (vector: [Float], fingerprint: ImageFingerprint?) {
         let contentHash = ContentHash.sha256(imageData)
-        if let stored = try store.vector(contentHash: contentHash) { return (stored, try store.fingerprint(contentHash: contentHash)) }
+        if let stored = try store.vector(contentHash: contentHash) {
+            return (stored, fingerprinted ? try store.fingerprint(contentHash: contentHash) : nil)
+        }
         let image = try decoder.decode(imageData)
         let vector = try measure("embed", into: &timings) { try encoder.embed(image, threads: threads) }
-        return (vector, try measure("fingerprint", into: &timings) { try ImageFingerprint(of: image) })
+        guard fingerprinted else { return (vector, nil) }
+        return (vector, try measure("fingerprint", into: &timings) { try ImageFingerprint(of: image, threads: threads) })
     }
 
     /// The images most similar to `request.vector`. A filter returns min(`topK`, matching)
