@@ -196,6 +196,7 @@ if selected cluster; then
     section "cluster_test.py (PostgreSQL primary + synchronous standby, nginx, three cluster nodes)"
     python3 Tests/System/cluster_test.py --quarry "$QUARRY" --report "$DATA/cluster-report.json"
     cat "$DATA/cluster-report.json"
+    echo
 fi
 if selected hostile_client; then
     section "hostile_client_test.py (the attacks of issue #15, against servers of its own)"
