@@ -98,18 +98,13 @@ selected() {
     [ -z "${QUARRY_SYSTEM_TESTS:-}" ] || [[ " $QUARRY_SYSTEM_TESTS " == *" $1 "* ]]
 }
 
-# section TITLE: prints a heading with the time and the seconds since the previous one.
-section_started=$SECONDS
-section() {
-    echo "== [$(date -u +%H:%M:%S), +$((SECONDS - section_started)) s] $*"
-    section_started=$SECONDS
-}
+source "$ROOT/scripts/lib/stage.sh"
 
-section "data folder $DATA"
+stage "data folder $DATA"
 "$QUARRY" ingest --data "$DATA" --collection course courses/sample/markdown
 # The image collection, for the tests that search it.
 if selected image_quality || selected ui || selected api_fuzz || selected http_fuzz; then
-    section "Fashion-MNIST import and tune"
+    stage "Fashion-MNIST import and tune"
     "$QUARRY" import fashion-mnist --data "$DATA" --collection fashion --split test
     "$QUARRY" tune --data "$DATA" --collection fashion --report "$DATA/tune"
 fi
@@ -128,7 +123,7 @@ if selected clipart; then
             ln -s "/usr/share/openclipart/png/$category" "$CLIPART_FOLDER/$category"
         done
     fi
-    section "openclipart ingest"
+    stage "openclipart ingest"
     "$QUARRY" ingest-images --data "$DATA" --collection clipart "$CLIPART_FOLDER" --report "$DATA/clipart-report.jsonl" \
         --allow-failures 2>"$DATA/clipart-ingest.log"
 fi
@@ -141,7 +136,7 @@ ADMIN_TOKEN="$(cat "$TOKEN_FILE")"
 
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 BASE_URL="http://127.0.0.1:$PORT"
-section "quarry serve on $BASE_URL"
+stage "quarry serve on $BASE_URL"
 "$QUARRY" serve --data "$DATA" --host 127.0.0.1 --port "$PORT" --default-collection course \
     --admin-token-file "$TOKEN_FILE" >"$DATA/serve.log" 2>&1 &
 SERVER_PID=$!
@@ -172,20 +167,20 @@ if ! cmp -s Tests/System/requirements.txt "$VENV/requirements.installed"; then
 fi
 
 if selected image_quality; then
-    section "image_quality_test.py"
+    stage "image_quality_test.py"
     "$VENV/bin/python" Tests/System/image_quality_test.py --base-url "$BASE_URL" --collection fashion --tune-report "$DATA/tune/report.json"
 fi
 if selected clipart; then
-    section "clipart_test.py"
+    stage "clipart_test.py"
     "$VENV/bin/python" Tests/System/clipart_test.py --base-url "$BASE_URL" --collection clipart --folder "$CLIPART_FOLDER" \
         --report "$DATA/clipart-report.jsonl"
 fi
 if selected crash; then
-    section "crash_test.py (SIGKILL during random writes, 20 times, checked against a model)"
+    stage "crash_test.py (SIGKILL during random writes, 20 times, checked against a model)"
     QUARRY_ADMIN_TOKEN="$ADMIN_TOKEN" "$VENV/bin/python" Tests/System/crash_test.py --quarry "$QUARRY" --kills 20
 fi
 if selected client; then
-    section "clients/python (quarry-client with its LangChain and LlamaIndex extras, against a server of its own)"
+    stage "clients/python (quarry-client with its LangChain and LlamaIndex extras, against a server of its own)"
     CLIENT_VENV="$ROOT/.venv-client"
     [ -x "$CLIENT_VENV/bin/python" ] || python3 -m venv "$CLIENT_VENV"
     "$CLIENT_VENV/bin/pip" install --quiet --disable-pip-version-check "./clients/python[langchain,llamaindex,test]"
@@ -193,35 +188,35 @@ if selected client; then
     QUARRY_BIN="$QUARRY" "$CLIENT_VENV/bin/python" -m pytest -q -p no:cacheprovider clients/python/tests
 fi
 if selected cluster; then
-    section "cluster_test.py (PostgreSQL primary + synchronous standby, nginx, three cluster nodes)"
+    stage "cluster_test.py (PostgreSQL primary + synchronous standby, nginx, three cluster nodes)"
     python3 Tests/System/cluster_test.py --quarry "$QUARRY" --report "$DATA/cluster-report.json"
     cat "$DATA/cluster-report.json"
     echo
 fi
 if selected hostile_client; then
-    section "hostile_client_test.py (the attacks of issue #15, against servers of its own)"
+    stage "hostile_client_test.py (the attacks of issue #15, against servers of its own)"
     "$VENV/bin/python" Tests/System/hostile_client_test.py --quarry "$QUARRY"
 fi
 if selected load; then
-    section "load_test.py (unique searches from 16 and 256 clients: shedding by time, 500 ms objective)"
+    stage "load_test.py (unique searches from 16 and 256 clients: shedding by time, 500 ms objective)"
     "$VENV/bin/python" Tests/System/load_test.py --base-url "$BASE_URL" --clients 16,256 --seconds "${QUARRY_LOAD_SECONDS:-15}"
 fi
 if selected ui; then
-    section "ui_test.py"
+    stage "ui_test.py"
     "$VENV/bin/python" Tests/System/ui_test.py --base-url "$BASE_URL" --screenshots docs/screenshots
 fi
 if selected soak; then
-    section "soak_test.py (mixed reads and writes; make bench-soak runs 30 minutes)"
+    stage "soak_test.py (mixed reads and writes; make bench-soak runs 30 minutes)"
     QUARRY_ADMIN_TOKEN="$ADMIN_TOKEN" "$VENV/bin/python" Tests/System/soak_test.py --base-url "$BASE_URL" \
         --server-pid "$SERVER_PID" --seconds "${QUARRY_SOAK_SECONDS:-120}"
 fi
 # Last: the fuzzers add documents, delete items and rebuild indexes on this server.
 if selected api_fuzz; then
-    section "api_fuzz_test.py (Schemathesis from /openapi.json, at least 1,000 requests, no 5xx)"
+    stage "api_fuzz_test.py (Schemathesis from /openapi.json, at least 1,000 requests, no 5xx)"
     QUARRY_ADMIN_TOKEN="$ADMIN_TOKEN" "$VENV/bin/python" Tests/System/api_fuzz_test.py --base-url "$BASE_URL"
 fi
 if selected http_fuzz; then
-    section "http_fuzz_test.py (mutated raw HTTP requests for 60 s: no crash, no 5xx, no hang)"
+    stage "http_fuzz_test.py (mutated raw HTTP requests for 60 s: no crash, no 5xx, no hang)"
     QUARRY_ADMIN_TOKEN="$ADMIN_TOKEN" "$VENV/bin/python" Tests/System/http_fuzz_test.py --base-url "$BASE_URL" \
         --seconds 60 --seed "${QUARRY_HTTP_FUZZ_SEED:-20261125}" --server-pid "$SERVER_PID"
 fi
@@ -229,4 +224,4 @@ if ! kill -0 "$SERVER_PID" 2>/dev/null; then
     echo "system-test: quarry serve is no longer running after the fuzzers" >&2
     exit 1
 fi
-section "system tests done"
+stage "system tests done"

@@ -16,11 +16,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 started=$SECONDS
-stage_started=$SECONDS
-stage() {
-    echo "== [$(date -u +%H:%M:%S), +$((SECONDS - stage_started)) s] $*"
-    stage_started=$SECONDS
-}
+source scripts/lib/stage.sh
 
 stage "setup"
 scripts/setup.sh --with-test-tools

@@ -14,9 +14,8 @@ It prints how often the original comes first:
 * for each setting of a grid, recomputed here: each candidate within WINDOW of the best score is
   ranked by score + WEIGHT × fingerprint match, where the fingerprint is the SIDE × SIDE RGB image
   (--sides; Quarry's is 32) that Pillow's bilinear resize makes (bit-exact with Quarry's
-  resampler) and the match is the
-  best normalised cross-correlation over the central 100 / 90 / 80 % and their mirror images
-  (less PENALTY).
+  resampler) and the match is the best normalised cross-correlation over the central
+  100 / 90 / 80 % and their mirror images (less PENALTY).
 
 The best settings on the tuning picks are those with the highest sum of their two weakest changes
 (each change must reach the goal, so the weakest decide), then the highest total; the held-out
@@ -84,7 +83,8 @@ def collect(base_url, collection, picks, stored_fingerprint, candidates, sides):
         for pick in picks:
             original = Image.open(io.BytesIO(fetch(f"{base_url}/v1/collections/{collection}/items/{pick}/image")))
             upload = transform(original)
-            queries = {side: fingerprint(Image.open(io.BytesIO(upload)), side) for side in sides}
+            uploaded = Image.open(io.BytesIO(upload))
+            queries = {side: fingerprint(uploaded, side) for side in sides}
             results = search_image(base_url, collection, upload, top_k=candidates)["results"]
             compared = [(result["id"], result["score"],
                          {side: matches(queries[side], stored_fingerprint(result["id"], side)) for side in sides})

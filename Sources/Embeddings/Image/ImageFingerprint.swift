@@ -19,11 +19,7 @@ public struct ImageFingerprint: Sendable, Equatable {
     /// among up to `threads` threads.
     /// - Throws: ``ImageDecodingError/outOfMemory(reason:)`` when the filter's buffers cannot be allocated.
     public init(of image: DecodedImage, threads: Int = 1) throws(ImageDecodingError) {
-        self.image =
-            image.width == Self.side && image.height == Self.side
-            ? image
-            : try ImageResampler.resizeBilinear(
-                image, width: Self.side, height: Self.side, window: .init(x: 0, y: 0, width: Self.side, height: Self.side), threads: threads)
+        self.image = try ImageResampler.resizeBilinear(image, width: Self.side, height: Self.side, threads: threads)
     }
 
     /// The fingerprint stored as `data` (``data``), or nil if it does not hold one.

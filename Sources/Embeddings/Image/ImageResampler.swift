@@ -25,14 +25,17 @@ public enum ImageResampler {
     /// Resizes like Pillow's `Image.resize((width, height), Image.BILINEAR)`: a separable,
     /// antialiased triangle filter (its support grows with the downscale factor), fixed-point
     /// weights and rounding to 8 bits after each pass. Bit-exact with Pillow 13 for `.pillow`.
+    /// The rows are split among up to `threads` threads.
     /// - Precondition: `width > 0`, `height > 0`.
     /// - Throws: ``ImageDecodingError/outOfMemory(reason:)`` when the filter's buffers cannot be allocated.
     public static func resizeBilinear(
         _ image: DecodedImage, width: Int, height: Int,
-        passOrder: PassOrder = .pillow
+        passOrder: PassOrder = .pillow, threads: Int = 1
     ) throws(ImageDecodingError) -> DecodedImage {
         if width == image.width && height == image.height { return image }
-        return try resizeBilinear(image, width: width, height: height, window: Window(x: 0, y: 0, width: width, height: height), passOrder: passOrder)
+        return try resizeBilinear(
+            image, width: width, height: height, window: Window(x: 0, y: 0, width: width, height: height), passOrder: passOrder,
+            threads: threads)
     }
 
     /// A rectangle of a resized image.
