@@ -76,7 +76,7 @@ public final class QuarryMetrics: Sendable {
     // MARK: Engine events
 
     /// Records one search: each stage of `timings` (seconds, keyed by stage such as
-    /// "embed", "vector", "keyword", "metadata", "fuse", "deduplicate"), the
+    /// "decode", "embed", "vector", "keyword", "metadata", "fuse", "deduplicate"), the
     /// "embed" stage also as an embedding by `model`, and the index ids the store did not know.
     public func recordSearch(collection: String, model: String, timings: [String: Double], unknownIDs count: Int) {
         for (stage, seconds) in timings {

@@ -83,6 +83,20 @@ import Testing
         #expect(filtered.hits.map(\.image.path) == ["twins/down.png", "twins/across.png"])
     }
 
+    /// An upload's search reports the time of each step before the index (the metrics' stages);
+    /// the bytes of a stored file are neither decoded nor embedded again.
+    @Test func anUploadsTimingsNameDecodingEmbeddingAndFingerprint() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let collection = try Self.collection(in: folder)
+        let upload = try ImageWriter.pngData(Self.brightened(Self.striped(across: true)))
+        let fresh = try collection.search(imageData: upload, topK: 2, nprobe: nil, filter: .init(), threads: 1).timings
+        #expect(Set(["decode", "embed", "fingerprint", "vector", "metadata", "near ties"]).isSubset(of: fresh.keys))
+        let stored = try ImageWriter.pngData(Self.striped(across: true))
+        let known = try collection.search(imageData: stored, topK: 2, nprobe: nil, filter: .init(), threads: 1).timings
+        #expect(known["decode"] == nil && known["embed"] == nil && known["vector"] != nil)
+    }
+
     /// A collection stored before fingerprints existed gets them when it opens.
     @Test func openingFillsInMissingFingerprints() throws {
         let folder = try TemporaryFolder()

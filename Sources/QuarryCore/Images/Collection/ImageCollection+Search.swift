@@ -15,7 +15,7 @@ extension ImageCollection {
 
     /// The `topK` images most similar to the image in `imageData` (see ``search(_:)`` and
     /// ``queryVector(imageData:threads:)``), embedded with up to `threads` threads, near ties
-    /// ordered by the image's fingerprint. The timings have "embed" and "fingerprint" stages when
+    /// ordered by the image's fingerprint. The timings have "decode", "embed" and "fingerprint" stages when
     /// the image had to be embedded.
     /// - Throws: ``ImageDecodingError`` for data that is not a usable image.
     public func search(imageData: Data, topK: Int, nprobe: Int?, filter: ImageFilter, threads: Int) throws -> ImageSearchResult {
@@ -35,7 +35,7 @@ extension ImageCollection {
         if let stored = try store.vector(contentHash: contentHash) {
             return (stored, fingerprinted ? try store.fingerprint(contentHash: contentHash) : nil)
         }
-        let image = try decoder.decode(imageData)
+        let image = try measure("decode", into: &timings) { try decoder.decode(imageData) }
         let vector = try measure("embed", into: &timings) { try encoder.embed(image, threads: threads) }
         guard fingerprinted else { return (vector, nil) }
         return (vector, try measure("fingerprint", into: &timings) { try ImageFingerprint(of: image, threads: threads) })
