@@ -40,9 +40,9 @@
 #        /openapi.json (no 5xx, every answer as documented);
 #      Tests/System/http_fuzz_test.py — 60 s of mutated raw HTTP requests (no
 #        crash, no 5xx, no hang); the two fuzzers come last as they write.
-#      The tests that write get the token as QUARRY_ADMIN_TOKEN. The cluster, crash and client
-#      tests, which start servers of their own and leave the CPUs half idle, run in a side lane
-#      beside the imports and quality tests; it is joined before the tests that time answers.
+#      The tests that write get the token as QUARRY_ADMIN_TOKEN. The test venv and the cluster,
+#      crash and client tests, which start servers of their own and leave the CPUs half idle, run
+#      in a side lane beside the imports; it is joined before the tests of the served folder.
 #
 #   scripts/system-test.sh .build/release/quarry
 #   QUARRY_SYSTEM_TESTS="soak" scripts/system-test.sh …   (only the tests named: image_quality,
@@ -122,18 +122,19 @@ chmod 600 "$TOKEN_FILE"
 ADMIN_TOKEN="$(cat "$TOKEN_FILE")"
 
 VENV="$ROOT/.venv-systest"
-if [ ! -x "$VENV/bin/python" ]; then
-    python3 -m venv "$VENV"
-fi
-if ! cmp -s Tests/System/requirements.txt "$VENV/requirements.installed"; then
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r Tests/System/requirements.txt
-    cp Tests/System/requirements.txt "$VENV/requirements.installed"
-fi
 
-# The side lane: the tests that start servers of their own and mostly wait on them (a third to
-# half of the CPUs busy), run beside the imports and the quality tests below, which keep the
-# CPUs busy; its output is printed when it is joined, before the tests that time answers.
+# The side lane: the test venv, then the tests that start servers of their own and mostly wait
+# on them (a third to half of the CPUs busy), beside the imports below, which keep the CPUs busy;
+# its output is printed when it is joined, before the first test that needs the venv.
 side_lane() {
+    stage "test venv ($VENV)"
+    if [ ! -x "$VENV/bin/python" ]; then
+        python3 -m venv "$VENV"
+    fi
+    if ! cmp -s Tests/System/requirements.txt "$VENV/requirements.installed"; then
+        "$VENV/bin/pip" install --quiet --disable-pip-version-check -r Tests/System/requirements.txt
+        cp Tests/System/requirements.txt "$VENV/requirements.installed"
+    fi
     if selected cluster; then
         stage "cluster_test.py (PostgreSQL primary + synchronous standby, nginx, three cluster nodes)"
         python3 Tests/System/cluster_test.py --quarry "$QUARRY" --report "$DATA/cluster-report.json"
@@ -154,7 +155,7 @@ side_lane() {
     fi
     stage "side lane done"
 }
-stage "side lane started (cluster, crash, client; output below when it ends)"
+stage "side lane started (test venv, cluster, crash, client; output below when it ends)"
 side_lane >"$DATA/side-lane.log" 2>&1 &
 SIDE_LANE_PID=$!
 
@@ -220,6 +221,8 @@ while [ "$SECONDS" -lt "$deadline" ]; do
 done
 [ -n "$ready" ] || { echo "system-test: $BASE_URL/ready did not answer within 120 s" >&2; exit 1; }
 
+join_side_lane
+
 if selected image_quality; then
     stage "image_quality_test.py"
     "$VENV/bin/python" Tests/System/image_quality_test.py --base-url "$BASE_URL" --collection fashion --tune-report "$DATA/tune/report.json"
@@ -229,8 +232,6 @@ if selected clipart; then
     "$VENV/bin/python" Tests/System/clipart_test.py --base-url "$BASE_URL" --collection clipart --folder "$CLIPART_FOLDER" \
         --report "$DATA/clipart-report.jsonl"
 fi
-join_side_lane
-
 if selected hostile_client; then
     stage "hostile_client_test.py (the attacks of issue #15, against servers of its own)"
     "$VENV/bin/python" Tests/System/hostile_client_test.py --quarry "$QUARRY"

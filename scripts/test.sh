@@ -8,7 +8,8 @@
 #      web UI in Chromium, API and raw-HTTP fuzzing);
 #   3. the concurrency stress tests, the fork-join pool, and one image embedded with its layers split
 #      among threads, again under ThreadSanitizer, on the engine layers only
-#      (QUARRY_PACKAGE_SCOPE=engine, see Package.swift), built at idle priority beside stages 1 and 2.
+#      (QUARRY_PACKAGE_SCOPE=engine, see Package.swift), built and run at idle priority beside
+#      stages 1 and 2.
 # Each stage prints how long it took. The libFuzzer targets run under `make fuzz`.
 set -euo pipefail
 
@@ -30,29 +31,35 @@ scripts/check-doc-comments.py
 RELEASE_TESTABLE=(-c release -Xswiftc -enable-testing)
 stage "swift build (release, testable)"
 swift build "${RELEASE_TESTABLE[@]}" --build-tests
-# The ThreadSanitizer build of the engine layers runs meanwhile on the CPU time the tests leave
-# idle (SCHED_IDLE: it never takes a CPU from them), so that its 3 to 4 minutes mostly overlap.
-TSAN_LOG="$ROOT/.build-tsan/background-build.log"
+# The ThreadSanitizer lane: the engine layers (QUARRY_PACKAGE_SCOPE=engine) built with
+# ThreadSanitizer, then their concurrency stress tests, at idle priority (SCHED_IDLE: it only
+# takes CPU time the other tests leave, never a CPU from them), beside the Swift and system tests.
+# FAISS's own OpenMP threads run one to a call: libgomp is not instrumented, so
+# ThreadSanitizer cannot see its barriers and reports the lists that one FAISS
+# call's team fills after another's as races. Quarry serves with one OpenMP
+# thread too (ServeCommand); the threads under test here are Quarry's own.
+tsan_lane() {
+    chrt --idle -p 0 "$BASHPID" >/dev/null
+    export QUARRY_PACKAGE_SCOPE=engine
+    swift build --build-tests --sanitize=thread --scratch-path .build-tsan
+    echo "== ThreadSanitizer build done after $((SECONDS - started)) s of make test"
+    OMP_NUM_THREADS=1 swift test --skip-build --sanitize=thread --scratch-path .build-tsan \
+        --filter 'FaissTests\.ConcurrencyTests|LiveUpdateStressTests|testRowSplittingAcrossThreadsGivesTheSameEmbedding|ForkJoinPoolTests|concurrentSearchesSeeWholeCommits'
+}
+TSAN_LOG="$ROOT/.build-tsan/lane.log"
 mkdir -p "$(dirname "$TSAN_LOG")"
-QUARRY_PACKAGE_SCOPE=engine chrt --idle 0 swift build --build-tests --sanitize=thread --scratch-path .build-tsan >"$TSAN_LOG" 2>&1 &
-TSAN_BUILD_PID=$!
-trap 'kill "$TSAN_BUILD_PID" 2>/dev/null || true' EXIT
-stage "swift test (and, beside it at idle priority, swift build --sanitize=thread of the engine layers)"
+tsan_lane >"$TSAN_LOG" 2>&1 &
+TSAN_LANE_PID=$!
+trap 'pkill -P "$TSAN_LANE_PID" 2>/dev/null || true; kill "$TSAN_LANE_PID" 2>/dev/null || true' EXIT
+stage "swift test (and beside it, at idle priority, the ThreadSanitizer lane)"
 swift test "${RELEASE_TESTABLE[@]}" --skip-build
 
 stage "system tests"
 scripts/system-test.sh "$(swift build "${RELEASE_TESTABLE[@]}" --show-bin-path)/quarry"
 
-stage "waiting for swift build --sanitize=thread (engine layers)"
+stage "waiting for the ThreadSanitizer lane (build, then the concurrency stress tests)"
 tsan_status=0
-wait "$TSAN_BUILD_PID" || tsan_status=$?
-tail -n 5 "$TSAN_LOG"
-[ "$tsan_status" -eq 0 ] || { echo "test: the ThreadSanitizer build failed; its log: $TSAN_LOG" >&2; exit "$tsan_status"; }
-stage "swift test --sanitize=thread (concurrency stress tests)"
-# FAISS's own OpenMP threads run one to a call: libgomp is not instrumented, so
-# ThreadSanitizer cannot see its barriers and reports the lists that one FAISS
-# call's team fills after another's as races. Quarry serves with one OpenMP
-# thread too (ServeCommand); the threads under test here are Quarry's own.
-QUARRY_PACKAGE_SCOPE=engine OMP_NUM_THREADS=1 swift test --skip-build --sanitize=thread --scratch-path .build-tsan \
-    --filter 'FaissTests\.ConcurrencyTests|LiveUpdateStressTests|testRowSplittingAcrossThreadsGivesTheSameEmbedding|ForkJoinPoolTests|concurrentSearchesSeeWholeCommits'
+wait "$TSAN_LANE_PID" || tsan_status=$?
+grep -E '^== |Executed|Test run|warning: ThreadSanitizer|error:' "$TSAN_LOG" || true
+[ "$tsan_status" -eq 0 ] || { tail -n 100 "$TSAN_LOG"; echo "test: the ThreadSanitizer lane failed; its log: $TSAN_LOG" >&2; exit "$tsan_status"; }
 stage "all tests passed in $((SECONDS - started)) s"
