@@ -79,12 +79,7 @@ unset QUARRY_ADMIN_TOKEN QUARRY_ADMIN_TOKEN_FILE
 DATA="$(mktemp -d -t quarry-system-test.XXXXXX)"
 SERVER_PID=""
 SIDE_LANE_PID=""
-# stop_tree PID: sends SIGTERM to PID and every process below it, children first.
-stop_tree() {
-    local child
-    for child in $(pgrep -P "$1" || true); do stop_tree "$child"; done
-    kill "$1" 2>/dev/null || true
-}
+source "$ROOT/scripts/lib/processes.sh"
 cleanup() {
     local status=$?
     if [ -n "$SIDE_LANE_PID" ]; then

@@ -18,6 +18,7 @@ cd "$ROOT"
 
 started=$SECONDS
 source scripts/lib/stage.sh
+source scripts/lib/processes.sh
 
 stage "setup"
 scripts/setup.sh --with-test-tools
@@ -50,7 +51,7 @@ TSAN_LOG="$ROOT/.build-tsan/lane.log"
 mkdir -p "$(dirname "$TSAN_LOG")"
 tsan_lane >"$TSAN_LOG" 2>&1 &
 TSAN_LANE_PID=$!
-trap 'pkill -P "$TSAN_LANE_PID" 2>/dev/null || true; kill "$TSAN_LANE_PID" 2>/dev/null || true' EXIT
+trap 'stop_tree "$TSAN_LANE_PID"' EXIT
 stage "swift test (and beside it, at idle priority, the ThreadSanitizer lane)"
 swift test "${RELEASE_TESTABLE[@]}" --skip-build
 

@@ -13,7 +13,8 @@ read -r stage_busy stage_total < <(cpu_ticks)
 stage() {
     local busy total
     read -r busy total < <(cpu_ticks)
-    local percent=$(((busy - stage_busy) * 100 / (total - stage_total > 0 ? total - stage_total : 1)))
+    local elapsed=$((total - stage_total))
+    local percent=$((elapsed > 0 ? (busy - stage_busy) * 100 / elapsed : 0))
     echo "== [$(date -u +%H:%M:%S), +$((SECONDS - stage_started)) s, CPU ${percent} % busy] $*"
     stage_started=$SECONDS stage_busy=$busy stage_total=$total
 }
