@@ -161,6 +161,14 @@ def check_model(node, expected, sample):
     return problems
 
 
+def wait_until_applied(nodes, sequence, timeout):
+    """Seconds until every node has applied the change log up to `sequence` (or `timeout` passed)."""
+    started = time.time()
+    while any((node.applied() or 0) < sequence for node in nodes) and time.time() - started < timeout:
+        time.sleep(0.05)
+    return time.time() - started
+
+
 def ids_by_source(node, numbers):
     found = {}
     for number in numbers:
@@ -509,20 +517,25 @@ def main():
         landed = writer.settle(standby.port) + second.settle(standby.port)
         after_kill = sorted(at for at, _ in writer.acks + second.acks if at > failover["killed_at"])
         resume_s = (after_kill[0] - failover["killed_at"]) if after_kill else None
-        time.sleep(1)
+        last_seq = int(psql(standby.port, "SELECT last_seq FROM quarry_log_head"))
+        caught_up_s = wait_until_applied(nodes, last_seq, timeout=30)
         expected = model(writer, second)
-        problems = [problem for node in nodes for problem in check_model(node, expected, sample)]
+        problems = [f"{node.name} had applied only up to {node.applied()} of {last_seq} after 30 s"
+                    for node in nodes if (node.applied() or 0) < last_seq]
+        problems += [problem for node in nodes for problem in check_model(node, expected, sample)]
         rows = int(psql(standby.port, f"SELECT count(*) FROM quarry_documents WHERE collection = '{COLLECTION}'"))
         if rows != len(expected):
             problems.append(f"the promoted standby holds {rows} documents, {len(expected)} acknowledged")
         report["failover"] = {"writes_resumed_s": round(resume_s, 2) if resume_s is not None else None,
                               "unanswered_writes": unanswered, "unanswered_but_committed": landed,
                               "acknowledged_in_phase": len(writer.acks) + len(second.acks) - acknowledged_before,
+                              "every_node_applied_s": round(caught_up_s, 2),
                               "promote_after_kill_s": round(failover["promoted_at"] - failover["killed_at"], 2)}
         check("primary killed and standby promoted: writes resume within 10 s, none acknowledged lost",
               resume_s is not None and resume_s <= 10 and not problems,
               "; ".join(problems[:5]) or f"first acknowledged write {resume_s:.1f} s after the kill (promotion 1 s after it); "
               f"{unanswered} writes unanswered meanwhile ({landed} of them committed), no acknowledged write lost; "
+              f"every node had applied the last one (seq {last_seq}) {caught_up_s:.1f} s after the writes ended; "
               f"{len(expected)} documents on the promoted standby and every node")
 
         # 4. A node bootstrapped from nothing converges, from the rows once the log is pruned.

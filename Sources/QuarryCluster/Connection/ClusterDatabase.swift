@@ -2,11 +2,13 @@ import Foundation
 import Logging
 import PostgresNIO
 import QuarryCore
+import Synchronization
 
 /// Connections to the cluster's primary PostgreSQL. Each operation gets a connection of its own
 /// (reused once it is done); a lost connection is dropped, and the operation is retried with
 /// backoff on the first listed host that accepts writes — after a failover, the promoted
-/// standby — until its patience runs out.
+/// standby — until its patience runs out. An attempt with no answer within its time limit counts
+/// as a lost connection: a query sent as its connection closed is never answered.
 actor ClusterDatabase {
     let url: ClusterURL
     private let logger: Logger
@@ -19,6 +21,8 @@ actor ClusterDatabase {
 
     /// Most idle connections kept for reuse.
     private static let keptIdle = 4
+    /// How long one attempt of an operation may go unanswered before it is abandoned and retried.
+    static let defaultAttemptLimit: Duration = .seconds(10)
 
     init(url: ClusterURL, logger: Logger) {
         self.url = url
@@ -26,27 +30,21 @@ actor ClusterDatabase {
     }
 
     /// Runs `body` on a connection of its own, retrying on a fresh connection when the database
-    /// is unreachable or read-only (a failover under way) until `patience` has passed.
+    /// is unreachable or read-only (a failover under way), or an attempt went unanswered for
+    /// `attemptLimit` (``defaultAttemptLimit`` unless given), until `patience` has passed.
     /// - Throws: ``ClusterError/databaseUnreachable(hosts:lastError:)`` when patience runs out;
     ///   whatever `body` throws that is not a lost connection, unchanged.
     func run<Result: Sendable>(
-        _ operation: String, patience: Duration,
-        _ body: @Sendable (PostgresConnection) async throws -> Result
+        _ operation: String, patience: Duration, attemptLimit: Duration = ClusterDatabase.defaultAttemptLimit,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let deadline = ContinuousClock.now + patience
         var delay = Duration.milliseconds(50)
         while true {
             do {
-                let connection = try await checkOut()
-                do {
-                    let result = try await body(connection)
-                    checkIn(connection)
-                    markReachable()
-                    return result
-                } catch {
-                    try? await connection.close()
-                    throw error
-                }
+                let result = try await attempt(limit: attemptLimit, body)
+                markReachable()
+                return result
             } catch {
                 guard Self.isRetryable(error) else { throw error }
                 let reason = Self.describe(error)
@@ -59,6 +57,33 @@ actor ClusterDatabase {
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(1))
             }
+        }
+    }
+
+    /// One attempt at an operation: a connection checked out (opened when none is idle), `body`
+    /// run on it and the connection checked in, or closed when the attempt fails. An attempt
+    /// unanswered within `limit` is abandoned and its connection closed, which ends a query still
+    /// under way (should its task end later, it keeps only a connection that is still open).
+    private func attempt<Result: Sendable>(
+        limit: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let held = Mutex<PostgresConnection?>(nil)
+        do {
+            return try await TimeLimit.run(limit) {
+                let connection = try await self.checkOut()
+                held.withLock { $0 = connection }
+                do {
+                    let result = try await body(connection)
+                    await self.checkIn(connection)
+                    return result
+                } catch {
+                    try? await connection.close()
+                    throw error
+                }
+            }
+        } catch let exceeded as TimeLimit.Exceeded {
+            try? await held.withLock { $0 }?.close()
+            throw exceeded
         }
     }
 
@@ -135,7 +160,7 @@ actor ClusterDatabase {
 
     static func isRetryable(_ error: any Error) -> Bool {
         switch error {
-        case is NoWritableHost:
+        case is NoWritableHost, is TimeLimit.Exceeded:
             return true
         case let error as PostgresTransactionError:
             return [error.beginError, error.closureError, error.commitError].contains { $0.map(isRetryable) ?? false }

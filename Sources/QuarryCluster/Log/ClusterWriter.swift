@@ -8,12 +8,14 @@ public final class ClusterWriter: Sendable {
     public let name: String
     let database: ClusterDatabase
     let logger: Logger
+    /// How long one attempt at committing a write (a batch of images, say) may take.
+    static let commitAttemptLimit: Duration = .seconds(60)
 
     /// Connects to the cluster at `url` and brings its schema up to date (one process at a time).
     /// - Throws: ``ClusterError`` when no listed host takes writes within a minute, or the schema is newer than this binary.
     public static func connect(url: ClusterURL, name: String, logger: Logger) async throws -> ClusterWriter {
         let database = ClusterDatabase(url: url, logger: logger)
-        _ = try await database.run("migrate the cluster schema", patience: .seconds(60)) { connection in
+        _ = try await database.run("migrate the cluster schema", patience: .seconds(60), attemptLimit: .seconds(60)) { connection in
             try await ClusterSchema.migrate(connection, logger: logger)
         }
         return ClusterWriter(name: name, database: database, logger: logger)
@@ -31,7 +33,7 @@ public final class ClusterWriter: Sendable {
     ///   ``ClusterError/databaseUnreachable(hosts:lastError:)``.
     public func commit(_ write: ReplicatedWrite, patience: Duration = .seconds(20)) async throws -> CommittedWrite {
         let (name, logger) = (name, logger)
-        return try await database.run("commit a write", patience: patience) { connection in
+        return try await database.run("commit a write", patience: patience, attemptLimit: Self.commitAttemptLimit) { connection in
             try await ChangeLog.commit(write, node: name, on: connection, logger: logger)
         }
     }

@@ -55,6 +55,8 @@ public final class ClusterNode: ChangeReplication, Service {
     public static let logRetention: Duration = .seconds(7 * 86_400)
     /// How often a node reports that it is alive (and how far it got), well within ``ChangeLog/nodeLiveness``.
     static let heartbeatInterval: Duration = .seconds(5)
+    /// How long one attempt at a bootstrap, which reads every row and stores what this node lacks, may take.
+    static let bootstrapAttemptLimit: Duration = .seconds(1800)
     /// How long a shard map read from PostgreSQL is used before it is read again (when it can be).
     static let shardMapLifetime: Duration = .seconds(2)
 
@@ -248,7 +250,9 @@ public final class ClusterNode: ChangeReplication, Service {
     private func bootstrap() async throws {
         let (library, logger) = (library, logger)
         let started = ContinuousClock.now
-        let (sequence, stored) = try await database.run("bootstrap from the rows", patience: .seconds(30)) { connection in
+        let (sequence, stored) = try await database.run(
+            "bootstrap from the rows", patience: .seconds(30), attemptLimit: Self.bootstrapAttemptLimit
+        ) { connection in
             try await connection.withTransaction(logger: logger) { connection in
                 try await ChangeLog.useOneSnapshot(connection, logger: logger)
                 let sequence = try await ChangeLog.bounds(on: connection, logger: logger).latest
@@ -270,11 +274,11 @@ public final class ClusterNode: ChangeReplication, Service {
                     _ = try await onBlockingThread { try library.create(name, as: specification) }
                     let itemIDs = try await ChangeLog.itemIDs(collection: name, on: connection, logger: logger)
                     if let collection = library.imageCollection(named: name) {
-                        stored += try await reconcile(collection, with: itemIDs, on: connection)
+                        stored += try await self.reconcile(collection, with: itemIDs, on: connection)
                         continue
                     }
                     guard let collection = library.textCollection(named: name) else { continue }
-                    try await recordHeldShards(of: collection, on: connection)
+                    try await self.recordHeldShards(of: collection, on: connection)
                     let configuration = collection.configuration
                     let hashes = try await ChangeLog.documentHashes(collection: name, on: connection, logger: logger)
                         .filter { configuration.holdsDocument(source: $0.key) }
