@@ -260,13 +260,12 @@ extension ImageCollection {
 
     /// Paths, relative to `folder`, of the regular files under it.
     private static func files(under folder: URL) -> [String] {
-        let root = folder.standardizedFileURL.path + "/"
-        guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
-        return enumerator.compactMap { item in
-            guard let url = item as? URL, (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { return nil }
-            let path = url.standardizedFileURL.path
-            return path.hasPrefix(root) ? String(path.dropFirst(root.count)) : nil
+        guard let enumerator = FileManager.default.enumerator(atPath: folder.path) else { return [] }
+        var paths: [String] = []
+        while let relativePath = enumerator.nextObject() as? String {
+            if enumerator.fileAttributes?[.type] as? FileAttributeType == .typeRegular { paths.append(relativePath) }
         }
+        return paths
     }
 
     private func removeFile(_ url: URL) {
