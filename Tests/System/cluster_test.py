@@ -518,9 +518,10 @@ def main():
         after_kill = sorted(at for at, _ in writer.acks + second.acks if at > failover["killed_at"])
         resume_s = (after_kill[0] - failover["killed_at"]) if after_kill else None
         last_seq = int(psql(standby.port, "SELECT last_seq FROM quarry_log_head"))
-        caught_up_s = wait_until_applied(nodes, last_seq, timeout=30)
+        catch_up_limit_s = 30
+        caught_up_s = wait_until_applied(nodes, last_seq, timeout=catch_up_limit_s)
         expected = model(writer, second)
-        problems = [f"{node.name} had applied only up to {node.applied()} of {last_seq} after 30 s"
+        problems = [f"{node.name} had applied only up to {node.applied()} of {last_seq} after {catch_up_limit_s} s"
                     for node in nodes if (node.applied() or 0) < last_seq]
         problems += [problem for node in nodes for problem in check_model(node, expected, sample)]
         rows = int(psql(standby.port, f"SELECT count(*) FROM quarry_documents WHERE collection = '{COLLECTION}'"))

@@ -44,7 +44,6 @@ enum TimeLimit {
             var continuation: CheckedContinuation<Result, any Error>?
             var tasks: [Task<Void, Never>] = []
             var outcome: Swift.Result<Result, any Error>?
-            var isFinished = false
         }
         private let state = Mutex(State())
 
@@ -52,10 +51,7 @@ enum TimeLimit {
         func begin(_ continuation: CheckedContinuation<Result, any Error>, work: Task<Void, Never>, timer: Task<Void, Never>) {
             let early = state.withLock { state -> Swift.Result<Result, any Error>? in
                 state.tasks = [work, timer]
-                guard state.isFinished else {
-                    state.continuation = continuation
-                    return nil
-                }
+                if state.outcome == nil { state.continuation = continuation }
                 return state.outcome
             }
             guard let early else { return }
@@ -67,8 +63,7 @@ enum TimeLimit {
         /// Hands `outcome` to the caller unless another came first, and cancels both tasks.
         func finish(_ outcome: Swift.Result<Result, any Error>) {
             let (continuation, tasks) = state.withLock { state -> (CheckedContinuation<Result, any Error>?, [Task<Void, Never>]) in
-                guard !state.isFinished else { return (nil, []) }
-                state.isFinished = true
+                guard state.outcome == nil else { return (nil, []) }
                 state.outcome = outcome
                 defer { state.continuation = nil }
                 return (state.continuation, state.tasks)
