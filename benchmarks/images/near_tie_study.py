@@ -12,10 +12,16 @@ It prints how often the original comes first:
 * how often the original is among the candidates within each WINDOW of the best (the most any
   order of them can reach);
 * for each setting of a grid, recomputed here: each candidate within WINDOW of the best score is
-  ranked by score + WEIGHT × fingerprint match, where the fingerprint is the SIDE × SIDE RGB image
-  (--sides; Quarry's is 32) that Pillow's bilinear resize makes (bit-exact with Quarry's
-  resampler) and the match is the best normalised cross-correlation over the central
-  100 / 90 / 80 % and their mirror images (less PENALTY).
+  ranked by score + WEIGHT × fingerprint match, where the fingerprint is the RGB image at most
+  SIDE pixels on its longer side, its shape kept (--sides; Quarry's is 64), that Pillow's bilinear
+  resize makes (bit-exact with Quarry's resampler), and the match is the best normalised
+  cross-correlation of the query's fingerprint with the central 100, 95, … 75 % of the stored one
+  and their mirror images (less PENALTY), both resized to the smaller of the two sizes.
+
+Stored fingerprints are made from each stored image's file, as ingestion makes them, or with
+--stored-from thumbnail from its thumbnail, as a collection stored before this fingerprint
+existed gets them when it opens: with the setting Quarry uses, the recomputed order is then
+the served one.
 
 The best settings on the tuning picks are those with the highest sum of their two weakest changes
 (each change must reach the goal, so the weakest decide), then the highest total; the held-out
@@ -43,15 +49,24 @@ from clipart_test import TRANSFORMS, fetch, on_white, search_image, stored_picks
 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
 
 CANDIDATES = 30  # what Quarry takes (NearTieOrdering.candidates)
-SIDES = (32, 48, 64)
-CROP_FRACTIONS = (1.0, 0.9, 0.8)
+SIDES = (48, 64)
+CROP_FRACTIONS = (1.0, 0.95, 0.9, 0.85, 0.8, 0.75)
 WEIGHTS = (0.5, 1.0, 2.0, 4.0)
 WINDOWS = (0.05, 0.1, 0.2)
 PENALTIES = (0.02, 0.05)
 
 
+def fitted_size(width, height, side):
+    """ImageResampler.fittedSize: the longer side becomes `side` (if longer), the other in proportion, rounded."""
+    longest = max(width, height)
+    if longest <= side:
+        return width, height
+    scaled = lambda length: max(1, (length * side * 2 + longest) // (2 * longest))  # noqa: E731
+    return (side, scaled(height)) if width >= height else (scaled(width), side)
+
+
 def fingerprint(image, side):
-    return numpy.asarray(on_white(image).resize((side, side), Image.BILINEAR), numpy.float64)
+    return on_white(image).resize(fitted_size(image.width, image.height, side), Image.BILINEAR)
 
 
 def correlation(a, b):
@@ -60,18 +75,21 @@ def correlation(a, b):
     return float((a * b).sum() / norm) if norm > 0 else 0.0
 
 
+def pixels(image, size):
+    return numpy.asarray(image if image.size == size else image.resize(size, Image.BILINEAR), numpy.float64)
+
+
 def matches(query, stored):
     """(best match as it is, best match mirrored) of a query fingerprint against a stored one."""
     direct, mirrored = -1.0, -1.0
-    full = len(query)
     for fraction in CROP_FRACTIONS:
-        side = round(fraction * full)
-        origin = (full - side) // 2
-        region = stored[origin:origin + side, origin:origin + side]
-        squeezed = query if side == full else numpy.asarray(
-            Image.fromarray(query.astype(numpy.uint8)).resize((side, side), Image.BILINEAR), numpy.float64)
-        direct = max(direct, correlation(squeezed, region))
-        mirrored = max(mirrored, correlation(squeezed[:, ::-1], region))
+        width, height = max(1, int(stored.width * fraction + 0.5)), max(1, int(stored.height * fraction + 0.5))
+        left, top = (stored.width - width) // 2, (stored.height - height) // 2
+        region = stored.crop((left, top, left + width, top + height))
+        size = query.size if query.width * query.height <= width * height else (width, height)
+        squeezed, part = pixels(query, size), pixels(region, size)
+        direct = max(direct, correlation(squeezed, part))
+        mirrored = max(mirrored, correlation(squeezed[:, ::-1], part))
     return direct, mirrored
 
 
@@ -131,7 +149,9 @@ def main():
     parser.add_argument("--tuning-seed", type=int, default=1)
     parser.add_argument("--held-out-seed", type=int, default=20261206, help="the seed of clipart_test.py")
     parser.add_argument("--candidates", type=int, default=CANDIDATES, help="answers read per search")
-    parser.add_argument("--sides", default=",".join(map(str, SIDES)), help="fingerprint sides to compare, e.g. 32,64")
+    parser.add_argument("--sides", default=",".join(map(str, SIDES)), help="fingerprints' longest sides to compare, e.g. 48,64")
+    parser.add_argument("--stored-from", choices=("image", "thumbnail"), default="image",
+                        help="what stored fingerprints are made from (see above)")
     arguments = parser.parse_args()
     sides = [int(side) for side in arguments.sides.split(",")]
 
@@ -139,7 +159,7 @@ def main():
 
     def stored_fingerprint(item_id, side):
         if (item_id, side) not in cache:
-            data = fetch(f"{arguments.base_url}/v1/collections/{arguments.collection}/items/{item_id}/image")
+            data = fetch(f"{arguments.base_url}/v1/collections/{arguments.collection}/items/{item_id}/{arguments.stored_from}")
             image = Image.open(io.BytesIO(data))
             for each in sides:
                 cache[item_id, each] = fingerprint(image, each)

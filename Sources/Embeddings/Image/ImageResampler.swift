@@ -22,6 +22,15 @@ public enum ImageResampler {
         }
     }
 
+    /// The size of a `width` × `height` image shrunk so that its longest side is at most
+    /// `maxSide`: the other side in proportion, rounded, at least 1. Smaller images keep their size.
+    public static func fittedSize(width: Int, height: Int, within maxSide: Int) -> (width: Int, height: Int) {
+        let longest = max(width, height)
+        guard longest > maxSide else { return (width, height) }
+        func scaled(_ side: Int) -> Int { max(1, (side * maxSide * 2 + longest) / (2 * longest)) }
+        return width >= height ? (maxSide, scaled(height)) : (scaled(width), maxSide)
+    }
+
     /// Resizes like Pillow's `Image.resize((width, height), Image.BILINEAR)`: a separable,
     /// antialiased triangle filter (its support grows with the downscale factor), fixed-point
     /// weights and rounding to 8 bits after each pass. Bit-exact with Pillow 13 for `.pillow`.

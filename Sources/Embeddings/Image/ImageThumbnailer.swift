@@ -42,10 +42,7 @@ public struct ImageThumbnailer: Sendable {
     /// Size of the thumbnail of a `width × height` image: the longest side becomes
     /// ``maxSide`` (if larger), the other is scaled in proportion and rounded, at least 1.
     public func thumbnailSize(width: Int, height: Int) -> (width: Int, height: Int) {
-        let longest = max(width, height)
-        guard longest > maxSide else { return (width, height) }
-        func scaled(_ side: Int) -> Int { max(1, (side * maxSide * 2 + longest) / (2 * longest)) }
-        return width >= height ? (maxSide, scaled(height)) : (scaled(width), maxSide)
+        ImageResampler.fittedSize(width: width, height: height, within: maxSide)
     }
 
     /// The resized (not yet encoded) thumbnail image.

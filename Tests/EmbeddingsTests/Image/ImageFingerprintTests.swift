@@ -33,7 +33,41 @@ final class ImageFingerprintTests: XCTestCase {
     func testAnImageMatchesItselfFully() throws {
         let fingerprint = try ImageFingerprint(of: Self.drawing())
         XCTAssertEqual(fingerprint.similarity(toStored: fingerprint), 1, accuracy: 1e-9)
-        XCTAssertEqual([fingerprint.image.width, fingerprint.image.height], [ImageFingerprint.side, ImageFingerprint.side])
+        XCTAssertEqual([fingerprint.image.width, fingerprint.image.height], [ImageFingerprint.maxSide, ImageFingerprint.maxSide * 3 / 4])
+    }
+
+    /// A small image is kept as it is, so that a half-size upload is compared at its own size.
+    func testASmallImageKeepsItsSize() throws {
+        let small = try ImageResampler.resizeBilinear(Self.drawing(), width: 40, height: 30)
+        XCTAssertEqual(try ImageFingerprint(of: small).image, small)
+    }
+
+    /// Copies match their original nearly fully when the change is one the comparison tries:
+    /// an 85 % centre crop, a half-size copy compared at its own size, a mirror image.
+    func testCopiesMatchTheirOriginalNearlyFully() throws {
+        let drawing = Self.drawing()
+        let original = try ImageFingerprint(of: drawing)
+        let copies: [String: DecodedImage] = [
+            "85 % centre crop": drawing.cropped(x: 9, y: 7, width: 102, height: 76),
+            "half size": try ImageResampler.resizeBilinear(drawing, width: 60, height: 45),
+            "mirrored": Self.mirrored(drawing),
+        ]
+        for (name, copy) in copies {
+            XCTAssertGreaterThan(try ImageFingerprint(of: copy).similarity(toStored: original), 0.95, name)
+        }
+    }
+
+    /// Of two drawings that differ by a thin line, a half-size copy of either matches its own.
+    func testAHalfSizeCopyTellsApartDrawingsThatDifferByAThinLine() throws {
+        let plain = Self.drawing()
+        var pixels = plain.pixels
+        for y in 50..<80 { pixels.replaceSubrange((y * 120 + 90) * 3..<(y * 120 + 92) * 3, with: [UInt8](repeating: 0, count: 6)) }
+        let lined = DecodedImage(width: 120, height: 90, pixels: pixels)
+        let stored = [try ImageFingerprint(of: plain), try ImageFingerprint(of: lined)]
+        for (index, drawing) in [plain, lined].enumerated() {
+            let query = try ImageFingerprint(of: ImageResampler.resizeBilinear(drawing, width: 60, height: 45))
+            XCTAssertGreaterThan(query.similarity(toStored: stored[index]), query.similarity(toStored: stored[1 - index]) + 0.01)
+        }
     }
 
     /// Splitting the resize among threads (a search on an idle server) changes no pixel.
@@ -85,6 +119,19 @@ final class ImageFingerprintTests: XCTestCase {
             query.similarity(toStored: try ImageFingerprint(of: blue)), query.similarity(toStored: try ImageFingerprint(of: purple)) + 0.01)
     }
 
+    /// A prepared query, which keeps its resized copies between comparisons, matches each stored
+    /// fingerprint exactly as a fresh comparison does, whatever sizes came before.
+    func testAPreparedQueryMatchesAsAFreshComparisonDoes() throws {
+        let query = try ImageFingerprint(of: ImageResampler.resizeBilinear(Self.drawing(), width: 50, height: 40))
+        let stored = try [(120, 90), (30, 25), (90, 120), (120, 90), (64, 20)].map { size in
+            try ImageFingerprint(of: ImageResampler.resizeBilinear(Self.drawing(blockX: size.0 / 3), width: size.0, height: size.1))
+        }
+        var prepared = ImageFingerprint.Query(query)
+        for fingerprint in stored + stored.reversed() {
+            XCTAssertEqual(prepared.similarity(toStored: fingerprint), query.similarity(toStored: fingerprint))
+        }
+    }
+
     /// A flat image correlates with nothing (no division by zero).
     func testAFlatImageMatchesNothing() throws {
         let blank = try ImageFingerprint(of: DecodedImage(width: 50, height: 50, pixels: [UInt8](repeating: 255, count: 7_500)))
@@ -96,5 +143,6 @@ final class ImageFingerprintTests: XCTestCase {
         let fingerprint = try ImageFingerprint(of: Self.drawing())
         XCTAssertEqual(ImageFingerprint(data: fingerprint.data), fingerprint)
         XCTAssertNil(ImageFingerprint(data: Data(count: 5)))
+        XCTAssertNil(ImageFingerprint(data: Data(count: 32 * 32 * 3)), "a fingerprint of the former square form")
     }
 }

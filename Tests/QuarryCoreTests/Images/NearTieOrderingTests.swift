@@ -110,4 +110,22 @@ import Testing
         #expect(try reopened.store.fingerprints(ids: ids).count == ids.count)
         #expect(try Self.answers(reopened) == [["twins/across.png", "twins/down.png"], ["twins/down.png", "twins/across.png"]])
     }
+
+    /// A collection whose fingerprints have the former form (32 × 32, squeezed to a square) gets
+    /// new ones when it opens, rather than keeping fingerprints no search can read.
+    @Test func openingReplacesFingerprintsOfTheFormerForm() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let collection = try Self.collection(in: folder)
+        let ids = try collection.store.allIDs()
+        try DatabaseQueue(path: collection.folder.storeURL.path).write { db in
+            try db.execute(sql: "UPDATE images SET fingerprint = zeroblob(3072)")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v4:%'")
+        }
+        #expect(try collection.store.fingerprints(ids: ids).isEmpty)
+
+        let reopened = try ImageCollection.open(folder: collection.folder, encoder: GridColorEncoder(), logger: Logger(label: "test"))
+        #expect(try reopened.store.fingerprints(ids: ids).count == ids.count)
+        #expect(try Self.answers(reopened) == [["twins/across.png", "twins/down.png"], ["twins/down.png", "twins/across.png"]])
+    }
 }

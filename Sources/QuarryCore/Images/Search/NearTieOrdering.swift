@@ -13,7 +13,7 @@ enum NearTieOrdering {
     /// Candidates less similar than the best by more than this keep the embedding's order.
     static let window = 0.1
     /// Weight of the fingerprint match beside the embedding's similarity.
-    static let fingerprintWeight = 1.0
+    static let fingerprintWeight = 2.0
 
     /// `hits` (best first) with the near ties at the top in the order of the combined score;
     /// unchanged when one of them has no fingerprint.
@@ -25,7 +25,7 @@ enum NearTieOrdering {
         let tied = hits.prefix { score($0) >= best - window }
         guard tied.count > 1 else { return hits }
         let stored = try fingerprints(tied.map(id))
-        let prepared = ImageFingerprint.Query(query)
+        var prepared = ImageFingerprint.Query(query)
         var combined: [Double] = []
         for hit in tied {
             guard let fingerprint = stored[id(hit)] else { return hits }

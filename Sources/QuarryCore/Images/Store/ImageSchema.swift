@@ -33,6 +33,9 @@ public enum ImageSchema: StoreSchema {
         migrator.registerMigration("v3: fingerprints (filled in from the thumbnails when the collection opens)") { db in
             try db.execute(sql: "ALTER TABLE images ADD COLUMN fingerprint BLOB")
         }
+        migrator.registerMigration("v4: fingerprints keep the image's shape (filled in again when the collection opens)") { db in
+            try db.execute(sql: "UPDATE images SET fingerprint = NULL")
+        }
         return migrator
     }
 }
