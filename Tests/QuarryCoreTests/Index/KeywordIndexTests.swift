@@ -161,11 +161,16 @@ import Testing
         let batches = 40
         let batchSize = 10
         let torn = Mutex(0)
+        let failedWrites = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 4) { worker in
             if worker == 0 {
                 for batch in 0..<batches {
                     let passages = (0..<batchSize).map { (id: Int64(batch * batchSize + $0 + 1), text: "word\(batch) passage \($0)") }
-                    try? index.apply(removed: [], added: passages)
+                    do {
+                        try index.apply(removed: [], added: passages)
+                    } catch {
+                        failedWrites.withLock { $0.append("batch \(batch): \(error)") }
+                    }
                 }
             } else {
                 for round in 0..<200 {
@@ -174,6 +179,7 @@ import Testing
                 }
             }
         }
+        #expect(failedWrites.withLock { $0 } == [])
         #expect(torn.withLock { $0 } == 0)
         #expect(try index.count() == batches * batchSize)
     }
