@@ -3,11 +3,13 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -48,6 +50,24 @@ class AllowedIDs : public Xapian::MatchDecider {
     size_t count_;
 };
 
+/// Opens `path` for writing (creating it when missing), trying again while its write lock is
+/// held, after pauses of 1, 2, 4 … and at most 50 milliseconds, the last try at `patience`.
+Xapian::WritableDatabase open_writer(const std::string &path, std::chrono::milliseconds patience) {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + patience;
+    Clock::duration pause = std::chrono::milliseconds(1);
+    while (true) {
+        try {
+            return Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
+        } catch (const Xapian::DatabaseLockError &) {
+            const auto now = Clock::now();
+            if (now >= deadline) throw;
+            std::this_thread::sleep_for(std::min(pause, deadline - now));
+            pause = std::min<Clock::duration>(pause * 2, std::chrono::milliseconds(50));
+        }
+    }
+}
+
 } // namespace
 
 /// Serialises the writes of the whole process: Xapian allows one writer per database.
@@ -55,17 +75,18 @@ static std::mutex write_lock;
 
 struct QXDatabase {
     std::string path;
+    std::chrono::milliseconds lock_patience;
     std::mutex pool_lock;
     std::vector<std::unique_ptr<Xapian::Database>> readers;
 
     /// Opens the database, creating it only when missing: an existing one is never written
     /// here, so a read-only folder can still be searched.
-    explicit QXDatabase(const std::string &folder) : path(folder) {
+    QXDatabase(const std::string &folder, std::chrono::milliseconds patience) : path(folder), lock_patience(patience) {
         try {
             readers.emplace_back(new Xapian::Database(folder));
         } catch (const Xapian::DatabaseNotFoundError &) {
             std::lock_guard<std::mutex> lock(write_lock);
-            Xapian::WritableDatabase(folder, Xapian::DB_CREATE_OR_OPEN).close();
+            open_writer(folder, lock_patience).close();
         }
     }
 
@@ -109,8 +130,8 @@ extern "C" {
 
 void qx_string_free(char *string) { std::free(string); }
 
-int qx_open(const char *path, QXDatabase **out, char **error) {
-    return guarded(error, [&] { *out = new QXDatabase(path); });
+int qx_open(const char *path, uint32_t lock_patience_ms, QXDatabase **out, char **error) {
+    return guarded(error, [&] { *out = new QXDatabase(path, std::chrono::milliseconds(lock_patience_ms)); });
 }
 
 void qx_close(QXDatabase *database) { delete database; }
@@ -127,7 +148,7 @@ int qx_apply(
             }
         }
         std::lock_guard<std::mutex> lock(write_lock);
-        Xapian::WritableDatabase writer(database->path, Xapian::DB_CREATE_OR_OPEN);
+        Xapian::WritableDatabase writer = open_writer(database->path, database->lock_patience);
         for (size_t i = 0; i < removed_count; ++i) {
             try {
                 writer.delete_document(removed[i]);

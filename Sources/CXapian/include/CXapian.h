@@ -12,7 +12,10 @@
 //
 // Thread-safety: writes go through `qx_apply`, which opens the database for writing, applies
 // a batch, commits and closes it again, one write at a time in the process; so no write lock
-// is held between writes and a folder can be opened again, for instance after a restore.
+// is held between writes and a folder can be opened again, for instance after a restore. A
+// write finding the lock held (by a child process forked meanwhile, which keeps the lock's
+// descriptor until it execs, or by another process) tries again until the database's patience
+// runs out.
 // Searches run concurrently, each on a read-only handle of its own taken from a pool, and see
 // what was last committed.
 
@@ -27,8 +30,9 @@ typedef struct QXDatabase QXDatabase;
 
 void qx_string_free(char *string);
 
-/// Opens the database in folder `path`, creating it when missing.
-int qx_open(const char *path, QXDatabase **out, char **error);
+/// Opens the database in folder `path`, creating it when missing; its writes wait up to
+/// `lock_patience_ms` milliseconds for the write lock.
+int qx_open(const char *path, uint32_t lock_patience_ms, QXDatabase **out, char **error);
 void qx_close(QXDatabase *database);
 
 /// In one commit: removes the `removed_count` documents `removed` (absent ones are ignored),

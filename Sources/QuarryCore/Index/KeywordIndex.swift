@@ -20,13 +20,20 @@ public final class KeywordIndex: @unchecked Sendable {
     /// Chosen by measurement (docs/benchmarks.md, "Course search at 1,000,000 passages").
     public static let postingsBudget: UInt64 = 150_000
 
+    /// How long a write waits for Xapian's lock on the database while another open file
+    /// description holds it: a child process the server forks (the PDF tools) keeps the lock's
+    /// descriptor until it execs.
+    public static let lockPatience: Duration = .seconds(10)
+
     private let database: OpaquePointer
 
-    /// Opens (creating when missing) the database in `folder`.
+    /// Opens (creating when missing) the database in `folder`; its writes wait up to
+    /// `lockPatience` for the lock.
     /// - Throws: ``KeywordIndexError`` when Xapian cannot open or create it.
-    init(folder: URL) throws(KeywordIndexError) {
+    init(folder: URL, lockPatience: Duration = KeywordIndex.lockPatience) throws(KeywordIndexError) {
         var handle: OpaquePointer?
-        try Self.check("open \(folder.path)") { error in qx_open(folder.path, &handle, error) }
+        let patience = UInt32(clamping: Int((lockPatience / .milliseconds(1)).rounded()))
+        try Self.check("open \(folder.path)") { error in qx_open(folder.path, patience, &handle, error) }
         database = handle!
     }
 
