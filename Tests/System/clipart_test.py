@@ -104,18 +104,23 @@ def stored_picks(base_url, collection, count, seed):
     return random.Random(seed).sample(candidates, count)
 
 
-def copies_answers(base_url, collection, picks):
-    """{change: [(original id, search answer)]} for each change of TRANSFORMS applied to each pick."""
+def changed_copies(base_url, collection, picks):
+    """(change, original id, upload bytes) for each change of TRANSFORMS, in order, applied to each pick."""
     originals = {
         item_id: Image.open(io.BytesIO(fetch(f"{base_url}/v1/collections/{collection}/items/{item_id}/image")))
         for item_id in picks
     }
-    answers = {}
     for name, transform in TRANSFORMS.items():
-        answers[name] = []
         for item_id, original in originals.items():
             original.seek(0)
-            answers[name].append((item_id, search_image(base_url, collection, transform(original.copy()))))
+            yield name, item_id, transform(original.copy())
+
+
+def copies_answers(base_url, collection, picks):
+    """{change: [(original id, search answer)]} for each change of TRANSFORMS applied to each pick."""
+    answers = {name: [] for name in TRANSFORMS}
+    for name, item_id, upload in changed_copies(base_url, collection, picks):
+        answers[name].append((item_id, search_image(base_url, collection, upload)))
     return answers
 
 

@@ -43,7 +43,7 @@ from PIL import Image
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "System"))
 
-from clipart_test import TRANSFORMS, fetch, on_white, search_image, stored_picks  # noqa: E402
+from clipart_test import TRANSFORMS, changed_copies, fetch, on_white, search_image, stored_picks  # noqa: E402
 
 # Pillow's bomb warning stays a warning (it refuses over 179 megapixels); a few stored drawings reach 168.
 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -95,20 +95,15 @@ def matches(query, stored):
 
 def collect(base_url, collection, picks, stored_fingerprint, candidates, sides):
     """{change: [(pick, served ids, [(id, score, {side: (direct, mirrored)})])]} for each change of each pick."""
-    copies = {}
-    for name, transform in TRANSFORMS.items():
-        copies[name] = []
-        for pick in picks:
-            original = Image.open(io.BytesIO(fetch(f"{base_url}/v1/collections/{collection}/items/{pick}/image")))
-            upload = transform(original)
-            uploaded = Image.open(io.BytesIO(upload))
-            queries = {side: fingerprint(uploaded, side) for side in sides}
-            results = search_image(base_url, collection, upload, top_k=candidates)["results"]
-            compared = [(result["id"], result["score"],
-                         {side: matches(queries[side], stored_fingerprint(result["id"], side)) for side in sides})
-                        for result in results]
-            copies[name].append((pick, [result["id"] for result in results], compared))
-        print(f"  {name}: collected", file=sys.stderr, flush=True)
+    copies = {name: [] for name in TRANSFORMS}
+    for name, pick, upload in changed_copies(base_url, collection, picks):
+        uploaded = Image.open(io.BytesIO(upload))
+        queries = {side: fingerprint(uploaded, side) for side in sides}
+        results = search_image(base_url, collection, upload, top_k=candidates)["results"]
+        compared = [(result["id"], result["score"],
+                     {side: matches(queries[side], stored_fingerprint(result["id"], side)) for side in sides})
+                    for result in results]
+        copies[name].append((pick, [result["id"] for result in results], compared))
     return copies
 
 

@@ -139,6 +139,23 @@ final class ImageFingerprintTests: XCTestCase {
         XCTAssertEqual(blank.similarity(toStored: try ImageFingerprint(of: Self.drawing())), 0)
     }
 
+    /// Descriptors are unit vectors whose inner product is the correlation of the squeezed
+    /// images: 1 with itself, −1 with its negative, near 1 for a half-size copy, and all zero
+    /// for a flat image.
+    func testDescriptorsCorrelate() throws {
+        let drawing = Self.drawing()
+        let descriptor = try ImageFingerprint(of: drawing).descriptor()
+        func product(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+        XCTAssertEqual(descriptor.count, ImageFingerprint.descriptorDimension)
+        XCTAssertEqual(product(descriptor, descriptor), 1, accuracy: 1e-5)
+        let negative = DecodedImage(width: drawing.width, height: drawing.height, pixels: drawing.pixels.map { 255 - $0 })
+        XCTAssertEqual(product(descriptor, try ImageFingerprint(of: negative).descriptor()), -1, accuracy: 1e-2)
+        let half = try ImageResampler.resizeBilinear(drawing, width: 60, height: 45)
+        XCTAssertGreaterThan(product(descriptor, try ImageFingerprint(of: half).descriptor()), 0.95)
+        let blank = try ImageFingerprint(of: DecodedImage(width: 50, height: 50, pixels: [UInt8](repeating: 255, count: 7_500)))
+        XCTAssertEqual(try blank.descriptor(), [Float](repeating: 0, count: ImageFingerprint.descriptorDimension))
+    }
+
     func testStoredBytesRoundTrip() throws {
         let fingerprint = try ImageFingerprint(of: Self.drawing())
         XCTAssertEqual(ImageFingerprint(data: fingerprint.data), fingerprint)

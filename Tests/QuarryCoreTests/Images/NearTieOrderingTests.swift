@@ -97,6 +97,43 @@ import Testing
         #expect(known["decode"] == nil && known["embed"] == nil && known["vector"] != nil)
     }
 
+    /// A copy whose embedding lands far from its original's, beyond the window of near ties
+    /// (here a copy with a quarter of the contrast, which the grid-colour encoder sees as another
+    /// colour), still finds it first: the original's fingerprint is among those nearest the
+    /// query's (``FingerprintNeighbours``), and its match outweighs the embedding's lead of
+    /// decoys that share the copy's colours but none of its shapes.
+    @Test func aLookalikeBeyondTheWindowComesFirst() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let collection = try ImageCollection.create(
+            name: "lookalikes", in: folder.url, encoder: GridColorEncoder(), model: "grid-color", logger: Logger(label: "test"))
+        let side = 64
+        func image(_ value: (_ x: Int, _ y: Int) -> Int) -> DecodedImage {
+            DecodedImage(
+                width: side, height: side,
+                pixels: (0..<side).flatMap { y in (0..<side).flatMap { x in [UInt8](repeating: UInt8(value(x, y)), count: 3) } })
+        }
+        let original = image { x, y in abs(x - y) < 3 ? 0 : x < side / 2 ? 40 : 216 }
+        var generator = SplitMix64(seed: 7)
+        var inputs = [ImageInput(path: "drawings/original.png", data: try ImageWriter.pngData(original))]
+        for decoy in 0..<25 {
+            let noise = (0..<side * side).map { _ in Int.random(in: -6...6, using: &generator) }
+            inputs.append(ImageInput(path: "decoys/\(decoy).png", data: try ImageWriter.pngData(image { x, y in 182 + noise[y * side + x] })))
+        }
+        _ = try collection.add(inputs)
+
+        let copy = DecodedImage(width: side, height: side, pixels: original.pixels.map { $0 / 4 + 150 })
+        let upload = try ImageWriter.pngData(copy)
+        let hits = try collection.search(imageData: upload, topK: 26, nprobe: nil, filter: .init(), threads: 1).hits
+        #expect(hits.first?.image.path == "drawings/original.png")
+        #expect(hits.count == 26)
+        // By the embedding alone the original is last, far beyond the window.
+        let vector = try collection.queryVector(imageData: upload)
+        let unordered = try collection.search(ImageSearchRequest(vector: vector, topK: 26)).hits
+        #expect(unordered.last?.image.path == "drawings/original.png")
+        #expect(try #require(unordered.last?.score) < unordered[0].score - NearTieOrdering.window)
+    }
+
     /// A collection stored before fingerprints existed gets them when it opens.
     @Test func openingFillsInMissingFingerprints() throws {
         let folder = try TemporaryFolder()

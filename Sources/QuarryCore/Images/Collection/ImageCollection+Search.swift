@@ -45,7 +45,8 @@ extension ImageCollection {
     /// images: one that few images pass ranks exactly those; with a broader one, the search
     /// fetches more candidates, then probes more IVF lists, until `topK` pass or every list
     /// has been searched. With a fingerprint, the near ties at the top are ordered by it
-    /// (``NearTieOrdering``).
+    /// (``NearTieOrdering``), joined by the stored images whose fingerprints resemble it most
+    /// (``FingerprintNeighbours``).
     public func search(_ request: ImageSearchRequest) throws -> ImageSearchResult {
         var timings: [String: Double] = [:]
         let faissIndex = self.index.current
@@ -91,8 +92,11 @@ extension ImageCollection {
             }
         }
         if let fingerprint = request.fingerprint {
+            let lookalikes = measure("lookalikes", into: &timings) { self.lookalikes(of: fingerprint, for: request) }
             hits = try measure("near ties", into: &timings) {
-                try NearTieOrdering.ordered(hits, score: \.score, id: \.image.id, query: fingerprint) { try store.fingerprints(ids: $0) }
+                try NearTieOrdering.ordered(hits, lookalikes: lookalikes, score: \.score, id: \.image.id, query: fingerprint) {
+                    try store.fingerprints(ids: $0)
+                }
             }
         }
         if unknownIDs > 0 {
@@ -109,6 +113,25 @@ extension ImageCollection {
             },
             nprobe: probed, timings: timings, unknownIDs: unknownIDs, duplicateOf: duplicate
         )
+    }
+
+    /// The stored images whose fingerprints are nearest `fingerprint` (``FingerprintNeighbours``),
+    /// other than the excluded image, that pass the request's filter, each scored exactly
+    /// against the request's vector; none when they cannot be read (logged).
+    private func lookalikes(of fingerprint: ImageFingerprint, for request: ImageSearchRequest) -> [(image: StoredImage, score: Double)] {
+        do {
+            let ids = try fingerprintNeighbours.nearest(to: fingerprint, store: store, generation: index.generation)
+                .filter { $0 != request.excluding }
+            guard !ids.isEmpty else { return [] }
+            let scored = try ExactRanking.top(ids.count, of: request.vector, among: ids, in: store, metric: configuration.metric)
+            let images = try store.images(ids: ids)
+            return scored.compactMap { neighbour in
+                images[neighbour.id].flatMap { request.filter.matches($0) ? ($0, Double(neighbour.distance)) : nil }
+            }
+        } catch {
+            logger.warning("cannot find images with a similar fingerprint", metadata: ["error": "\(error)"])
+            return []
+        }
     }
 
     /// The images most similar to stored image `id` (itself excluded), or nil if there is no such image.

@@ -26,6 +26,8 @@ public final class ImageCollection: IndexedCollection {
     let fileChanges = Mutex<Void>(())
     /// The neighbours that near-duplicate groups come from, kept until the index changes.
     let neighbourGraph = Mutex<NeighbourGraph?>(nil)
+    /// The stored images nearest a query's fingerprint, the second source of near-tie candidates.
+    let fingerprintNeighbours: FingerprintNeighbours
     public let logger: Logger
 
     /// Collections below this many images use an exact `Flat` index.
@@ -69,8 +71,8 @@ public final class ImageCollection: IndexedCollection {
         }
     }
 
-    /// Opens an existing image collection, repairing its index from the store if needed and
-    /// filling in missing fingerprints.
+    /// Opens an existing image collection, repairing its index from the store if needed,
+    /// filling in missing fingerprints and indexing their descriptors.
     public static func open(
         folder: CollectionFolder, encoder: any ImageEncoder, decoder: ImageDecoder = ImageDecoder(), logger: Logger
     ) throws -> ImageCollection {
@@ -80,7 +82,7 @@ public final class ImageCollection: IndexedCollection {
         let store = try ImageStore(url: folder.storeURL, dimension: configuration.dimension)
         let decoder = decoder.with(background: configuration.imageBackground ?? .white)
         let (index, recovery) = try folder.openIndex(configuration, store: store, logger: logger)
-        let collection = ImageCollection(
+        let collection = try ImageCollection(
             configuration: configuration, folder: folder, store: store, index: index, encoder: encoder, decoder: decoder,
             recovery: recovery, logger: logger
         )
@@ -88,14 +90,20 @@ public final class ImageCollection: IndexedCollection {
         try FileManager.default.createDirectory(at: collection.folder.thumbnailsURL, withIntermediateDirectories: true)
         collection.removeOrphanFiles()
         collection.fillMissingFingerprints()
+        do {
+            try collection.fingerprintNeighbours.catchUp(with: store, generation: index.generation)
+        } catch {
+            logger.warning("cannot index fingerprint descriptors; searches will try again", metadata: ["error": "\(error)"])
+        }
         return collection
     }
 
     init(
         configuration: CollectionConfiguration, folder: CollectionFolder, store: ImageStore, index: LiveIndex,
         encoder: any ImageEncoder, decoder: ImageDecoder, recovery: LiveIndex.Recovery, logger: Logger
-    ) {
+    ) throws {
         settings = CollectionSettings(configuration, in: folder)
+        fingerprintNeighbours = try FingerprintNeighbours()
         self.folder = folder
         self.store = store
         self.index = index

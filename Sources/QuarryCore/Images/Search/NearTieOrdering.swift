@@ -16,22 +16,35 @@ enum NearTieOrdering {
     static let fingerprintWeight = 2.0
 
     /// `hits` (best first) with the near ties at the top in the order of the combined score;
-    /// unchanged when one of them has no fingerprint.
+    /// unchanged when one of them has no fingerprint. Each of `lookalikes` (stored images whose
+    /// fingerprints resemble the query's, ``FingerprintNeighbours``) that is not a near tie
+    /// joins them if its combined score reaches the lowest of theirs.
     static func ordered<Hit>(
-        _ hits: [Hit], score: (Hit) -> Double, id: (Hit) -> Int64, query: ImageFingerprint,
+        _ hits: [Hit], lookalikes: [Hit] = [], score: (Hit) -> Double, id: (Hit) -> Int64, query: ImageFingerprint,
         fingerprints: (_ ids: [Int64]) throws -> [Int64: ImageFingerprint]
     ) rethrows -> [Hit] {
         guard let best = hits.first.map(score) else { return hits }
         let tied = hits.prefix { score($0) >= best - window }
-        guard tied.count > 1 else { return hits }
-        let stored = try fingerprints(tied.map(id))
+        guard tied.count + lookalikes.count > 1 else { return hits }
         var prepared = ImageFingerprint.Query(query)
-        var combined: [Double] = []
+        var ranked: [(hit: Hit, combined: Double)] = []
+        let tiedFingerprints = try fingerprints(tied.map(id))
         for hit in tied {
-            guard let fingerprint = stored[id(hit)] else { return hits }
-            combined.append(score(hit) + fingerprintWeight * prepared.similarity(toStored: fingerprint))
+            guard let fingerprint = tiedFingerprints[id(hit)] else { return hits }
+            ranked.append((hit, score(hit) + fingerprintWeight * prepared.similarity(toStored: fingerprint)))
         }
-        let order = tied.indices.sorted { combined[$0] > combined[$1] || (combined[$0] == combined[$1] && $0 < $1) }
-        return order.map { tied[$0] } + hits.dropFirst(tied.count)
+        // A match is at most 1: a lookalike whose score cannot reach the lowest near tie is not compared.
+        let lowest = ranked.map(\.combined).min() ?? -.infinity
+        let tiedIDs = Set(tied.map(id))
+        let contenders = lookalikes.filter { !tiedIDs.contains(id($0)) && score($0) + fingerprintWeight >= lowest }
+        let contenderFingerprints = try fingerprints(contenders.map(id))
+        for hit in contenders {
+            guard let fingerprint = contenderFingerprints[id(hit)] else { continue }
+            let combined = score(hit) + fingerprintWeight * prepared.similarity(toStored: fingerprint)
+            if combined >= lowest { ranked.append((hit, combined)) }
+        }
+        let order = ranked.indices.sorted { ranked[$0].combined > ranked[$1].combined || (ranked[$0].combined == ranked[$1].combined && $0 < $1) }
+        let joined = Set(ranked.dropFirst(tied.count).map { id($0.hit) })
+        return order.map { ranked[$0].hit } + hits.dropFirst(tied.count).filter { !joined.contains(id($0)) }
     }
 }

@@ -25,6 +25,13 @@ extension ImageStore {
         }
     }
 
+    /// The ids of the stored images that have a fingerprint, ascending.
+    public func fingerprintedIDs() throws(StoreError) -> [Int64] {
+        try database.read("list fingerprinted images") { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM images WHERE fingerprint IS NOT NULL ORDER BY id")
+        }
+    }
+
     /// The fingerprint of a stored image with this content hash, if it has one.
     public func fingerprint(contentHash: String) throws(StoreError) -> ImageFingerprint? {
         let data = try database.read("read fingerprint") { db in
